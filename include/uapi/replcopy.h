@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * replcopy: in-kernel replay of live TCP traffic to a test server.
+ *
+ * This is the only header shared by the kernel module and replctl.
+ *
+ * Generic netlink family REPLCOPY_GENL_NAME, version REPLCOPY_GENL_VERSION.
+ * Every request is scoped to the network namespace of the socket that sent
+ * it: a mapping belongs to the netns in which it was added, and dumps only
+ * ever show that netns's mappings and sessions. Module-wide settings
+ * (REPLCOPY_CMD_SET_CONFIG) need CAP_NET_ADMIN in the initial user
+ * namespace; mapping changes need CAP_NET_ADMIN over the caller's netns.
+ *
+ * Addresses are IPv4, carried as NLA_U32 in network byte order ("be32"
+ * below); ports are NLA_U16 in host byte order.
+ *
+ * REPLCOPY_CMD_ADD_MAPPING (admin)
+ *   Copy what arrives on local port MAP_PORT (optionally only for local
+ *   address MAP_ONLINE_ADDR) to MAP_TARGET_ADDR:MAP_TARGET_PORT.
+ *     REPLCOPY_A_MAP_PORT          u16   required, 1..65535
+ *     REPLCOPY_A_MAP_ONLINE_ADDR   be32  optional, 0 = any local address
+ *     REPLCOPY_A_MAP_TARGET_ADDR   be32  required, unicast, not loopback
+ *     REPLCOPY_A_MAP_TARGET_PORT   u16   required, 1..65535
+ *     REPLCOPY_A_MAP_SOURCE        u8    enum replcopy_source, default AUTO
+ *     REPLCOPY_A_MAP_PACING        u8    enum replcopy_pacing, default STREAM
+ *     REPLCOPY_A_MAP_FLAGS         u32   REPLCOPY_MAPF_*, default 0
+ *   The reply (REPLCOPY_CMD_ADD_MAPPING) carries the mapping's attributes,
+ *   among them the REPLCOPY_A_MAP_ID the kernel assigned.
+ *
+ * REPLCOPY_CMD_DEL_MAPPING (admin)
+ *   Exactly one of:
+ *     REPLCOPY_A_MAP_ID            u32   the mapping with this id
+ *     REPLCOPY_A_MAP_PORT          u16   the mapping(s) on this local port;
+ *                                        with MAP_ONLINE_ADDR, only that one
+ *     REPLCOPY_A_DEL_ALL           flag  every mapping of the netns
+ *   Live replayed connections of a deleted mapping are reset on the target.
+ *
+ * REPLCOPY_CMD_GET_MAPPING (dump)
+ *   One message per mapping: the REPLCOPY_A_MAP_* attributes above plus
+ *     REPLCOPY_A_MAP_ID            u32
+ *     REPLCOPY_A_MAP_SESSIONS      u32   live sessions
+ *
+ * REPLCOPY_CMD_GET_STATS
+ *   dump: one message per mapping with REPLCOPY_A_MAP_ID, REPLCOPY_A_MAP_PORT,
+ *         REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_PORT and
+ *         REPLCOPY_A_STATS (nest of enum replcopy_stat, each u64).
+ *   do:   the netns-wide totals: REPLCOPY_A_STATS, the sum over the netns's
+ *         mappings, live and deleted, since the netns first used replcopy.
+ *
+ * REPLCOPY_CMD_GET_SESSIONS (dump)
+ *   One message per live replayed connection of the caller's netns:
+ *   REPLCOPY_A_SESSION (nest of enum replcopy_session_attr).
+ *   Optional filter in the request: REPLCOPY_A_MAP_ID.
+ *
+ * REPLCOPY_CMD_SET_CONFIG (admin in the initial user namespace)
+ *   Any subset of REPLCOPY_A_CONFIG's nested enum replcopy_config_attr.
+ *   Either every given value is applied or none is.
+ *
+ * REPLCOPY_CMD_GET_CONFIG
+ *   REPLCOPY_A_CONFIG (every enum replcopy_config_attr) and
+ *   REPLCOPY_A_VERSION (string).
+ *
+ * Errors carry an extended-ack message that names the attribute at fault.
+ */
+#ifndef _UAPI_REPLCOPY_H
+#define _UAPI_REPLCOPY_H
+
+#define REPLCOPY_GENL_NAME	"replcopy"
+#define REPLCOPY_GENL_VERSION	1
+
+enum replcopy_cmd {
+	REPLCOPY_CMD_UNSPEC,
+	REPLCOPY_CMD_ADD_MAPPING,
+	REPLCOPY_CMD_DEL_MAPPING,
+	REPLCOPY_CMD_GET_MAPPING,
+	REPLCOPY_CMD_GET_STATS,
+	REPLCOPY_CMD_GET_SESSIONS,
+	REPLCOPY_CMD_SET_CONFIG,
+	REPLCOPY_CMD_GET_CONFIG,
+	__REPLCOPY_CMD_MAX
+};
+#define REPLCOPY_CMD_MAX (__REPLCOPY_CMD_MAX - 1)
+
+enum replcopy_attr {
+	REPLCOPY_A_UNSPEC,
+	REPLCOPY_A_MAP_ID,		/* u32 */
+	REPLCOPY_A_MAP_PORT,		/* u16 */
+	REPLCOPY_A_MAP_ONLINE_ADDR,	/* be32 */
+	REPLCOPY_A_MAP_TARGET_ADDR,	/* be32 */
+	REPLCOPY_A_MAP_TARGET_PORT,	/* u16 */
+	REPLCOPY_A_MAP_SOURCE,		/* u8, enum replcopy_source */
+	REPLCOPY_A_MAP_PACING,		/* u8, enum replcopy_pacing */
+	REPLCOPY_A_MAP_FLAGS,		/* u32, REPLCOPY_MAPF_* */
+	REPLCOPY_A_MAP_SESSIONS,	/* u32, read only */
+	REPLCOPY_A_DEL_ALL,		/* flag */
+	REPLCOPY_A_STATS,		/* nest, enum replcopy_stat */
+	REPLCOPY_A_SESSION,		/* nest, enum replcopy_session_attr */
+	REPLCOPY_A_CONFIG,		/* nest, enum replcopy_config_attr */
+	REPLCOPY_A_VERSION,		/* string, read only */
+	REPLCOPY_A_PAD,
+	__REPLCOPY_A_MAX
+};
+#define REPLCOPY_A_MAX (__REPLCOPY_A_MAX - 1)
+
+/* Source address of the replayed connections. */
+enum replcopy_source {
+	/* The online host's address toward the target, module-chosen port. */
+	REPLCOPY_SOURCE_AUTO,
+	/* The real client's address and port; the target routes back via us. */
+	REPLCOPY_SOURCE_CLIENT,
+	__REPLCOPY_SOURCE_MAX
+};
+#define REPLCOPY_SOURCE_MAX (__REPLCOPY_SOURCE_MAX - 1)
+
+/* When client segments are sent to the target. */
+enum replcopy_pacing {
+	/* As they arrive. */
+	REPLCOPY_PACING_STREAM,
+	/* Hold the next request until the target has answered the previous. */
+	REPLCOPY_PACING_RESPONSE,
+	__REPLCOPY_PACING_MAX
+};
+#define REPLCOPY_PACING_MAX (__REPLCOPY_PACING_MAX - 1)
+
+/* REPLCOPY_A_MAP_FLAGS */
+enum replcopy_map_flags {
+	/* Do not replay connections whose SYN was not seen (no fabricated
+	 * handshake for connections already open when the mapping appeared).
+	 */
+	REPLCOPY_MAPF_NO_FABRICATE = 1U << 0,
+	__REPLCOPY_MAPF_ALL = REPLCOPY_MAPF_NO_FABRICATE,
+};
+
+/*
+ * Counters, each u64 inside REPLCOPY_A_STATS. "Segments" are TCP segments
+ * as the hooks saw them (a GRO aggregate counts once); "bytes" are TCP
+ * payload bytes.
+ */
+enum replcopy_stat {
+	REPLCOPY_STAT_UNSPEC,
+	REPLCOPY_STAT_PAD,
+	REPLCOPY_STAT_CAPTURED_SEGS,	/* client segments seen at LOCAL_IN */
+	REPLCOPY_STAT_CAPTURED_BYTES,	/* client payload bytes, in sequence */
+	REPLCOPY_STAT_SESS_SYN,		/* sessions started from a SYN */
+	REPLCOPY_STAT_SESS_FABRICATED,	/* sessions started mid-stream */
+	REPLCOPY_STAT_SESS_ESTABLISHED,	/* target completed the handshake */
+	REPLCOPY_STAT_SESS_CLOSED,	/* ended by FIN exchange */
+	REPLCOPY_STAT_SESS_RESET,	/* ended by RST (either side, or ours) */
+	REPLCOPY_STAT_SESS_TIMEDOUT,	/* ended by idle or retransmit timeout */
+	REPLCOPY_STAT_SESS_REFUSED,	/* not started: session limit */
+	REPLCOPY_STAT_SENT_SEGS,	/* segments sent to the target */
+	REPLCOPY_STAT_SENT_BYTES,	/* payload bytes sent, retransmits too */
+	REPLCOPY_STAT_RETRANS_SEGS,	/* retransmitted segments */
+	REPLCOPY_STAT_RESP_SEGS,	/* target segments consumed */
+	REPLCOPY_STAT_RESP_BYTES,	/* target payload bytes consumed */
+	REPLCOPY_STAT_ACKED_BYTES,	/* client payload the target acked */
+	REPLCOPY_STAT_DROP_NOMEM,	/* replay work lost: allocation failed */
+	REPLCOPY_STAT_DROP_QUEUE,	/* replay work lost: queue limits */
+	REPLCOPY_STAT_DROP_NOSYN,	/* mid-stream, fabrication off */
+	REPLCOPY_STAT_DROP_NOROUTE,	/* no route to the target */
+	REPLCOPY_STAT_DROP_XMIT,	/* ip_local_out refused */
+	REPLCOPY_STAT_DROP_OTHER,	/* segment unusable (bad header etc.) */
+	REPLCOPY_STAT_SESS_ACTIVE,	/* gauge: live sessions */
+	__REPLCOPY_STAT_MAX
+};
+#define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)
+
+/* State of a replayed connection toward the target. */
+enum replcopy_session_state {
+	REPLCOPY_SS_NONE,
+	REPLCOPY_SS_SYN_SENT,
+	REPLCOPY_SS_ESTABLISHED,
+	REPLCOPY_SS_FIN_WAIT,		/* our FIN sent */
+	REPLCOPY_SS_CLOSE_WAIT,		/* target's FIN received */
+	REPLCOPY_SS_CLOSED,
+	__REPLCOPY_SS_MAX
+};
+
+/* Inside REPLCOPY_A_SESSION. */
+enum replcopy_session_attr {
+	REPLCOPY_SA_UNSPEC,
+	REPLCOPY_SA_PAD,
+	REPLCOPY_SA_MAP_ID,		/* u32 */
+	REPLCOPY_SA_CLIENT_ADDR,	/* be32: the real client */
+	REPLCOPY_SA_CLIENT_PORT,	/* u16 */
+	REPLCOPY_SA_SOURCE_ADDR,	/* be32: our side toward the target */
+	REPLCOPY_SA_SOURCE_PORT,	/* u16 */
+	REPLCOPY_SA_STATE,		/* u8, enum replcopy_session_state */
+	REPLCOPY_SA_WORKER,		/* u8, enum replcopy_worker */
+	REPLCOPY_SA_FABRICATED,		/* flag */
+	REPLCOPY_SA_CAPTURED_BYTES,	/* u64 */
+	REPLCOPY_SA_ACKED_BYTES,	/* u64 */
+	REPLCOPY_SA_QUEUED_BYTES,	/* u32 */
+	REPLCOPY_SA_AGE_MS,		/* u64 */
+	__REPLCOPY_SA_MAX
+};
+#define REPLCOPY_SA_MAX (__REPLCOPY_SA_MAX - 1)
+
+/* Worker model of a session. */
+enum replcopy_worker {
+	REPLCOPY_WORKER_WQ,		/* work item on the module's workqueue */
+	REPLCOPY_WORKER_KTHREAD,	/* one kthread per replayed connection */
+	__REPLCOPY_WORKER_MAX
+};
+#define REPLCOPY_WORKER_MAX (__REPLCOPY_WORKER_MAX - 1)
+
+/* Inside REPLCOPY_A_CONFIG: module-wide settings. */
+enum replcopy_config_attr {
+	REPLCOPY_CFG_UNSPEC,
+	REPLCOPY_CFG_WORKER,		/* u8, enum replcopy_worker: new sessions */
+	REPLCOPY_CFG_WQ_UNBOUND,	/* u8, 0/1: WQ_UNBOUND workqueue */
+	REPLCOPY_CFG_WQ_MAX_ACTIVE,	/* u32, 1..512, 0 = default */
+	REPLCOPY_CFG_MAX_SESSIONS,	/* u32, live sessions, all netns */
+	REPLCOPY_CFG_MAX_SESSION_BYTES,	/* u32, queued bytes per session */
+	REPLCOPY_CFG_MAX_TOTAL_BYTES,	/* u32, KiB queued over all sessions */
+	REPLCOPY_CFG_IDLE_TIMEOUT,	/* u32, seconds without traffic */
+	REPLCOPY_CFG_SYN_RETRIES,	/* u8, SYN retransmissions, 1..10 */
+	REPLCOPY_CFG_MAX_RETRIES,	/* u8, data retransmissions, 1..20 */
+	__REPLCOPY_CFG_MAX
+};
+#define REPLCOPY_CFG_MAX (__REPLCOPY_CFG_MAX - 1)
+
+#endif /* _UAPI_REPLCOPY_H */

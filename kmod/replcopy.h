@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * replcopy internal interfaces.
+ *
+ * Ownership:
+ *   main.c            module init/exit, module parameters, global config
+ *   mapping.c         per-netns state (pernet ops), mapping table, counters
+ *   genl.c            generic netlink family
+ *   netfilter_hook.c  capture (LOCAL_IN) and consume (PRE_ROUTING) hooks
+ *   session.c         session table and TCP client emulation
+ *   xmit.c            building and sending segments to the target
+ *   replay_wq.c       CMWQ worker model
+ */
+#ifndef _REPLCOPY_H
+#define _REPLCOPY_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+
+#include "../include/uapi/replcopy.h"
+
+#define REPLCOPY_VERSION "0.1.0"
+
+/* Per-CPU counters of one mapping, indexed by enum replcopy_stat. */
+struct replcopy_pcpu_stats {
+	u64_stats_t c[__REPLCOPY_STAT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct replcopy_net;
+
+struct replcopy_mapping {
+	struct list_head list;		/* rn->mappings, RCU readers */
+	struct rcu_head rcu;
+	struct replcopy_net *rn;
+	refcount_t ref;			/* table + one per session */
+	bool dead;			/* unlinked; sessions must end */
+
+	u32 id;
+	__be32 online_addr;		/* 0: any local address */
+	__be16 port;
+	__be32 target_addr;
+	__be16 target_port;
+	u8 source;			/* enum replcopy_source */
+	u8 pacing;			/* enum replcopy_pacing */
+	u32 flags;			/* REPLCOPY_MAPF_* */
+
+	atomic_t nr_sessions;
+	struct replcopy_pcpu_stats __percpu *stats;
+};
+
+struct replcopy_net {
+	struct net *net;
+	struct mutex lock;		/* serialises mapping changes */
+	struct list_head mappings;	/* RCU list of struct replcopy_mapping */
+	u32 next_id;
+	bool hooks_registered;
+	/* Totals of deleted mappings, so netns-wide stats stay monotonic. */
+	u64 retired[__REPLCOPY_STAT_MAX];
+	void *sessions;			/* session.c's per-netns table */
+};
+
+/* Module-wide settings; readers use READ_ONCE(), writers hold config_lock. */
+struct replcopy_config {
+	u8 worker;
+	u8 wq_unbound;
+	u32 wq_max_active;
+	u32 max_sessions;
+	u32 max_session_bytes;
+	u32 max_total_kbytes;
+	u32 idle_timeout;
+	u8 syn_retries;
+	u8 max_retries;
+};
+
+extern struct replcopy_config replcopy_cfg;
+extern struct mutex replcopy_config_lock;
+
+/* mapping.c */
+int replcopy_pernet_init(void);
+void replcopy_pernet_exit(void);
+struct replcopy_net *replcopy_net(const struct net *net);
+struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
+					      const struct replcopy_mapping *tmpl,
+					      struct netlink_ext_ack *extack);
+/* Deletes the mappings that match; returns how many, or -errno. */
+int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
+			 __be32 online_addr, bool all,
+			 struct netlink_ext_ack *extack);
+void replcopy_mapping_put(struct replcopy_mapping *m);
+/* RCU reader: the live mapping for a segment to daddr:dport, or NULL. */
+struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
+						 __be32 daddr, __be16 dport);
+void replcopy_mapping_stats(const struct replcopy_mapping *m,
+			    u64 out[__REPLCOPY_STAT_MAX]);
+
+static inline void replcopy_stat_add(struct replcopy_mapping *m,
+				     enum replcopy_stat idx, u64 v)
+{
+	struct replcopy_pcpu_stats *s = get_cpu_ptr(m->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	u64_stats_add(&s->c[idx], v);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(m->stats);
+}
+
+static inline void replcopy_stat_inc(struct replcopy_mapping *m,
+				     enum replcopy_stat idx)
+{
+	replcopy_stat_add(m, idx, 1);
+}
+
+/* netfilter_hook.c: called with rn->lock held. */
+int replcopy_hooks_register(struct replcopy_net *rn);
+void replcopy_hooks_unregister(struct replcopy_net *rn);
+
+/* genl.c */
+int replcopy_genl_init(void);
+void replcopy_genl_exit(void);
+
+/*
+ * session.c: the engine. Until it exists these are stubs in session.c.
+ *   replcopy_sessions_net_init/exit: per-netns session table.
+ *   replcopy_capture: softirq, RCU held; skb is the original packet and
+ *     must not be modified, consumed or freed. Never sleeps.
+ *   replcopy_consume: softirq; returns true when skb belonged to a replayed
+ *     connection and was consumed (freed), false to let it pass.
+ *   replcopy_sessions_flush_mapping: process context; resets the target
+ *     side of every session of m and waits until they are gone.
+ *   replcopy_sessions_dump: fill one REPLCOPY_A_SESSION per session.
+ */
+int replcopy_sessions_net_init(struct replcopy_net *rn);
+void replcopy_sessions_net_exit(struct replcopy_net *rn);
+void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb);
+bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb);
+void replcopy_sessions_flush_mapping(struct replcopy_mapping *m);
+int replcopy_sessions_init(void);
+void replcopy_sessions_exit(void);
+
+struct netlink_callback;
+int replcopy_sessions_dump(struct replcopy_net *rn, struct sk_buff *skb,
+			   struct netlink_callback *cb, u32 map_id);
+
+#endif /* _REPLCOPY_H */
