@@ -1,0 +1,164 @@
+# shellcheck shell=bash
+# Shared helpers for the VM scenarios (tests/scenarios/*.sh).
+#
+# Conventions follow tools/testing/selftests/net: a scenario sets up its own
+# network namespaces, registers cleanup with a trap, waits for readiness
+# instead of sleeping, and exits 0 (pass), 1 (fail) or 4 (skip).
+#
+# Topology made by topo_setup:
+#
+#   client 10.0.1.2 ── 10.0.1.1 online 10.0.2.1 ── 10.0.2.2 target
+#
+# The online host runs the real server on its mapped port and replcopy.ko;
+# the target runs the test server. client and target route everything else
+# through online, so --source client works too.
+
+set -u
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPLCTL="$TOP/user/replctl"
+MODULE="$TOP/replcopy.ko"
+WORK=$(mktemp -d /tmp/replcopy-test.XXXXXX)
+NS_CLIENT=client NS_ONLINE=online NS_TARGET=target
+CLIENT_IP=10.0.1.2 ONLINE_IP=10.0.1.1 ONLINE_TIP=10.0.2.1 TARGET_IP=10.0.2.2
+
+_failed=0
+_cleanups=()
+
+log() { printf '# %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; _failed=1; }
+pass() { printf 'ok: %s\n' "$*"; }
+skip() { printf 'SKIP: %s\n' "$*"; exit "$KSFT_SKIP"; }
+die() { printf 'FAIL: %s\n' "$*"; exit "$KSFT_FAIL"; }
+
+on_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$WORK"
+}
+trap _run_cleanups EXIT
+
+# Finish the scenario: exit with the verdict.
+finish() {
+	if [ "$_failed" = 0 ]; then
+		echo "PASS: $(basename "$0")"
+		exit "$KSFT_PASS"
+	fi
+	echo "FAIL: $(basename "$0")"
+	exit "$KSFT_FAIL"
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1 ($3)"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+replctl() { "$REPLCTL" "$@"; }
+replctl_in() { local ns=$1; shift; ip netns exec "$ns" "$REPLCTL" "$@"; }
+
+module_load() {
+	if [ ! -d /sys/module/replcopy ]; then
+		insmod "$MODULE" "$@" || die "insmod $MODULE failed"
+	fi
+	on_exit module_unload
+}
+module_unload() {
+	[ -d /sys/module/replcopy ] || return 0
+	rmmod replcopy
+}
+
+# wait_until TIMEOUT_S COMMAND...: poll until the command succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_listen NS PORT: wait for a TCP listener.
+wait_listen() {
+	wait_until 20 sh -c "ip netns exec $1 ss -Hltn 'sport = :$2' | grep -q ."
+}
+
+_link() { # _link NS1 IF1 ADDR1 NS2 IF2 ADDR2
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	in_ns "$1" ip addr add "$3/24" dev "$2"
+	in_ns "$4" ip addr add "$6/24" dev "$5"
+	in_ns "$1" ip link set "$2" up
+	in_ns "$4" ip link set "$5" up
+}
+
+topo_setup() {
+	local ns
+	for ns in $NS_CLIENT $NS_ONLINE $NS_TARGET; do
+		ip netns add "$ns" || die "ip netns add $ns"
+		on_exit ip netns del "$ns"
+		in_ns "$ns" ip link set lo up
+	done
+	_link $NS_CLIENT veth0 $CLIENT_IP $NS_ONLINE c-veth $ONLINE_IP
+	_link $NS_ONLINE t-veth $ONLINE_TIP $NS_TARGET veth0 $TARGET_IP
+	in_ns $NS_CLIENT ip route add default via $ONLINE_IP
+	in_ns $NS_TARGET ip route add default via $ONLINE_TIP
+	in_ns $NS_ONLINE sysctl -qw net.ipv4.ip_forward=1
+}
+
+# Kernel log checks: remember where the log was, report new problems.
+dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }
+dmesg_new() { dmesg | tail -n +"$((${_dmesg_lines:-0} + 1))"; }
+check_dmesg_clean() {
+	local bad
+	bad=$(dmesg_new | grep -E 'WARNING:|BUG:|Oops|Call Trace|refcount_t|list_(add|del) corruption|KASAN|ODEBUG|circular locking|leak' || true)
+	if [ -n "$bad" ]; then
+		fail "kernel log has problems:"
+		printf '%s\n' "$bad" | head -40
+	else
+		pass "kernel log clean"
+	fi
+}
+
+# Memory the kernel holds in slab and per-cpu areas, in KiB, after reclaim.
+kernel_mem_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# expect_fail CODE PATTERN DESCRIPTION COMMAND...: the command must exit with
+# CODE and print PATTERN (extended regex) on stderr.
+expect_fail() {
+	local code=$1 pat=$2 what=$3 out rc=0
+	shift 3
+	out=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" != "$code" ]; then
+		fail "$what: exit $rc, expected $code ($out)"
+	elif ! printf '%s' "$out" | grep -Eq -- "$pat"; then
+		fail "$what: message '$out' lacks /$pat/"
+	else
+		pass "$what: exit $code: $out"
+	fi
+}
+
+# json_get JSON PYTHON_EXPR: evaluate EXPR with the parsed JSON bound to j.
+json_get() {
+	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}

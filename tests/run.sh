@@ -1,0 +1,77 @@
+#!/bin/bash
+# tests/run.sh [--vm-only|--unit-only] [SCENARIO...]
+#
+# Run replcopy's test suite: the host unit tests (cmocka, no kernel needed),
+# then every VM scenario in tests/scenarios/ (or the ones named), each in
+# its own boot of the test kernel (tests/vm/vm-run) so one crash cannot hide
+# another result. Ends with "N passed, N failed, N skipped" and exits non-zero
+# on any failure.
+#
+# Environment: KVER, KERNEL, MODDIR (see tests/vm/vm-run); TIMEOUT_FACTOR
+# multiplies every scenario's time limit (debug kernels are slower);
+# RESULTS=DIR keeps each scenario's console log there.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+unit=1 vm=1
+case "${1:-}" in
+--vm-only) unit=0; shift ;;
+--unit-only) vm=0; shift ;;
+esac
+factor=${TIMEOUT_FACTOR:-1}
+results=${RESULTS:-$top/build/results}
+mkdir -p "$results"
+passed=0 failed=0 skipped=0 failures=()
+
+if [ "$unit" = 1 ]; then
+	echo "== unit tests (host)"
+	out=$(make -s -C user check 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	passed=$((passed + n))
+	failed=$((failed + f))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		failed=$((failed + 1))
+		failures+=("unit tests (make -C user check exited $rc)")
+	fi
+	[ "$f" = 0 ] || failures+=("unit tests: $f failed")
+fi
+
+if [ "$vm" = 1 ]; then
+	if [ $# -gt 0 ]; then
+		scenarios=()
+		for s in "$@"; do
+			[ -f "$s" ] || s=tests/scenarios/$s
+			[ -f "$s" ] || s=$s.sh
+			scenarios+=("$s")
+		done
+	else
+		scenarios=(tests/scenarios/*.sh)
+	fi
+	for s in "${scenarios[@]}"; do
+		name=$(basename "$s" .sh)
+		limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
+		limit=$(( ${limit:-300} * factor ))
+		echo "== $name (VM, limit ${limit}s)"
+		start=$SECONDS
+		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- "$s" \
+			> "$results/$name.out" 2>&1
+		rc=$?
+		# The scenario's own lines, without the firmware and kernel chatter.
+		grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.out"
+		took=$((SECONDS - start))
+		case $rc in
+		0) passed=$((passed + 1)); echo "ok - $name (${took}s)" ;;
+		4) skipped=$((skipped + 1)); echo "ok - $name # SKIP (${took}s)" ;;
+		*) failed=$((failed + 1)); failures+=("$name (exit $rc)")
+		   echo "not ok - $name (exit $rc, ${took}s)" ;;
+		esac
+	done
+fi
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
