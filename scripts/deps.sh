@@ -11,7 +11,7 @@ pkgs="
 	nginx-light curl hey wrk
 	redis-server redis-tools memcached libmemcached-tools
 	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox
-	dkms
+	dkms linux-source
 "
 missing=
 for p in $pkgs; do
