@@ -30,16 +30,16 @@ replctl:
 deps:
 	scripts/deps.sh
 
-test: all
+test: deps all
 	tests/run.sh $(TESTS)
 
 test-unit: replctl
 	$(MAKE) -C user check
 
-test-vm: all
+test-vm: deps all
 	tests/run.sh --vm-only $(TESTS)
 
-demo: all
+demo: deps all
 	tests/vm/vm-run -t 300 -- tests/demo.sh
 
 install: all
