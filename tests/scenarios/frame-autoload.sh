@@ -21,7 +21,7 @@ out=$(/usr/local/sbin/replctl list 2>&1) || fail "replctl list with the module u
 check "replctl loaded the module" test -d /sys/module/replcopy
 ver=$(/usr/local/sbin/replctl version --json)
 log "$ver"
-check_eq "libkmod reports the module live" live "$(json_get "$ver" 'j["module_state"]')"
+check_eq "libkmod reports the module live" live "$(json_get "$ver" 'j["module"]["state"]')"
 
 rmmod replcopy
 # The family alias: a genl request for "replcopy" makes the kernel modprobe it.

@@ -34,8 +34,8 @@ expect_fail 1 'exists|duplicate|already' "duplicate mapping" r add 8080 10.0.2.2
 expect_fail 1 'exists|duplicate|already|overlap' "specific address over a wildcard" r add $ONLINE_IP:8080 10.0.2.2:81
 expect_fail 1 'no such mapping' "del of an unknown port" r del 9999
 expect_fail 1 'no such mapping' "del of an unknown id" r del --id 4242
-expect_fail 1 'syn|retries|range' "setting out of range" r set syn-retries 99
-expect_fail 1 'max.active|range' "wq-max-active out of range" r set wq-max-active 100000
+expect_fail 2 'syn-retries.*1-10' "setting out of range" r set syn-retries 99
+expect_fail 2 'wq-max-active.*0-512' "wq-max-active out of range" r set wq-max-active 100000
 
 check_eq "only the good mapping is left" 1 "$(json_get "$(r list --json)" 'len(j)')"
 check_dmesg_clean

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_reply.c - decoding the module's messages: mappings, counters,
+ * sessions, settings, the family lookup; unknown attributes skipped,
+ * malformed ones refused.
+ */
+#include "unit.h"
+
+#include <errno.h>
+#include "kmsg.h"
+
+#include "names.h"
+#include "reply.h"
+
+static uint8_t buf[8192] __attribute__((aligned(8)));
+
+static void test_mapping(void **state)
+{
+	struct kmap m = {
+		.id = 3, .online = "10.0.0.5", .port = 80,
+		.target = "10.0.0.32", .target_port = 8080,
+		.source = REPLCOPY_SOURCE_CLIENT,
+		.pacing = REPLCOPY_PACING_RESPONSE,
+		.flags = REPLCOPY_MAPF_NO_FABRICATE, .sessions = 12,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(r.cmd, REPLCOPY_CMD_GET_MAPPING);
+	assert_int_equal(r.map.id, 3);
+	assert_int_equal(r.map.port, 80);
+	assert_int_equal(r.map.online_addr, kip("10.0.0.5"));
+	assert_int_equal(r.map.target_addr, kip("10.0.0.32"));
+	assert_int_equal(r.map.target_port, 8080);
+	assert_int_equal(r.map.source, REPLCOPY_SOURCE_CLIENT);
+	assert_int_equal(r.map.pacing, REPLCOPY_PACING_RESPONSE);
+	assert_int_equal(r.map.flags, REPLCOPY_MAPF_NO_FABRICATE);
+	assert_int_equal(r.map.sessions, 12);
+	assert_int_equal(r.map.present,
+			 1u << REPLCOPY_A_MAP_ID | 1u << REPLCOPY_A_MAP_PORT |
+			 1u << REPLCOPY_A_MAP_ONLINE_ADDR |
+			 1u << REPLCOPY_A_MAP_TARGET_ADDR |
+			 1u << REPLCOPY_A_MAP_TARGET_PORT |
+			 1u << REPLCOPY_A_MAP_SOURCE |
+			 1u << REPLCOPY_A_MAP_PACING |
+			 1u << REPLCOPY_A_MAP_FLAGS |
+			 1u << REPLCOPY_A_MAP_SESSIONS);
+	assert_false(r.has_stats);
+	assert_false(r.has_session);
+	assert_false(r.has_config);
+
+	m.online = NULL;
+	m.sessions = -1;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_ADD_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_ONLINE_ADDR));
+	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_SESSIONS));
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_ID));
+	assert_int_equal(r.map.online_addr, 0);
+}
+
+static void test_stats(void **state)
+{
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 };
+	struct kmap m = {
+		.id = 9, .port = 11311, .target = "10.0.0.31",
+		.target_port = 11511, .sessions = -1,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+	int i;
+
+	(void)state;
+	for (i = REPLCOPY_STAT_CAPTURED_SEGS; i < __REPLCOPY_STAT_MAX; i++)
+		v[i] = 1000 + i;
+	v[REPLCOPY_STAT_ACKED_BYTES] = 0xfedcba9876543210ull;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	kput_map(nlh, &m);
+	kput_stats(nlh, v, true);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(r.has_stats);
+	assert_int_equal(r.map.id, 9);
+	assert_false(r.stats.has[REPLCOPY_STAT_UNSPEC]);
+	assert_false(r.stats.has[REPLCOPY_STAT_PAD]);
+	for (i = REPLCOPY_STAT_CAPTURED_SEGS; i < __REPLCOPY_STAT_MAX; i++) {
+		assert_true(r.stats.has[i]);
+		assert_true(r.stats.v[i] == v[i]);
+	}
+
+	/* Only some counters, and one from a newer module: skipped. */
+	memset(v, 0, sizeof(v));
+	v[REPLCOPY_STAT_SENT_SEGS] = 5;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh,
+							  REPLCOPY_A_STATS);
+
+		kput_u64(nlh, REPLCOPY_STAT_SENT_SEGS, REPLCOPY_STAT_PAD, 5);
+		kput_u64(nlh, __REPLCOPY_STAT_MAX + 3, REPLCOPY_STAT_PAD, 77);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+		assert_int_equal(r.stats.has[i], i == REPLCOPY_STAT_SENT_SEGS);
+	assert_int_equal(r.stats.v[REPLCOPY_STAT_SENT_SEGS], 5);
+}
+
+static void test_session(void **state)
+{
+	struct ksess s = {
+		.map_id = 2, .client = "192.168.7.8", .client_port = 51234,
+		.source = "10.0.0.1", .source_port = 40001,
+		.state = REPLCOPY_SS_ESTABLISHED,
+		.worker = REPLCOPY_WORKER_KTHREAD, .fabricated = true,
+		.captured = 1ull << 40, .acked = 12345, .queued = 4096,
+		.age_ms = 61234,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_SESSIONS);
+	kput_session(nlh, &s);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(r.has_session);
+	assert_int_equal(r.sess.map_id, 2);
+	assert_int_equal(r.sess.client_addr, kip("192.168.7.8"));
+	assert_int_equal(r.sess.client_port, 51234);
+	assert_int_equal(r.sess.source_addr, kip("10.0.0.1"));
+	assert_int_equal(r.sess.source_port, 40001);
+	assert_int_equal(r.sess.state, REPLCOPY_SS_ESTABLISHED);
+	assert_int_equal(r.sess.worker, REPLCOPY_WORKER_KTHREAD);
+	assert_true(r.sess.fabricated);
+	assert_true(r.sess.captured_bytes == 1ull << 40);
+	assert_int_equal(r.sess.acked_bytes, 12345);
+	assert_int_equal(r.sess.queued_bytes, 4096);
+	assert_int_equal(r.sess.age_ms, 61234);
+	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_AGE_MS));
+
+	s.fabricated = false;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_SESSIONS);
+	kput_session(nlh, &s);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_false(r.sess.fabricated);
+	assert_false(RC_HAS(&r.sess, REPLCOPY_SA_FABRICATED));
+}
+
+static void test_config(void **state)
+{
+	struct kcfg c = {
+		.worker = REPLCOPY_WORKER_KTHREAD, .wq_unbound = 1,
+		.wq_max_active = 0, .max_sessions = 65536,
+		.max_session_bytes = 1048576, .max_total_kbytes = 262144,
+		.idle_timeout = 60, .syn_retries = 5, .max_retries = 15,
+		.version = "0.1.0",
+	};
+	char longv[200];
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+	int i;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_CONFIG);
+	kput_config(nlh, &c);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(r.has_config);
+	for (i = 1; i < __REPLCOPY_CFG_MAX; i++)
+		assert_true(r.cfg.has[i]);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_WORKER],
+			 REPLCOPY_WORKER_KTHREAD);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_WQ_UNBOUND], 1);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_WQ_MAX_ACTIVE], 0);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_MAX_SESSIONS], 65536);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_MAX_SESSION_BYTES], 1048576);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_MAX_TOTAL_BYTES], 262144);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_IDLE_TIMEOUT], 60);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_SYN_RETRIES], 5);
+	assert_int_equal(r.cfg.val[REPLCOPY_CFG_MAX_RETRIES], 15);
+	assert_true(r.cfg.has_version);
+	assert_string_equal(r.cfg.version, "0.1.0");
+
+	/* A version longer than the buffer is cut, still terminated. */
+	memset(longv, 'v', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	c.version = longv;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_CONFIG);
+	kput_config(nlh, &c);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(strlen(r.cfg.version), sizeof(r.cfg.version) - 1);
+}
+
+static void test_unknown_skipped(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct rc_reply r;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ID, 4);
+	mnl_attr_put_u64(nlh, 60, 1);			/* newer than us */
+	mnl_attr_put_strz(nlh, __REPLCOPY_A_MAX, "x");
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_SESSION);
+	mnl_attr_put_u32(nlh, __REPLCOPY_SA_MAX, 5);
+	mnl_attr_put_u32(nlh, REPLCOPY_SA_MAP_ID, 4);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(r.map.id, 4);
+	assert_int_equal(r.map.present, 1u << REPLCOPY_A_MAP_ID);
+	assert_int_equal(r.sess.map_id, 4);
+	assert_int_equal(r.sess.present, 1u << REPLCOPY_SA_MAP_ID);
+}
+
+static void test_malformed(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct rc_reply r;
+
+	(void)state;
+	/* MAP_ID must be a u32. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_ID, 4);
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, REPLCOPY_A_MAP_ID);
+	assert_int_equal(r.bad_nest, 0);
+
+	/* MAP_PORT must be a u16. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_PORT, 80);
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, REPLCOPY_A_MAP_PORT);
+
+	/* Counters must be u64. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_STATS);
+	mnl_attr_put_u32(nlh, REPLCOPY_STAT_SENT_BYTES, 1);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, REPLCOPY_STAT_SENT_BYTES);
+	assert_int_equal(r.bad_nest, REPLCOPY_A_STATS);
+
+	/* WORKER is a u8. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_CONFIG);
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_CONFIG);
+	mnl_attr_put_u32(nlh, REPLCOPY_CFG_WORKER, 1);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, REPLCOPY_CFG_WORKER);
+	assert_int_equal(r.bad_nest, REPLCOPY_A_CONFIG);
+
+	/* An attribute running past the end of the message. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ID, 4);
+	((struct nlattr *)((char *)nlh + 20))->nla_len = 64;
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+
+	/* An attribute running past the end of its nest. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_STATS);
+	mnl_attr_put_u64(nlh, REPLCOPY_STAT_SENT_BYTES, 1);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ID, 4);
+	/* The counter claims 4 more bytes than its nest has. */
+	((struct nlattr *)mnl_attr_get_payload(nest))->nla_len += 4;
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, REPLCOPY_A_STATS);
+
+	/* Trailing bytes that are no attribute. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ID, 4);
+	nlh->nlmsg_len += 4;
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+
+	/* No room for the genl header. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 2;
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+}
+
+static void test_family(void **state)
+{
+	struct nlmsghdr *nlh;
+	uint32_t version = 0;
+	uint16_t id = 0;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), CTRL_CMD_NEWFAMILY);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "replcopy");
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x23);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_HDRSIZE, 0);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, REPLCOPY_A_MAX);
+	assert_int_equal(rc_parse_family(nlh, &id, &version), 0);
+	assert_int_equal(id, 0x23);
+	assert_int_equal(version, 1);
+
+	nlh = kmsg(buf, sizeof(buf), CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "replcopy");
+	assert_int_equal(rc_parse_family(nlh, &id, &version), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mapping),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_session),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_unknown_skipped),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_family),
+	};
+
+	return cmocka_run_group_tests_name("reply", tests, NULL, NULL);
+}

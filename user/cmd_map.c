@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_map.c - replctl add, del, list: the mappings of this network
+ * namespace.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "msg.h"
+#include "output.h"
+#include "parse.h"
+#include "reply.h"
+
+void usage_add(FILE *f)
+{
+	fputs(
+"Usage: replctl add [ONLINE_IP:]PORT TARGET_IP:PORT [OPTIONS]\n"
+"\n"
+"Copy the TCP traffic that arrives on local PORT to the test server\n"
+"TARGET_IP:PORT. With ONLINE_IP, only traffic to that local address is\n"
+"copied (\"*:PORT\" or just PORT: any local address). The mapping belongs to\n"
+"the network namespace replctl runs in. Prints the new mapping's ID.\n"
+"\n"
+"Options:\n"
+"  --source auto|client      source address of the replayed connections:\n"
+"                            auto (default) this host's address toward the\n"
+"                            target and a port the module picks; client the\n"
+"                            real client's address and port (the target must\n"
+"                            route the client networks back via this host)\n"
+"  --pacing stream|response  stream (default) sends client segments as they\n"
+"                            arrive; response holds each request until the\n"
+"                            target has answered the previous one\n"
+"  --no-fabricate            replay only connections whose SYN was seen (no\n"
+"                            fabricated handshake for connections that were\n"
+"                            already open when the mapping was added)\n"
+"  -j, --json                print the new mapping as a JSON object\n"
+"  -h, --help                show this help\n"
+"\n"
+"Examples:\n"
+"  replctl add 11311 10.0.0.31:11511\n"
+"  replctl add 10.0.0.5:80 10.0.0.32:8080 --source client\n"
+"  replctl add 6379 10.0.0.33:6379 --pacing response --no-fabricate\n",
+	      f);
+}
+
+void usage_del(FILE *f)
+{
+	fputs(
+"Usage: replctl del [ONLINE_IP:]PORT\n"
+"       replctl del --id ID\n"
+"       replctl del --all\n"
+"\n"
+"Delete mappings of this network namespace: the mapping(s) on local PORT\n"
+"(with ONLINE_IP, only the one for that address), the mapping with ID (see\n"
+"replctl list), or all of them. Live replayed connections of a deleted\n"
+"mapping are reset on the target.\n"
+"\n"
+"Options:\n"
+"  --id ID     delete the mapping with this ID\n"
+"  --all       delete every mapping\n"
+"  -h, --help  show this help\n"
+"\n"
+"Examples:\n"
+"  replctl del 11311\n"
+"  replctl del 10.0.0.5:80\n"
+"  replctl del --id 3\n"
+"  replctl del --all\n",
+	      f);
+}
+
+void usage_list(FILE *f)
+{
+	fputs(
+"Usage: replctl list [--json]\n"
+"\n"
+"List the mappings of this network namespace: ID, ONLINE (local address and\n"
+"port, * for any address), TARGET, SOURCE, PACING, FLAGS and the number of\n"
+"live replayed SESSIONS.\n"
+"\n"
+"Options:\n"
+"  -j, --json  print a JSON array of mapping objects\n"
+"  -h, --help  show this help\n"
+"\n"
+"Examples:\n"
+"  replctl list\n"
+"  replctl list --json | jq '.[] | select(.sessions > 0) | .id'\n",
+	      f);
+}
+
+/* Collects decoded mappings from replies (ADD's reply, GET_MAPPING dump). */
+struct maps {
+	struct rc_mapping *v;
+	size_t n, cap;
+};
+
+static int maps_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct maps *m = data;
+	struct rc_mapping *p;
+	struct rc_reply r;
+
+	if (rc_parse_reply(nlh, &r)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	p = cli_push((void **)&m->v, &m->n, &m->cap, sizeof(*p));
+	if (!p) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	*p = r.map;
+	return MNL_CB_OK;
+}
+
+static void maps_reset(void *data)
+{
+	((struct maps *)data)->n = 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct rc_mapping *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int cmd_add(int argc, char **argv)
+{
+	struct maps m = { 0 };
+	struct nlmsghdr *req;
+	struct add_args a;
+	struct perr e;
+	struct nl nl;
+	int rc, err;
+
+	rc = cli_parsed("add", parse_add_args(argc, argv, &a, &e), &e,
+			usage_add);
+	if (rc >= 0)
+		return rc;
+	rc = cli_connect(&nl, "add");
+	if (rc)
+		return rc;
+
+	req = msg_add_mapping(nl.req, nl.family, 0, &a);
+	err = nl_talk(&nl, req, maps_cb, &m);
+	if (err) {
+		rc = cli_kernel_error(&nl, "add", err);
+	} else {
+		cli_extack_warning(&nl, "add");
+		struct rc_mapping asked, *p = m.n ? &m.v[0] : &asked;
+
+		if (!m.n) {
+			/* No reply body (the ID is unknown): show what was
+			 * asked for.
+			 */
+			memset(&asked, 0, sizeof(asked));
+			asked.present = 1u << REPLCOPY_A_MAP_PORT |
+					1u << REPLCOPY_A_MAP_ONLINE_ADDR |
+					1u << REPLCOPY_A_MAP_TARGET_ADDR |
+					1u << REPLCOPY_A_MAP_TARGET_PORT |
+					1u << REPLCOPY_A_MAP_SOURCE |
+					1u << REPLCOPY_A_MAP_PACING |
+					1u << REPLCOPY_A_MAP_FLAGS;
+			asked.port = a.port;
+			asked.online_addr = a.online_addr;
+			asked.target_addr = a.target_addr;
+			asked.target_port = a.target_port;
+			asked.source = a.source;
+			asked.pacing = a.pacing;
+			asked.flags = a.flags;
+		}
+		if (a.json)
+			out_mapping_json(stdout, p);
+		else
+			out_added_text(stdout, p);
+	}
+	free(m.v);
+	nl_close(&nl);
+	return rc;
+}
+
+int cmd_del(int argc, char **argv)
+{
+	struct nlmsghdr *req;
+	struct del_args a;
+	struct perr e;
+	struct nl nl;
+	int rc, err;
+
+	rc = cli_parsed("del", parse_del_args(argc, argv, &a, &e), &e,
+			usage_del);
+	if (rc >= 0)
+		return rc;
+	rc = cli_connect(&nl, "del");
+	if (rc)
+		return rc;
+
+	req = msg_del_mapping(nl.req, nl.family, 0, &a);
+	err = nl_talk(&nl, req, NULL, NULL);
+	if (err)
+		rc = cli_kernel_error(&nl, "del", err);
+	else
+		cli_extack_warning(&nl, "del");
+	nl_close(&nl);
+	return rc;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct maps m = { 0 };
+	struct nlmsghdr *req;
+	struct json_args a;
+	struct perr e;
+	struct nl nl;
+	int rc, err;
+
+	rc = cli_parsed("list", parse_json_args("list", argc, argv, &a, &e),
+			&e, usage_list);
+	if (rc >= 0)
+		return rc;
+	rc = cli_connect(&nl, "list");
+	if (rc)
+		return rc;
+
+	req = msg_get_mappings(nl.req, nl.family, 0);
+	err = nl_dump(&nl, req, maps_cb, &m, maps_reset);
+	if (err) {
+		rc = cli_kernel_error(&nl, "list", err);
+	} else {
+		qsort(m.v, m.n, sizeof(*m.v), by_id);
+		if (a.json)
+			out_mappings_json(stdout, m.v, m.n);
+		else
+			out_mappings_text(stdout, m.v, m.n);
+	}
+	free(m.v);
+	nl_close(&nl);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * output.h - text and JSON output of mappings, counters, sessions, settings
+ * and versions. Pure: every function writes to the FILE * it is given and
+ * depends on nothing but its arguments.
+ *
+ * Text is for people (aligned tables, exact numbers); JSON is compact, one
+ * document per line, snake_case keys, counters as numbers and addresses as
+ * strings.
+ */
+#ifndef REPLCTL_OUTPUT_H
+#define REPLCTL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "reply.h"
+
+/* ---- small formatters ---------------------------------------------- */
+
+#define ADDR_LEN 16		/* "255.255.255.255" */
+#define ENDPOINT_LEN 24		/* "255.255.255.255:65535" */
+
+/* be32 address -> "10.0.0.31". */
+void fmt_ipv4(uint32_t be, char *buf);
+/* "*:11311" or "10.0.0.5:11311" (no online address means any). */
+void fmt_online(const struct rc_mapping *m, char *buf, size_t len);
+/* "10.0.0.31:11511". */
+void fmt_endpoint(uint32_t be, uint16_t port, char *buf, size_t len);
+/* 850ms, 12.3s, 5m02s, 2h03m, 1d02h. */
+void fmt_age(uint64_t ms, char *buf, size_t len);
+/* "99.99%" (rounded down) or "n/a" when nothing was captured. */
+void fmt_fidelity(uint64_t acked, uint64_t captured, char *buf, size_t len);
+/* "no-fabricate", "-" for none; unknown bits as hex. */
+void fmt_map_flags(uint32_t flags, char *buf, size_t len);
+
+/* ---- mappings ------------------------------------------------------ */
+
+/* `replctl add`: "added mapping ID: 3". */
+void out_added_text(FILE *f, const struct rc_mapping *m);
+/* One mapping as a JSON object (`replctl add --json`). */
+void out_mapping_json(FILE *f, const struct rc_mapping *m);
+/* `replctl list`: a table; JSON: an array of mapping objects. */
+void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n);
+void out_mappings_json(FILE *f, const struct rc_mapping *m, size_t n);
+
+/* ---- counters ------------------------------------------------------ */
+
+struct rc_stats_entry {
+	struct rc_mapping map;	/* id, port, target (online if known) */
+	struct rc_stats stats;
+};
+
+/*
+ * `replctl stats`: each mapping's counters and fidelity, then the netns
+ * totals (total may be NULL, e.g. with --id).
+ */
+void out_stats_text(FILE *f, const struct rc_stats_entry *e, size_t n,
+		    const struct rc_stats *total);
+void out_stats_json(FILE *f, const struct rc_stats_entry *e, size_t n,
+		    const struct rc_stats *total);
+
+/* One interval of `replctl stats -i`. */
+struct rc_tick {
+	const char *hms;	/* "12:00:01", text lines */
+	const char *iso;	/* "2024-05-01T12:00:01+02:00", JSON */
+	double timestamp;	/* seconds since the epoch */
+	double interval;	/* seconds this delta covers */
+};
+
+/* delta[i].stats are per-interval deltas (sess_active: current value). */
+void out_stats_tick_text(FILE *f, const struct rc_tick *t,
+			 const struct rc_stats_entry *delta, size_t n);
+void out_stats_tick_json(FILE *f, const struct rc_tick *t,
+			 const struct rc_stats_entry *delta, size_t n);
+
+/* ---- sessions ------------------------------------------------------ */
+
+void out_sessions_text(FILE *f, const struct rc_session *s, size_t n);
+void out_sessions_json(FILE *f, const struct rc_session *s, size_t n);
+
+/* ---- settings and versions ----------------------------------------- */
+
+void out_config_text(FILE *f, const struct rc_config *c);
+void out_config_json(FILE *f, const struct rc_config *c);
+
+struct rc_version_info {
+	const char *replctl;		/* replctl's own version */
+	unsigned int genl_version;	/* REPLCOPY_GENL_VERSION built in */
+
+	/* From the kernel over netlink (NULL/false when not asked). */
+	const char *module_version;	/* REPLCOPY_A_VERSION */
+	bool has_family_version;
+	unsigned int family_version;	/* CTRL_ATTR_VERSION */
+	const char *kernel_error;	/* why the kernel was not asked */
+
+	/* From libkmod. */
+	const char *kmod_error;		/* libkmod unusable: why */
+	const char *state;		/* "live", "coming", "going",
+					 * "builtin" or NULL: not loaded */
+	int refcnt;			/* -1: unknown */
+	long size;			/* -1: unknown */
+	const char *holders;		/* "a,b" or NULL */
+	const char *path;		/* module file, NULL: not installed */
+	const char *file_version;	/* modinfo version of that file */
+	const char *release;		/* running kernel (uname -r) */
+};
+
+void out_version_text(FILE *f, const struct rc_version_info *v);
+void out_version_json(FILE *f, const struct rc_version_info *v);
+
+#endif

@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse.c - argument parsing for every subcommand (see parse.h).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "opt.h"
+#include "parse.h"
+
+#define EX_ONLINE	"11311 or 10.0.0.5:11311"
+#define EX_TARGET_IP	"10.0.0.31"
+#define EX_TARGET_PORT	"11511"
+
+/* ---- numbers ------------------------------------------------------- */
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what,
+	      uint64_t *out, struct perr *e)
+{
+	unsigned long long v;
+	const char *p;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return perr_set(e, "%s \"%s\" is not a number: use %" PRIu64
+				"-%" PRIu64, what, s, min, max);
+	for (p = s; isdigit((unsigned char)*p); p++)
+		;
+	if (*p)
+		return perr_set(e, "%s \"%s\" has \"%s\" after the number: use "
+				"a plain number, %" PRIu64 "-%" PRIu64,
+				what, s, p, min, max);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE || v < min || v > max)
+		return perr_set(e, "%s \"%s\" out of range: use %" PRIu64 "-%"
+				PRIu64, what, s, min, max);
+	*out = v;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, const char *what,
+	      uint32_t *out, struct perr *e)
+{
+	uint64_t v;
+
+	if (parse_u64(s, min, max, what, &v, e))
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_port(const char *s, const char *what, uint16_t *out,
+	       struct perr *e)
+{
+	uint64_t v;
+
+	if (parse_u64(s, 1, 65535, what, &v, e))
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int parse_interval(const char *s, const char *what, double *out,
+		   struct perr *e)
+{
+	const char *p = s;
+	double v;
+
+	/* Digits, optionally a point and more digits: strtod alone would
+	 * also take "1e3", "0x10", "inf", " 1" and "-1".
+	 */
+	if (!isdigit((unsigned char)*p))
+		return perr_set(e, "%s \"%s\" is not a number of seconds: "
+				"use e.g. 1 or 0.5", what, s);
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return perr_set(e, "%s \"%s\" is not a number of "
+					"seconds: use e.g. 1 or 0.5", what, s);
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p)
+		return perr_set(e, "%s \"%s\" has \"%s\" after the number: "
+				"give plain seconds, e.g. 1 or 0.5",
+				what, s, p);
+	v = strtod(s, NULL);
+	if (!(v >= 0.1 && v <= 86400))
+		return perr_set(e, "%s \"%s\" out of range: use 0.1-86400 "
+				"seconds", what, s);
+	*out = v;
+	return 0;
+}
+
+int parse_bool(const char *s, const char *what, bool *out, struct perr *e)
+{
+	static const char *const yes[] = { "on", "1", "yes", "true" };
+	static const char *const no[] = { "off", "0", "no", "false" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return perr_set(e, "%s \"%s\" is not valid: use on or off", what, s);
+}
+
+/* ---- addresses ----------------------------------------------------- */
+
+static bool looks_ipv6(const char *s)
+{
+	const char *c = strchr(s, ':');
+
+	return strchr(s, '[') || (c && strchr(c + 1, ':'));
+}
+
+int parse_ipv4(const char *s, const char *what, uint32_t *out,
+	       struct perr *e)
+{
+	struct in_addr a;
+	const char *p;
+	bool alpha = false;
+
+	if (inet_pton(AF_INET, s, &a) == 1) {
+		*out = a.s_addr;
+		return 0;
+	}
+	if (!*s)
+		return perr_set(e, "%s is empty: write it as a.b.c.d, e.g. "
+				EX_TARGET_IP, what);
+	if (strchr(s, ':'))
+		return perr_set(e, "%s \"%s\" looks like IPv6: only IPv4 is "
+				"supported", what, s);
+	for (p = s; *p; p++)
+		alpha |= isalpha((unsigned char)*p);
+	if (alpha)
+		return perr_set(e, "%s \"%s\" is not an IPv4 address (host "
+				"names are not resolved): write it as a.b.c.d, "
+				"e.g. " EX_TARGET_IP, what, s);
+	return perr_set(e, "%s \"%s\" is not an IPv4 address: write it as "
+			"a.b.c.d, e.g. " EX_TARGET_IP, what, s);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int parse_online(const char *s, uint32_t *addr, uint16_t *port,
+		 struct perr *e)
+{
+	const char *colon;
+	char ip[64];
+	uint32_t a;
+
+	if (looks_ipv6(s))
+		return perr_set(e, "PORT \"%s\" looks like IPv6: only IPv4 is "
+				"supported; write [ONLINE_IP:]PORT, e.g. "
+				EX_ONLINE, s);
+	colon = strchr(s, ':');
+	if (!colon) {
+		if (strchr(s, '.') && inet_pton(AF_INET, s, &a) == 1)
+			return perr_set(e, "PORT \"%s\" is an address without a "
+					"port: write it as [ONLINE_IP:]PORT, "
+					"e.g. %s:11311", s, s);
+		*addr = 0;
+		return parse_port(s, "PORT", port, e);
+	}
+
+	if ((size_t)(colon - s) >= sizeof(ip))
+		return perr_set(e, "ONLINE_IP in \"%s\" is not an IPv4 address: "
+				"write [ONLINE_IP:]PORT, e.g. " EX_ONLINE, s);
+	memcpy(ip, s, colon - s);
+	ip[colon - s] = '\0';
+	if (!ip[0])
+		return perr_set(e, "PORT \"%s\" has an empty address before "
+				"':': write it as PORT or ONLINE_IP:PORT, e.g. "
+				EX_ONLINE, s);
+	if (!strcmp(ip, "*"))
+		a = 0;
+	else if (parse_ipv4(ip, "ONLINE_IP", &a, e))
+		return -1;
+	if (!colon[1])
+		return perr_set(e, "PORT \"%s\" has no port: write it as "
+				"[ONLINE_IP:]PORT, e.g. %s11311", s, s);
+	if (parse_port(colon + 1, "PORT", port, e))
+		return -1;
+	*addr = a;
+	return 0;
+}
+
+int parse_target(const char *s, uint32_t *addr, uint16_t *port,
+		 struct perr *e)
+{
+	const char *colon;
+	struct in_addr ia;
+	char ip[64];
+	uint32_t a;
+
+	if (!*s)
+		return perr_set(e, "TARGET is empty: write it as IP:PORT, e.g. "
+				EX_TARGET_IP ":" EX_TARGET_PORT);
+	if (looks_ipv6(s))
+		return perr_set(e, "TARGET \"%s\" looks like IPv6: only IPv4 is "
+				"supported; write it as IP:PORT, e.g. "
+				EX_TARGET_IP ":" EX_TARGET_PORT, s);
+	colon = strchr(s, ':');
+	if (!colon) {
+		if (all_digits(s))
+			return perr_set(e, "TARGET \"%s\" has no address: write "
+					"it as IP:PORT, e.g. " EX_TARGET_IP
+					":%s", s, s);
+		return perr_set(e, "TARGET \"%s\" has no port: write it as "
+				"IP:PORT, e.g. %s:" EX_TARGET_PORT, s,
+				inet_pton(AF_INET, s, &ia) == 1 ? s
+								: EX_TARGET_IP);
+	}
+	if ((size_t)(colon - s) >= sizeof(ip))
+		return perr_set(e, "TARGET \"%s\" is not IP:PORT: write it as "
+				"IP:PORT, e.g. " EX_TARGET_IP ":"
+				EX_TARGET_PORT, s);
+	memcpy(ip, s, colon - s);
+	ip[colon - s] = '\0';
+	if (!ip[0])
+		return perr_set(e, "TARGET \"%s\" has no address: write it as "
+				"IP:PORT, e.g. " EX_TARGET_IP "%s", s, s);
+	if (parse_ipv4(ip, "TARGET address", &a, e))
+		return -1;
+	if (!colon[1])
+		return perr_set(e, "TARGET \"%s\" has no port: write it as "
+				"IP:PORT, e.g. %s" EX_TARGET_PORT, s, s);
+	if (parse_port(colon + 1, "TARGET port", port, e))
+		return -1;
+
+	*addr = a;
+	return 0;
+}
+
+/* ---- subcommands --------------------------------------------------- */
+
+enum {
+	O_JSON = 1,
+	O_HELP,
+	O_SOURCE,
+	O_PACING,
+	O_NO_FABRICATE,
+	O_ID,
+	O_ALL,
+	O_INTERVAL,
+	O_COUNT,
+};
+
+#define OPT_JSON	{ "json", 'j', false, O_JSON }
+#define OPT_HELP	{ "help", 'h', false, O_HELP }
+#define OPT_ID		{ "id", 0, true, O_ID }
+#define OPT_END_DEF	{ NULL, 0, false, 0 }
+
+int parse_add_args(int argc, char **argv, struct add_args *a,
+		   struct perr *e)
+{
+	static const struct optdef defs[] = {
+		OPT_JSON, OPT_HELP,
+		{ "source", 0, true, O_SOURCE },
+		{ "pacing", 0, true, O_PACING },
+		{ "no-fabricate", 0, false, O_NO_FABRICATE },
+		OPT_END_DEF,
+	};
+	const char *pos[2] = { NULL, NULL }, *val, *name;
+	struct optscan s;
+	int npos = 0, id;
+
+	memset(a, 0, sizeof(*a));
+	a->source = REPLCOPY_SOURCE_AUTO;
+	a->pacing = REPLCOPY_PACING_STREAM;
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+
+	opt_init(&s, "add", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			if (npos == 2)
+				return perr_set(e, "unexpected argument \"%s\": "
+						"add takes [ONLINE_IP:]PORT "
+						"TARGET_IP:PORT and options; "
+						"see replctl add -h", val);
+			pos[npos++] = val;
+			break;
+		case O_JSON:
+			a->json = true;
+			break;
+		case O_SOURCE:
+			if (rc_source_parse(val, &a->source))
+				return perr_set(e, "%s \"%s\" is not valid: use "
+						"auto or client", name, val);
+			break;
+		case O_PACING:
+			if (rc_pacing_parse(val, &a->pacing))
+				return perr_set(e, "%s \"%s\" is not valid: use "
+						"stream or response", name, val);
+			break;
+		case O_NO_FABRICATE:
+			a->flags |= REPLCOPY_MAPF_NO_FABRICATE;
+			break;
+		}
+	}
+
+	if (npos == 0)
+		return perr_set(e, "missing PORT and TARGET: write replctl add "
+				"[ONLINE_IP:]PORT TARGET_IP:PORT, e.g. replctl "
+				"add 11311 10.0.0.31:11511");
+	if (parse_online(pos[0], &a->online_addr, &a->port, e))
+		return PARSE_ERR;
+	if (npos == 1)
+		return perr_set(e, "missing TARGET: write replctl add %s "
+				"TARGET_IP:PORT, e.g. replctl add %s "
+				"10.0.0.31:11511", pos[0], pos[0]);
+	if (parse_target(pos[1], &a->target_addr, &a->target_port, e))
+		return PARSE_ERR;
+	return PARSE_OK;
+}
+
+int parse_del_args(int argc, char **argv, struct del_args *a,
+		   struct perr *e)
+{
+	static const struct optdef defs[] = {
+		OPT_HELP, OPT_ID,
+		{ "all", 0, false, O_ALL },
+		OPT_END_DEF,
+	};
+	const char *pos = NULL, *val, *name;
+	bool has_id = false, all = false;
+	struct optscan s;
+	int id, n;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+
+	opt_init(&s, "del", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			if (pos)
+				return perr_set(e, "unexpected argument \"%s\": "
+						"del takes one [ONLINE_IP:]PORT; "
+						"to delete several, run del for "
+						"each or use --all", val);
+			pos = val;
+			break;
+		case O_ID:
+			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
+				return PARSE_ERR;
+			has_id = true;
+			break;
+		case O_ALL:
+			all = true;
+			break;
+		}
+	}
+
+	n = !!pos + has_id + all;
+	if (n == 0)
+		return perr_set(e, "nothing to delete: give [ONLINE_IP:]PORT, "
+				"--id ID or --all, e.g. replctl del 11311");
+	if (n > 1)
+		return perr_set(e, "give only one of [ONLINE_IP:]PORT, --id ID "
+				"and --all");
+	if (all) {
+		a->by = DEL_ALL;
+	} else if (has_id) {
+		a->by = DEL_BY_ID;
+	} else {
+		a->by = DEL_BY_PORT;
+		if (parse_online(pos, &a->online_addr, &a->port, e))
+			return PARSE_ERR;
+	}
+	return PARSE_OK;
+}
+
+int parse_json_args(const char *cmd, int argc, char **argv,
+		    struct json_args *a, struct perr *e)
+{
+	static const struct optdef defs[] = { OPT_JSON, OPT_HELP, OPT_END_DEF };
+	struct optscan s;
+	const char *val;
+	int id;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	opt_init(&s, cmd, argc, argv);
+	while ((id = opt_next(&s, defs, &val, NULL, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			return perr_set(e, "unexpected argument \"%s\": %s takes "
+					"no arguments, only --json", val, cmd);
+		case O_JSON:
+			a->json = true;
+			break;
+		}
+	}
+	return PARSE_OK;
+}
+
+int parse_stats_args(int argc, char **argv, struct stats_args *a,
+		     struct perr *e)
+{
+	static const struct optdef defs[] = {
+		OPT_JSON, OPT_HELP, OPT_ID,
+		{ "interval", 'i', true, O_INTERVAL },
+		{ "count", 'c', true, O_COUNT },
+		OPT_END_DEF,
+	};
+	const char *val, *name;
+	bool has_count = false;
+	struct optscan s;
+	int id;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	opt_init(&s, "stats", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			return perr_set(e, "unexpected argument \"%s\": to print "
+					"every N seconds write -i N [-c COUNT], "
+					"e.g. replctl stats -i 1", val);
+		case O_JSON:
+			a->json = true;
+			break;
+		case O_ID:
+			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
+				return PARSE_ERR;
+			a->has_id = true;
+			break;
+		case O_INTERVAL:
+			if (parse_interval(val, name, &a->interval, e))
+				return PARSE_ERR;
+			a->has_interval = true;
+			break;
+		case O_COUNT:
+			if (parse_u32(val, 1, UINT32_MAX, name, &a->count, e))
+				return PARSE_ERR;
+			has_count = true;
+			break;
+		}
+	}
+	if (has_count && !a->has_interval)
+		return perr_set(e, "-c COUNT needs -i SECONDS: write e.g. "
+				"replctl stats -i 1 -c %" PRIu32, a->count);
+	return PARSE_OK;
+}
+
+int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
+			struct perr *e)
+{
+	static const struct optdef defs[] = {
+		OPT_JSON, OPT_HELP, OPT_ID, OPT_END_DEF,
+	};
+	const char *val, *name;
+	struct optscan s;
+	int id;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	opt_init(&s, "sessions", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			return perr_set(e, "unexpected argument \"%s\": to show "
+					"one mapping's sessions write --id ID, "
+					"e.g. replctl sessions --id 1", val);
+		case O_JSON:
+			a->json = true;
+			break;
+		case O_ID:
+			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
+				return PARSE_ERR;
+			a->has_id = true;
+			break;
+		}
+	}
+	return PARSE_OK;
+}
+
+static void settings_list(char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < rc_nsettings && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				rc_settings[i].key);
+}
+
+static int parse_setting_value(const struct rc_setting *st, const char *v,
+			       uint32_t *out, struct perr *e)
+{
+	uint8_t w;
+	bool b;
+
+	switch (st->kind) {
+	case RC_SET_WORKER:
+		if (rc_worker_parse(v, &w))
+			return perr_set(e, "%s \"%s\" is not valid: use wq or "
+					"kthread", st->key, v);
+		*out = w;
+		return 0;
+	case RC_SET_BOOL:
+		if (parse_bool(v, st->key, &b, e))
+			return -1;
+		*out = b;
+		return 0;
+	case RC_SET_U8:
+	case RC_SET_U32:
+		return parse_u32(v, st->min, st->max, st->key, out, e);
+	}
+	return perr_set(e, "internal error: setting %s", st->key);
+}
+
+int parse_set_args(int argc, char **argv, struct set_args *a,
+		   struct perr *e)
+{
+	const struct rc_setting *st;
+	char keys[256];
+	int i = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	if (argc > 0 && !strcmp(argv[0], "--"))
+		i++;
+	if (i >= argc)
+		return perr_set(e, "nothing to set: give KEY VALUE pairs, e.g. "
+				"replctl set worker kthread");
+	for (; i < argc; i += 2) {
+		st = rc_setting_by_key(argv[i]);
+		if (!st) {
+			settings_list(keys, sizeof(keys));
+			if (argv[i][0] == '-')
+				return perr_set(e, "unknown option \"%s\": set "
+						"takes KEY VALUE pairs; keys "
+						"are %s", argv[i], keys);
+			return perr_set(e, "unknown setting \"%s\": use one of "
+					"%s", argv[i], keys);
+		}
+		if (i + 1 >= argc)
+			return perr_set(e, "setting \"%s\" needs a value: e.g. "
+					"replctl set %s %s", argv[i], st->key,
+					st->example);
+		if (a->has[st->attr])
+			return perr_set(e, "setting \"%s\" given twice: give "
+					"each setting once", st->key);
+		if (parse_setting_value(st, argv[i + 1], &a->val[st->attr], e))
+			return PARSE_ERR;
+		a->has[st->attr] = true;
+		a->n++;
+	}
+	return PARSE_OK;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * parse.h - command-line parsing of every subcommand. Pure: no netlink, no
+ * kmod, no output; errors are returned in a struct perr whose message names
+ * the bad argument and says how to write it.
+ *
+ * Each parse_*_args() takes the arguments after the subcommand name and
+ * returns PARSE_OK, PARSE_HELP (-h/--help was given) or PARSE_ERR.
+ */
+#ifndef REPLCTL_PARSE_H
+#define REPLCTL_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uapi/replcopy.h>
+
+#include "perr.h"
+
+enum parse_result {
+	PARSE_OK = 0,
+	PARSE_HELP = 1,
+	PARSE_ERR = -1,
+};
+
+/* ---- building blocks ---------------------------------------------- */
+
+/*
+ * A decimal number in [min, max]. No sign, no spaces, no suffix.
+ * what names the argument in messages: `PORT "70000" out of range: use
+ * 1-65535`.
+ */
+int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what,
+	      uint64_t *out, struct perr *e);
+int parse_u32(const char *s, uint32_t min, uint32_t max, const char *what,
+	      uint32_t *out, struct perr *e);
+/* A TCP port, 1..65535. */
+int parse_port(const char *s, const char *what, uint16_t *out,
+	       struct perr *e);
+/* A dotted-quad IPv4 address; *out in network byte order. */
+int parse_ipv4(const char *s, const char *what, uint32_t *out,
+	       struct perr *e);
+/* [IP:]PORT or *:PORT: the local side of a mapping. *addr 0 = any. */
+int parse_online(const char *s, uint32_t *addr, uint16_t *port,
+		 struct perr *e);
+/*
+ * IP:PORT of the test server. Only the syntax is checked here: whether the
+ * address may be a target (unicast, not loopback, not the mapping itself)
+ * is the kernel's call, with an extack message.
+ */
+int parse_target(const char *s, uint32_t *addr, uint16_t *port,
+		 struct perr *e);
+/* Seconds, decimal fractions allowed ("0.5"), in [0.1, 86400]. */
+int parse_interval(const char *s, const char *what, double *out,
+		   struct perr *e);
+/* on|off (also 1|0, yes|no, true|false). */
+int parse_bool(const char *s, const char *what, bool *out, struct perr *e);
+
+/* ---- subcommands ---------------------------------------------------- */
+
+struct add_args {
+	uint32_t online_addr;	/* be32, 0 = any */
+	uint16_t port;
+	uint32_t target_addr;	/* be32 */
+	uint16_t target_port;
+	uint8_t source;		/* enum replcopy_source */
+	uint8_t pacing;		/* enum replcopy_pacing */
+	uint32_t flags;		/* REPLCOPY_MAPF_* */
+	bool json;
+};
+
+enum del_by {
+	DEL_BY_PORT,		/* port, and online_addr when not 0 */
+	DEL_BY_ID,
+	DEL_ALL,
+};
+
+struct del_args {
+	enum del_by by;
+	uint32_t id;
+	uint16_t port;
+	uint32_t online_addr;	/* be32, 0 = any */
+};
+
+/* list, show, version */
+struct json_args {
+	bool json;
+};
+
+struct stats_args {
+	bool json;
+	bool has_interval;
+	double interval;	/* seconds */
+	uint32_t count;		/* 0 = until SIGINT */
+	bool has_id;
+	uint32_t id;
+};
+
+struct sessions_args {
+	bool json;
+	bool has_id;
+	uint32_t id;
+};
+
+struct set_args {
+	bool has[__REPLCOPY_CFG_MAX];		/* by replcopy_config_attr */
+	uint32_t val[__REPLCOPY_CFG_MAX];
+	unsigned int n;
+};
+
+int parse_add_args(int argc, char **argv, struct add_args *a,
+		   struct perr *e);
+int parse_del_args(int argc, char **argv, struct del_args *a,
+		   struct perr *e);
+/* For list, show and version: only --json/-j. */
+int parse_json_args(const char *cmd, int argc, char **argv,
+		    struct json_args *a, struct perr *e);
+int parse_stats_args(int argc, char **argv, struct stats_args *a,
+		     struct perr *e);
+int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
+			struct perr *e);
+int parse_set_args(int argc, char **argv, struct set_args *a,
+		   struct perr *e);
+
+#endif

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reply.c - decoding replcopy messages (see reply.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "names.h"
+#include "reply.h"
+
+struct walk {
+	struct rc_reply *r;
+	int nest;		/* enclosing top-level attribute, or 0 */
+};
+
+static int bad(struct walk *w, int type)
+{
+	w->r->bad_attr = type;
+	w->r->bad_nest = w->nest;
+	return MNL_CB_ERROR;
+}
+
+static bool valid(const struct nlattr *a, enum mnl_attr_data_type t)
+{
+	return mnl_attr_validate(a, t) >= 0;
+}
+
+static int stats_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	int type = mnl_attr_get_type(a);
+	struct rc_stats *st = &w->r->stats;
+
+	if (type >= __REPLCOPY_STAT_MAX || !rc_stat_name(type))
+		return MNL_CB_OK;	/* PAD, or a counter newer than us */
+	if (!valid(a, MNL_TYPE_U64))
+		return bad(w, type);
+	st->v[type] = mnl_attr_get_u64(a);
+	st->has[type] = true;
+	return MNL_CB_OK;
+}
+
+static int session_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	struct rc_session *s = &w->r->sess;
+	int type = mnl_attr_get_type(a);
+	enum mnl_attr_data_type t;
+
+	switch (type) {
+	case REPLCOPY_SA_MAP_ID:
+	case REPLCOPY_SA_CLIENT_ADDR:
+	case REPLCOPY_SA_SOURCE_ADDR:
+	case REPLCOPY_SA_QUEUED_BYTES:
+		t = MNL_TYPE_U32;
+		break;
+	case REPLCOPY_SA_CLIENT_PORT:
+	case REPLCOPY_SA_SOURCE_PORT:
+		t = MNL_TYPE_U16;
+		break;
+	case REPLCOPY_SA_STATE:
+	case REPLCOPY_SA_WORKER:
+		t = MNL_TYPE_U8;
+		break;
+	case REPLCOPY_SA_FABRICATED:
+		t = MNL_TYPE_FLAG;
+		break;
+	case REPLCOPY_SA_CAPTURED_BYTES:
+	case REPLCOPY_SA_ACKED_BYTES:
+	case REPLCOPY_SA_AGE_MS:
+		t = MNL_TYPE_U64;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (!valid(a, t))
+		return bad(w, type);
+	s->present |= 1u << type;
+
+	switch (type) {
+	case REPLCOPY_SA_MAP_ID:
+		s->map_id = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_SA_CLIENT_ADDR:
+		s->client_addr = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_SA_SOURCE_ADDR:
+		s->source_addr = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_SA_QUEUED_BYTES:
+		s->queued_bytes = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_SA_CLIENT_PORT:
+		s->client_port = mnl_attr_get_u16(a);
+		break;
+	case REPLCOPY_SA_SOURCE_PORT:
+		s->source_port = mnl_attr_get_u16(a);
+		break;
+	case REPLCOPY_SA_STATE:
+		s->state = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_SA_WORKER:
+		s->worker = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_SA_FABRICATED:
+		s->fabricated = true;
+		break;
+	case REPLCOPY_SA_CAPTURED_BYTES:
+		s->captured_bytes = mnl_attr_get_u64(a);
+		break;
+	case REPLCOPY_SA_ACKED_BYTES:
+		s->acked_bytes = mnl_attr_get_u64(a);
+		break;
+	case REPLCOPY_SA_AGE_MS:
+		s->age_ms = mnl_attr_get_u64(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int config_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	struct rc_config *c = &w->r->cfg;
+	int type = mnl_attr_get_type(a);
+	const struct rc_setting *st = rc_setting_by_attr(type);
+
+	if (!st)
+		return MNL_CB_OK;
+	if (st->kind == RC_SET_U32) {
+		if (!valid(a, MNL_TYPE_U32))
+			return bad(w, type);
+		c->val[type] = mnl_attr_get_u32(a);
+	} else {
+		if (!valid(a, MNL_TYPE_U8))
+			return bad(w, type);
+		c->val[type] = mnl_attr_get_u8(a);
+	}
+	c->has[type] = true;
+	return MNL_CB_OK;
+}
+
+/*
+ * libmnl's attribute walks stop quietly at an attribute that runs past the
+ * end: a message is well formed only when the walk reaches the end.
+ */
+static bool complete(const struct nlattr *first, const void *end)
+{
+	const struct nlattr *a = first;
+	int len = (int)((const char *)end - (const char *)first);
+
+	while (mnl_attr_ok(a, len)) {
+		len -= MNL_ALIGN(a->nla_len);
+		a = mnl_attr_next(a);
+	}
+	return len <= 0;
+}
+
+static int nested(const struct nlattr *a, struct walk *w, mnl_attr_cb_t cb)
+{
+	struct walk inner = { .r = w->r, .nest = mnl_attr_get_type(a) };
+
+	if (!valid(a, MNL_TYPE_NESTED) ||
+	    !complete(mnl_attr_get_payload(a),
+		      (const char *)a + a->nla_len))
+		return bad(w, mnl_attr_get_type(a));
+	return mnl_attr_parse_nested(a, cb, &inner);
+}
+
+static int top_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	struct rc_reply *r = w->r;
+	struct rc_mapping *m = &r->map;
+	int type = mnl_attr_get_type(a);
+	size_t len;
+
+	switch (type) {
+	case REPLCOPY_A_MAP_ID:
+	case REPLCOPY_A_MAP_ONLINE_ADDR:
+	case REPLCOPY_A_MAP_TARGET_ADDR:
+	case REPLCOPY_A_MAP_FLAGS:
+	case REPLCOPY_A_MAP_SESSIONS:
+		if (!valid(a, MNL_TYPE_U32))
+			return bad(w, type);
+		break;
+	case REPLCOPY_A_MAP_PORT:
+	case REPLCOPY_A_MAP_TARGET_PORT:
+		if (!valid(a, MNL_TYPE_U16))
+			return bad(w, type);
+		break;
+	case REPLCOPY_A_MAP_SOURCE:
+	case REPLCOPY_A_MAP_PACING:
+		if (!valid(a, MNL_TYPE_U8))
+			return bad(w, type);
+		break;
+	case REPLCOPY_A_STATS:
+		r->has_stats = true;
+		return nested(a, w, stats_cb);
+	case REPLCOPY_A_SESSION:
+		r->has_session = true;
+		return nested(a, w, session_cb);
+	case REPLCOPY_A_CONFIG:
+		r->has_config = true;
+		return nested(a, w, config_cb);
+	case REPLCOPY_A_VERSION:
+		if (!valid(a, MNL_TYPE_STRING))
+			return bad(w, type);
+		len = mnl_attr_get_payload_len(a);
+		if (len >= sizeof(r->cfg.version))
+			len = sizeof(r->cfg.version) - 1;
+		memcpy(r->cfg.version, mnl_attr_get_str(a), len);
+		r->cfg.version[len] = '\0';
+		r->cfg.has_version = true;
+		return MNL_CB_OK;
+	default:
+		return MNL_CB_OK;
+	}
+
+	m->present |= 1u << type;
+	switch (type) {
+	case REPLCOPY_A_MAP_ID:
+		m->id = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_A_MAP_ONLINE_ADDR:
+		m->online_addr = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_A_MAP_TARGET_ADDR:
+		m->target_addr = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_A_MAP_FLAGS:
+		m->flags = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_A_MAP_SESSIONS:
+		m->sessions = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_A_MAP_PORT:
+		m->port = mnl_attr_get_u16(a);
+		break;
+	case REPLCOPY_A_MAP_TARGET_PORT:
+		m->target_port = mnl_attr_get_u16(a);
+		break;
+	case REPLCOPY_A_MAP_SOURCE:
+		m->source = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_A_MAP_PACING:
+		m->pacing = mnl_attr_get_u8(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)
+{
+	struct walk w = { .r = r, .nest = 0 };
+	const struct genlmsghdr *g;
+
+	memset(r, 0, sizeof(*r));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+		return -EINVAL;
+	g = mnl_nlmsg_get_payload(nlh);
+	r->cmd = g->cmd;
+	if (!complete(mnl_nlmsg_get_payload_offset(nlh, sizeof(*g)),
+		      mnl_nlmsg_get_payload_tail(nlh)))
+		return -EINVAL;
+	if (mnl_attr_parse(nlh, sizeof(*g), top_cb, &w) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+struct family {
+	uint16_t id;
+	uint32_t version;
+	bool has_id;
+};
+
+static int family_cb(const struct nlattr *a, void *data)
+{
+	struct family *f = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (!valid(a, MNL_TYPE_U16))
+			return MNL_CB_ERROR;
+		f->id = mnl_attr_get_u16(a);
+		f->has_id = true;
+		break;
+	case CTRL_ATTR_VERSION:
+		if (!valid(a, MNL_TYPE_U32))
+			return MNL_CB_ERROR;
+		f->version = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int rc_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
+		    uint32_t *version)
+{
+	struct family f = { 0 };
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EINVAL;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_cb, &f) < 0
+	    || !f.has_id)
+		return -EINVAL;
+	*id = f.id;
+	*version = f.version;
+	return 0;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * reply.h - decoding replcopy netlink messages from the kernel into plain
+ * structs. Pure: works on any buffer holding a message, so the unit tests
+ * feed it fabricated ones.
+ *
+ * Attributes this replctl does not know (newer kernels) are skipped; a
+ * known attribute of the wrong size makes the message malformed.
+ */
+#ifndef REPLCTL_REPLY_H
+#define REPLCTL_REPLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+#include <uapi/replcopy.h>
+
+/* A mapping, as in the GET_MAPPING dump, the ADD reply or a stats entry. */
+struct rc_mapping {
+	uint32_t present;	/* bit (1 << REPLCOPY_A_x) per attribute */
+	uint32_t id;
+	uint16_t port;
+	uint32_t online_addr;	/* be32 */
+	uint32_t target_addr;	/* be32 */
+	uint16_t target_port;
+	uint8_t source;
+	uint8_t pacing;
+	uint32_t flags;
+	uint32_t sessions;
+};
+
+#define RC_HAS(x, attr) (((x)->present >> (attr)) & 1)
+
+/* enum replcopy_stat counters. */
+struct rc_stats {
+	bool has[__REPLCOPY_STAT_MAX];
+	uint64_t v[__REPLCOPY_STAT_MAX];
+};
+
+/* One live session: enum replcopy_session_attr. */
+struct rc_session {
+	uint32_t present;	/* bit (1 << REPLCOPY_SA_x) per attribute */
+	uint32_t map_id;
+	uint32_t client_addr;	/* be32 */
+	uint16_t client_port;
+	uint32_t source_addr;	/* be32 */
+	uint16_t source_port;
+	uint8_t state;
+	uint8_t worker;
+	bool fabricated;
+	uint64_t captured_bytes;
+	uint64_t acked_bytes;
+	uint32_t queued_bytes;
+	uint64_t age_ms;
+};
+
+/* Module-wide settings: enum replcopy_config_attr, plus the version. */
+struct rc_config {
+	bool has[__REPLCOPY_CFG_MAX];
+	uint32_t val[__REPLCOPY_CFG_MAX];
+	bool has_version;
+	char version[64];
+};
+
+/* Everything one message can carry. */
+struct rc_reply {
+	uint8_t cmd;			/* genlmsghdr.cmd */
+	struct rc_mapping map;
+	bool has_stats;
+	struct rc_stats stats;
+	bool has_session;
+	struct rc_session sess;
+	bool has_config;
+	struct rc_config cfg;
+	int bad_attr;			/* set with -EINVAL: offending type */
+	int bad_nest;			/* ... inside this nest, or 0 */
+};
+
+/* Decode one replcopy message. 0, or -EINVAL when malformed. */
+int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r);
+
+/* Decode the controller's answer to CTRL_CMD_GETFAMILY. */
+int rc_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
+		    uint32_t *version);
+
+#endif
