@@ -9,7 +9,8 @@
 #
 # Environment: KVER, KERNEL, MODDIR (see tests/vm/vm-run); TIMEOUT_FACTOR
 # multiplies every scenario's time limit (debug kernels are slower);
-# RESULTS=DIR keeps each scenario's console log there.
+# RESULTS=DIR keeps each scenario's console log there; WORKERS lists the
+# worker models every engine-* scenario runs under (default: all of them).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -19,6 +20,7 @@ case "${1:-}" in
 --unit-only) vm=0; shift ;;
 esac
 factor=${TIMEOUT_FACTOR:-1}
+workers=${WORKERS:-wq}
 results=${RESULTS:-$top/build/results}
 mkdir -p "$results"
 passed=0 failed=0 skipped=0 failures=()
@@ -50,13 +52,21 @@ if [ "$vm" = 1 ]; then
 	else
 		scenarios=(tests/scenarios/*.sh)
 	fi
+	runs=()
 	for s in "${scenarios[@]}"; do
-		name=$(basename "$s" .sh)
+		case $(basename "$s") in
+		engine-*) for w in $workers; do runs+=("$s:$w"); done ;;
+		*) runs+=("$s:") ;;
+		esac
+	done
+	for run in "${runs[@]}"; do
+		s=${run%:*} worker=${run##*:}
+		name=$(basename "$s" .sh)${worker:+@$worker}
 		limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
 		limit=$(( ${limit:-300} * factor ))
 		echo "== $name (VM, limit ${limit}s)"
 		start=$SECONDS
-		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- "$s" \
+		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- env WORKER="${worker:-wq}" "$s" \
 			> "$results/$name.out" 2>&1
 		rc=$?
 		# The scenario's own lines, without the firmware and kernel chatter.
