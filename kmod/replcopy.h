@@ -25,6 +25,10 @@
 
 #define REPLCOPY_VERSION "0.1.0"
 
+/* Mappings per netns; lookups hash on the local port. */
+#define REPLCOPY_MAX_MAPPINGS	1024
+#define REPLCOPY_MAP_HASH_BITS	6
+
 /* Per-CPU counters of one mapping, indexed by enum replcopy_stat. */
 struct replcopy_pcpu_stats {
 	u64_stats_t c[__REPLCOPY_STAT_MAX];
@@ -34,11 +38,19 @@ struct replcopy_pcpu_stats {
 struct replcopy_net;
 
 struct replcopy_mapping {
-	struct list_head list;		/* rn->mappings, RCU readers */
+	struct list_head list;		/* rn->mappings, by id, RCU readers */
+	struct hlist_node hnode;	/* rn->map_hash, RCU readers */
+	struct list_head del_node;	/* private to mapping.c */
 	struct rcu_head rcu;
 	struct replcopy_net *rn;
 	refcount_t ref;			/* table + one per session */
-	bool dead;			/* unlinked; sessions must end */
+	bool dead;			/* unlinked; sessions must end.
+					 * Set (WRITE_ONCE) under rn->lock; an
+					 * RCU grace period separates it from
+					 * replcopy_sessions_flush_mapping(),
+					 * so no replcopy_capture() for m runs
+					 * any more when the flush starts.
+					 */
 
 	u32 id;
 	__be32 online_addr;		/* 0: any local address */
@@ -49,7 +61,10 @@ struct replcopy_mapping {
 	u8 pacing;			/* enum replcopy_pacing */
 	u32 flags;			/* REPLCOPY_MAPF_* */
 
-	atomic_t nr_sessions;
+	atomic_t nr_sessions;		/* live sessions; reported as
+					 * REPLCOPY_STAT_SESS_ACTIVE and
+					 * REPLCOPY_A_MAP_SESSIONS
+					 */
 	struct replcopy_pcpu_stats __percpu *stats;
 };
 
@@ -57,6 +72,8 @@ struct replcopy_net {
 	struct net *net;
 	struct mutex lock;		/* serialises mapping changes */
 	struct list_head mappings;	/* RCU list of struct replcopy_mapping */
+	struct hlist_head map_hash[1 << REPLCOPY_MAP_HASH_BITS];
+	unsigned int nr_mappings;
 	u32 next_id;
 	bool hooks_registered;
 	/* Totals of deleted mappings, so netns-wide stats stay monotonic. */
@@ -84,8 +101,14 @@ extern struct mutex replcopy_config_lock;
 int replcopy_pernet_init(void);
 void replcopy_pernet_exit(void);
 struct replcopy_net *replcopy_net(const struct net *net);
+/*
+ * Returns the new mapping with a reference for the caller (drop it with
+ * replcopy_mapping_put()), or ERR_PTR(). attrs (may be NULL) are the
+ * request's attributes, used to point extack at the one at fault.
+ */
 struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 					      const struct replcopy_mapping *tmpl,
+					      struct nlattr **attrs,
 					      struct netlink_ext_ack *extack);
 /* Deletes the mappings that match; returns how many, or -errno. */
 int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
@@ -97,6 +120,8 @@ struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
 						 __be32 daddr, __be16 dport);
 void replcopy_mapping_stats(const struct replcopy_mapping *m,
 			    u64 out[__REPLCOPY_STAT_MAX]);
+/* Netns totals: deleted mappings plus live ones. Sleeps (rn->lock). */
+void replcopy_net_stats(struct replcopy_net *rn, u64 out[__REPLCOPY_STAT_MAX]);
 
 static inline void replcopy_stat_add(struct replcopy_mapping *m,
 				     enum replcopy_stat idx, u64 v)
@@ -122,6 +147,14 @@ void replcopy_hooks_unregister(struct replcopy_net *rn);
 /* genl.c */
 int replcopy_genl_init(void);
 void replcopy_genl_exit(void);
+struct netlink_callback;
+/*
+ * Starts one message of a dump (NLM_F_MULTI, this family's header); the
+ * caller adds attributes and ends it with genlmsg_end(), or undoes it with
+ * genlmsg_cancel(). NULL when skb is full.
+ */
+void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd);
 
 /*
  * session.c: the engine. Until it exists these are stubs in session.c.
@@ -132,7 +165,11 @@ void replcopy_genl_exit(void);
  *     connection and was consumed (freed), false to let it pass.
  *   replcopy_sessions_flush_mapping: process context; resets the target
  *     side of every session of m and waits until they are gone.
- *   replcopy_sessions_dump: fill one REPLCOPY_A_SESSION per session.
+ *   replcopy_sessions_dump: fill one REPLCOPY_A_SESSION per session, each
+ *     in its own message started with replcopy_genl_dump_hdr(skb, cb,
+ *     REPLCOPY_CMD_GET_SESSIONS); map_id 0 means all mappings. Called in
+ *     process context without locks held; cb->args[] are all the
+ *     engine's (the dump cursor). Returns skb->len, or -errno.
  */
 int replcopy_sessions_net_init(struct replcopy_net *rn);
 void replcopy_sessions_net_exit(struct replcopy_net *rn);
@@ -142,8 +179,10 @@ void replcopy_sessions_flush_mapping(struct replcopy_mapping *m);
 int replcopy_sessions_init(void);
 void replcopy_sessions_exit(void);
 
-struct netlink_callback;
 int replcopy_sessions_dump(struct replcopy_net *rn, struct sk_buff *skb,
 			   struct netlink_callback *cb, u32 map_id);
+
+/* replay_wq.c: apply a changed replcopy_cfg.wq_max_active (process context). */
+void replcopy_wq_apply_config(void);
 
 #endif /* _REPLCOPY_H */

@@ -2,51 +2,1650 @@
 /*
  * Session table and TCP client emulation.
  *
- * Placeholder until the replication engine lands: captures are counted,
- * nothing is replayed and nothing is consumed.
+ * One session per replayed connection. The hooks only look sessions up,
+ * put segments on the session's inbox and kick its worker; everything else
+ * (the TCP state below the "owned by the worker" line of struct
+ * replcopy_session) is read and written by the worker alone.
+ *
+ * State machine of the emulated client (enum replcopy_session_state):
+ *
+ *   NONE         created by the capture hook from a client SYN, or from a
+ *                data segment ("fabricated": ISN = seq - 1, default
+ *                options). The worker picks the source address/port,
+ *                enters the reply tuple in the reply hash and sends a SYN.
+ *   SYN_SENT     SYN retransmitted with backoff (1 s, 2 s, ...) up to
+ *                syn_retries times, then the session times out. The
+ *                target's SYN-ACK gives its ISN, MSS, window scale and
+ *                timestamps; we ACK it.
+ *   ESTABLISHED  client data is sent in sequence within the target's
+ *                window (and a small congestion window), in segments of at
+ *                most the target's MSS; target data is acked at once.
+ *   FIN_WAIT     the client's FIN was sent (after all of its data).
+ *   CLOSE_WAIT   the target's FIN came first; client data still flows.
+ *   CLOSED       both FINs are acked: linger REPLCOPY_LINGER to absorb the
+ *                target's retransmissions, then the session is freed.
+ *
+ * From every state: client RST -> RST to the target, end (reset); target
+ * RST -> end (reset); idle for idle_timeout or max_retries RTOs -> RST,
+ * end (timed out); queue limits, mapping deleted, netns exit, rmmod -> RST,
+ * end (reset).
+ *
+ * Ending: the worker unhashes the session, marks it dead (no enqueue or
+ * kick any more) and moves it to the table's graveyard; the table's reaper
+ * (system_wq) stops the timer and the worker, drops the mapping reference
+ * and frees the session after an RCU grace period.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/jhash.h>
+#include <linux/moduleparam.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/genetlink.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+#include <asm/unaligned.h>
 
-#include "replcopy.h"
+#include "session.h"
 
-int replcopy_sessions_init(void)
+static unsigned int src_port_min = 61000;
+module_param(src_port_min, uint, 0644);
+MODULE_PARM_DESC(src_port_min,
+		 "Lowest source port of replayed connections in source mode auto (default 61000); keep the range outside net.ipv4.ip_local_port_range");
+
+static unsigned int src_port_max = 65535;
+module_param(src_port_max, uint, 0644);
+MODULE_PARM_DESC(src_port_max,
+		 "Highest source port of replayed connections in source mode auto (default 65535)");
+
+#define REPLCOPY_HASH_BITS	10
+#define REPLCOPY_HASH_SIZE	(1U << REPLCOPY_HASH_BITS)
+
+#define REPLCOPY_RTO_INIT	(1 * HZ)
+#define REPLCOPY_RTO_MIN	(HZ / 5)
+#define REPLCOPY_RTO_MAX	(60 * HZ)
+#define REPLCOPY_LINGER		(2 * HZ)
+#define REPLCOPY_HOLD		(3 * HZ)
+#define REPLCOPY_DEFAULT_MSS	536
+#define REPLCOPY_FAB_MSS	1460
+#define REPLCOPY_FAB_WSCALE	7
+#define REPLCOPY_RCV_WND	65535
+#define REPLCOPY_INIT_CWND	10
+#define REPLCOPY_INBOX_MAX	4096	/* target segments waiting */
+
+struct replcopy_table {
+	struct replcopy_net *rn;
+	spinlock_t lock;		/* hashes, lists, dying, port cursor */
+	struct hlist_head chash[REPLCOPY_HASH_SIZE];
+	struct hlist_head thash[REPLCOPY_HASH_SIZE];
+	struct list_head live;		/* sessions not ended yet */
+	struct list_head graveyard;	/* ended, waiting for the reaper */
+	struct work_struct reaper;
+	wait_queue_head_t waitq;	/* a session was freed */
+	atomic_t nr;			/* sessions not freed yet */
+	bool dying;
+	u32 port_cursor;
+};
+
+static atomic_t replcopy_nr_sessions = ATOMIC_INIT(0);
+static atomic_long_t replcopy_queued = ATOMIC_LONG_INIT(0);
+static u32 replcopy_hash_rnd __read_mostly;
+
+/* ------------------------------------------------------------------ */
+/* Lookup                                                              */
+
+static u32 replcopy_hash(__be32 a, __be32 b, __be16 pa, __be16 pb)
 {
-	return 0;
+	return jhash_3words((__force u32)a, (__force u32)b,
+			    ((__force u32)pa << 16) | (__force u32)pb,
+			    replcopy_hash_rnd) & (REPLCOPY_HASH_SIZE - 1);
 }
 
-void replcopy_sessions_exit(void)
+/* Client tuple: caddr:cport -> laddr:lport. RCU or tbl->lock. */
+static struct replcopy_session *
+replcopy_lookup_client(struct replcopy_table *tbl, __be32 caddr, __be16 cport,
+		       __be32 laddr, __be16 lport)
 {
+	struct replcopy_session *s;
+	u32 h = replcopy_hash(caddr, laddr, cport, lport);
+
+	hlist_for_each_entry_rcu(s, &tbl->chash[h], cnode)
+		if (s->caddr == caddr && s->laddr == laddr &&
+		    s->cport == cport && s->lport == lport)
+			return s;
+	return NULL;
 }
 
-int replcopy_sessions_net_init(struct replcopy_net *rn)
+/* Reply tuple as the target sends it: taddr:tport -> saddr:sport. */
+static struct replcopy_session *
+replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
+		      __be32 saddr, __be16 sport)
 {
-	return 0;
+	struct replcopy_session *s;
+	u32 h = replcopy_hash(taddr, saddr, tport, sport);
+
+	hlist_for_each_entry_rcu(s, &tbl->thash[h], tnode)
+		if (s->taddr == taddr && s->saddr == saddr &&
+		    s->tport == tport && s->sport == sport)
+			return s;
+	return NULL;
 }
 
-void replcopy_sessions_net_exit(struct replcopy_net *rn)
+/* ------------------------------------------------------------------ */
+/* Queue accounting                                                    */
+
+static void replcopy_uncharge(struct replcopy_session *s, struct sk_buff *skb)
 {
+	u32 c = REPLCOPY_CB(skb)->charged;
+
+	if (c) {
+		atomic_sub(c, &s->queued);
+		atomic_long_sub(c, &replcopy_queued);
+		REPLCOPY_CB(skb)->charged = 0;
+	}
+}
+
+static void replcopy_free(struct replcopy_session *s, struct sk_buff *skb)
+{
+	replcopy_uncharge(s, skb);
+	consume_skb(skb);
+}
+
+static void replcopy_purge(struct replcopy_session *s,
+			   struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(q)))
+		replcopy_free(s, skb);
+}
+
+/* Caller holds s->lock. */
+static void replcopy_kick_locked(struct replcopy_session *s)
+{
+	if (!s->dead)
+		s->wops->kick(s);
+}
+
+static void replcopy_event(struct replcopy_session *s, int ev)
+{
+	spin_lock_bh(&s->lock);
+	if (!s->dead) {
+		set_bit(ev, &s->events);
+		s->wops->kick(s);
+	}
+	spin_unlock_bh(&s->lock);
+}
+
+static void replcopy_timer_fn(struct timer_list *t)
+{
+	struct replcopy_session *s = from_timer(s, t, timer);
+
+	spin_lock(&s->lock);
+	replcopy_kick_locked(s);
+	spin_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Capture and consume: softirq, never sleep                           */
+
+/*
+ * A new session for the client segment iph/th. Returns the session (new,
+ * or one another CPU created meanwhile), or NULL (counted).
+ */
+static struct replcopy_session *
+replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
+		     const struct iphdr *iph, const struct tcphdr *th,
+		     bool fabricated)
+{
+	struct replcopy_session *s, *old;
+	u32 limit = READ_ONCE(replcopy_cfg.max_sessions);
+
+	if (atomic_inc_return(&replcopy_nr_sessions) > limit) {
+		atomic_dec(&replcopy_nr_sessions);
+		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_REFUSED);
+		return NULL;
+	}
+
+	s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+	if (!s) {
+		atomic_dec(&replcopy_nr_sessions);
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+		return NULL;
+	}
+
+	s->tbl = tbl;
+	s->m = m;
+	s->caddr = iph->saddr;
+	s->cport = th->source;
+	s->laddr = iph->daddr;
+	s->lport = th->dest;
+	s->taddr = m->target_addr;
+	s->tport = m->target_port;
+	s->fabricated = fabricated;
+	s->state = REPLCOPY_SS_NONE;
+	s->start = jiffies;
+	s->last_seen = s->start;
+	s->rto = REPLCOPY_RTO_INIT;
+	spin_lock_init(&s->lock);
+	skb_queue_head_init(&s->inbox);
+	skb_queue_head_init(&s->sndq);
+	skb_queue_head_init(&s->ooo);
+	atomic_set(&s->queued, 0);
+	INIT_HLIST_NODE(&s->cnode);
+	INIT_HLIST_NODE(&s->tnode);
+	timer_setup(&s->timer, replcopy_timer_fn, 0);
+
+	/* Until the kthread model exists every session runs on the wq. */
+	s->worker = REPLCOPY_WORKER_WQ;
+	s->wops = &replcopy_wq_ops;
+	if (s->wops->start(s))
+		goto drop_nomem;
+
+	spin_lock(&tbl->lock);
+	old = replcopy_lookup_client(tbl, s->caddr, s->cport, s->laddr,
+				     s->lport);
+	if (old) {
+		/* Another CPU was faster; use its session. */
+		spin_unlock(&tbl->lock);
+		kfree(s);
+		atomic_dec(&replcopy_nr_sessions);
+		return old;
+	}
+	if (tbl->dying || READ_ONCE(m->dead) || !refcount_inc_not_zero(&m->ref)) {
+		spin_unlock(&tbl->lock);
+		kfree(s);
+		atomic_dec(&replcopy_nr_sessions);
+		return NULL;
+	}
+	hlist_add_head_rcu(&s->cnode,
+			   &tbl->chash[replcopy_hash(s->caddr, s->laddr,
+						     s->cport, s->lport)]);
+	list_add_tail(&s->node, &tbl->live);
+	atomic_inc(&tbl->nr);
+	atomic_inc(&m->nr_sessions);
+	spin_unlock(&tbl->lock);
+
+	replcopy_stat_inc(m, fabricated ? REPLCOPY_STAT_SESS_FABRICATED :
+					  REPLCOPY_STAT_SESS_SYN);
+	return s;
+
+drop_nomem:
+	kfree(s);
+	atomic_dec(&replcopy_nr_sessions);
+	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+	return NULL;
+}
+
+/*
+ * A client SYN for a tuple whose session only lingers after a close: the
+ * client reuses its port. Forget the old session's client tuple so that
+ * the SYN starts a new session; the old one ends by its linger timer.
+ */
+static void replcopy_unhash_client(struct replcopy_table *tbl,
+				   struct replcopy_session *s)
+{
+	spin_lock(&tbl->lock);
+	if (!hlist_unhashed(&s->cnode))
+		hlist_del_init_rcu(&s->cnode);
+	spin_unlock(&tbl->lock);
 }
 
 void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 {
+	struct replcopy_table *tbl = m->rn->sessions;
+	unsigned int nhoff, thoff, poff, len;
+	struct replcopy_session *s;
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct replcopy_cb *cb;
+	struct tcphdr _th;
+	struct iphdr _iph;
+	struct sk_buff *c;
+
 	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
+	if (unlikely(!tbl))
+		return;
+
+	nhoff = skb_network_offset(skb);
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (unlikely(!iph || iph->ihl < 5))
+		goto bad;
+	thoff = nhoff + iph->ihl * 4;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (unlikely(!th || th->doff < 5))
+		goto bad;
+	poff = thoff + th->doff * 4;
+	if (unlikely(skb->len < poff))
+		goto bad;
+	len = skb->len - poff;
+
+	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
+				   th->dest);
+	if (s && unlikely(th->syn && !th->ack && READ_ONCE(s->lingering))) {
+		replcopy_unhash_client(tbl, s);
+		s = NULL;
+	}
+	if (!s) {
+		if (th->rst)
+			return;
+		if (th->syn && !th->ack) {
+			s = replcopy_session_new(m, tbl, iph, th, false);
+		} else if (len) {
+			if (m->flags & REPLCOPY_MAPF_NO_FABRICATE) {
+				replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
+				return;
+			}
+			s = replcopy_session_new(m, tbl, iph, th, true);
+		} else {
+			/*
+			 * Pure ACK or bare FIN of an unknown connection:
+			 * nothing to replay (a fabricated session for a
+			 * lone FIN would only open and close a connection).
+			 */
+			return;
+		}
+		if (!s)
+			return;
+	}
+
+	WRITE_ONCE(s->last_seen, jiffies);
+	/* Pure ACKs acknowledge the online server's data: not replayed. */
+	if (!len && !th->syn && !th->fin && !th->rst)
+		return;
+	/* After the end: absorbed while the session lingers. */
+	if (READ_ONCE(s->lingering))
+		return;
+
+	if (len) {
+		u64 total = (u64)READ_ONCE(replcopy_cfg.max_total_kbytes) << 10;
+
+		if ((u32)atomic_read(&s->queued) + len >
+		    READ_ONCE(replcopy_cfg.max_session_bytes) ||
+		    atomic_long_read(&replcopy_queued) + len > total) {
+			/* A lost byte stalls the replay for good: end it. */
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
+			replcopy_event(s, REPLCOPY_EV_LIMIT);
+			return;
+		}
+	}
+
+	c = skb_clone(skb, GFP_ATOMIC);
+	if (unlikely(!c)) {
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+		if (len)
+			replcopy_event(s, REPLCOPY_EV_LIMIT);
+		return;
+	}
+
+	cb = REPLCOPY_CB(c);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(th->seq);
+	if (th->syn)
+		cb->seq++;
+	cb->end_seq = cb->seq + len;
+	cb->thoff = thoff;
+	cb->off = poff;
+	cb->tcp_flags = tcp_flag_byte(th);
+	cb->charged = len;
+	if (len) {
+		atomic_add(len, &s->queued);
+		atomic_long_add(len, &replcopy_queued);
+	}
+
+	spin_lock(&s->lock);
+	if (unlikely(s->dead)) {
+		spin_unlock(&s->lock);
+		replcopy_free(s, c);
+		if (len)
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+		return;
+	}
+	__skb_queue_tail(&s->inbox, c);
+	s->wops->kick(s);
+	spin_unlock(&s->lock);
+	return;
+
+bad:
+	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
 }
 
 bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 {
-	return false;
+	struct replcopy_table *tbl = rn->sessions;
+	unsigned int nhoff, thoff;
+	struct replcopy_session *s;
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct tcphdr _th;
+	struct iphdr _iph;
+	bool ret = false;
+
+	if (unlikely(!tbl))
+		return false;
+
+	nhoff = skb_network_offset(skb);
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (unlikely(!iph || iph->ihl < 5 || iph->protocol != IPPROTO_TCP))
+		return false;
+	thoff = nhoff + iph->ihl * 4;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (unlikely(!th))
+		return false;
+
+	rcu_read_lock();
+	s = replcopy_lookup_reply(tbl, iph->saddr, th->source, iph->daddr,
+				  th->dest);
+	if (!s)
+		goto out;
+
+	ret = true;
+	replcopy_stat_inc(s->m, REPLCOPY_STAT_RESP_SEGS);
+	if (th->doff >= 5 && skb->len > thoff + th->doff * 4)
+		replcopy_stat_add(s->m, REPLCOPY_STAT_RESP_BYTES,
+				  skb->len - thoff - th->doff * 4);
+	WRITE_ONCE(s->last_seen, jiffies);
+
+	memset(REPLCOPY_CB(skb), 0, sizeof(struct replcopy_cb));
+	REPLCOPY_CB(skb)->from_target = 1;
+	REPLCOPY_CB(skb)->thoff = thoff;
+
+	spin_lock(&s->lock);
+	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX)) {
+		if (!s->dead)
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
+		spin_unlock(&s->lock);
+		kfree_skb(skb);
+		goto out;
+	}
+	__skb_queue_tail(&s->inbox, skb);
+	s->wops->kick(s);
+	spin_unlock(&s->lock);
+out:
+	rcu_read_unlock();
+	return ret;
 }
+
+/* ------------------------------------------------------------------ */
+/* Worker: segments to the target                                      */
+
+static u8 replcopy_ts_opt(struct replcopy_session *s, u8 *opt)
+{
+	if (!s->ts_ok)
+		return 0;
+	opt[0] = TCPOPT_NOP;
+	opt[1] = TCPOPT_NOP;
+	opt[2] = TCPOPT_TIMESTAMP;
+	opt[3] = TCPOLEN_TIMESTAMP;
+	put_unaligned_be32(s->ts_val, opt + 4);
+	put_unaligned_be32(s->ts_recent, opt + 8);
+	return TCPOLEN_TSTAMP_ALIGNED;
+}
+
+static int replcopy_send_ctl(struct replcopy_session *s, u8 flags, u32 seq)
+{
+	struct replcopy_seg seg = {};
+	u8 opt[TCPOLEN_TSTAMP_ALIGNED];
+
+	seg.flags = flags;
+	seg.seq = seq;
+	if (flags & TCPHDR_ACK)
+		seg.ack = s->rcv_nxt;
+	seg.window = REPLCOPY_RCV_WND;
+	if (!(flags & TCPHDR_RST)) {
+		seg.optlen = replcopy_ts_opt(s, opt);
+		seg.opts = opt;
+	}
+	return replcopy_xmit(s, &seg);
+}
+
+static void replcopy_send_ack(struct replcopy_session *s)
+{
+	replcopy_send_ctl(s, TCPHDR_ACK, s->snd_nxt);
+}
+
+/* Reset the target's side, if it may know this connection at all. */
+static void replcopy_send_rst(struct replcopy_session *s)
+{
+	switch (s->state) {
+	case REPLCOPY_SS_SYN_SENT:
+		replcopy_send_ctl(s, TCPHDR_RST, s->snd_nxt);
+		break;
+	case REPLCOPY_SS_ESTABLISHED:
+	case REPLCOPY_SS_FIN_WAIT:
+	case REPLCOPY_SS_CLOSE_WAIT:
+		/*
+		 * The target takes a RST only at exactly its rcv_nxt (else it
+		 * sends a challenge ACK): everything sent arrived, or only
+		 * what it acknowledged.
+		 */
+		replcopy_send_ctl(s, TCPHDR_RST | TCPHDR_ACK, s->snd_max);
+		if (s->snd_una != s->snd_max)
+			replcopy_send_ctl(s, TCPHDR_RST | TCPHDR_ACK,
+					  s->snd_una);
+		break;
+	default:
+		break;
+	}
+}
+
+static void replcopy_send_syn(struct replcopy_session *s, bool retrans)
+{
+	struct replcopy_seg seg = {};
+
+	if (s->synopt_ts_off)
+		put_unaligned_be32(s->ts_val, s->synopt + s->synopt_ts_off);
+	seg.flags = TCPHDR_SYN;
+	seg.seq = s->iss;
+	seg.window = REPLCOPY_RCV_WND;
+	seg.opts = s->synopt;
+	seg.optlen = s->synopt_len;
+	seg.retrans = retrans;
+	s->rtt_start = jiffies;
+	replcopy_xmit(s, &seg);
+}
+
+static void replcopy_rtt_sample(struct replcopy_session *s)
+{
+	u32 r = max_t(u32, jiffies_to_usecs(jiffies - s->rtt_start), 1);
+	unsigned long rto;
+	u32 d;
+
+	if (!s->srtt_us) {
+		s->srtt_us = r;
+		s->rttvar_us = r / 2;
+	} else {
+		d = s->srtt_us > r ? s->srtt_us - r : r - s->srtt_us;
+		s->rttvar_us = (3 * s->rttvar_us + d) / 4;
+		s->srtt_us = (7 * s->srtt_us + r) / 8;
+	}
+	rto = usecs_to_jiffies(s->srtt_us + max_t(u32, 4 * s->rttvar_us,
+						  jiffies_to_usecs(1)));
+	s->rto_base = clamp_t(unsigned long, rto, REPLCOPY_RTO_MIN,
+			      REPLCOPY_RTO_MAX);
+	s->rto = s->rto_base;
+}
+
+/*
+ * Pacing REPLCOPY_PACING_RESPONSE: after the target acknowledged all the
+ * client data we sent and has not answered yet, hold the next client data
+ * until it answers or REPLCOPY_HOLD passes.
+ */
+static bool replcopy_hold(struct replcopy_session *s)
+{
+	if (s->m->pacing != REPLCOPY_PACING_RESPONSE || !s->resp_wait ||
+	    s->snd_nxt != s->snd_una)
+		return false;
+	if (!s->hold_at)
+		s->hold_at = jiffies + REPLCOPY_HOLD;
+	return true;
+}
+
+/* One segment of client data: len bytes at seq, copied from sndq. */
+static int replcopy_send_data(struct replcopy_session *s, u32 seq, u32 len)
+{
+	struct replcopy_seg seg = {};
+	u8 opt[TCPOLEN_TSTAMP_ALIGNED];
+
+	seg.q = &s->sndq;
+	seg.opts = opt;
+	seg.optlen = replcopy_ts_opt(s, opt);
+	seg.window = REPLCOPY_RCV_WND;
+	seg.seq = seq;
+	seg.ack = s->rcv_nxt;
+	seg.len = len;
+	seg.flags = TCPHDR_ACK;
+	if (seq + len == s->c_nxt)
+		seg.flags |= TCPHDR_PSH;
+	seg.retrans = before(seq, s->snd_max);
+	return replcopy_xmit(s, &seg);
+}
+
+/* Fast retransmit: the first unacknowledged segment (or our FIN). */
+static void replcopy_retransmit_head(struct replcopy_session *s)
+{
+	if (before(s->snd_una, s->c_nxt)) {
+		replcopy_send_data(s, s->snd_una,
+				   min_t(u32, s->c_nxt - s->snd_una, s->mss));
+	} else if (s->fin_sent && !s->fin_acked) {
+		if (!replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->c_nxt))
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
+	}
+}
+
+/* Send the client data and FIN that the window, cwnd and pacing allow. */
+static void replcopy_push(struct replcopy_session *s)
+{
+	u32 wnd_end, len;
+	bool retrans;
+
+	if (s->state == REPLCOPY_SS_NONE || s->state == REPLCOPY_SS_SYN_SENT ||
+	    s->state == REPLCOPY_SS_CLOSED)
+		return;
+
+	wnd_end = s->snd_una + min(s->snd_wnd, s->cwnd);
+
+	while (before(s->snd_nxt, s->c_nxt)) {
+		if (!before(s->snd_nxt, wnd_end))
+			break;
+		if (!before(s->snd_nxt, s->snd_max) && replcopy_hold(s))
+			break;
+		len = min3(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt,
+			   (u32)s->mss);
+		retrans = before(s->snd_nxt, s->snd_max);
+		if (replcopy_send_data(s, s->snd_nxt, len))
+			break;
+		if (!retrans) {
+			s->resp_wait = true;
+			s->hold_at = 0;
+			s->data_sent_at = jiffies;
+			if (!s->rtt_pending) {
+				s->rtt_pending = true;
+				s->rtt_seq = s->snd_nxt + len;
+				s->rtt_start = jiffies;
+			}
+		}
+		s->snd_nxt += len;
+		if (after(s->snd_nxt, s->snd_max))
+			s->snd_max = s->snd_nxt;
+		if (!s->rto_at)
+			s->rto_at = jiffies + s->rto;
+	}
+
+	/*
+	 * The client's FIN goes after all of its data, once the target has
+	 * acknowledged that data, and no sooner after the last data we sent
+	 * than the real client closed after its last data: the target gets
+	 * the time the online server had to answer before the close. With
+	 * response pacing it also waits for the answer, like a request.
+	 */
+	if (s->c_fin && s->snd_nxt == s->c_nxt && !s->fin_acked) {
+		bool retrans = s->fin_sent;
+
+		if (retrans && s->snd_max != s->c_nxt + 1)
+			return;
+		if (!retrans) {
+			if (s->snd_una != s->c_nxt || replcopy_hold(s))
+				return;
+			if (s->fin_gap &&
+			    time_before(jiffies, s->data_sent_at + s->fin_gap)) {
+				s->fin_at = s->data_sent_at + s->fin_gap;
+				return;
+			}
+			s->fin_at = 0;
+		}
+		if (replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->snd_nxt))
+			return;
+		if (retrans)
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
+		s->fin_sent = true;
+		s->snd_nxt++;
+		s->snd_max = s->snd_nxt;
+		WRITE_ONCE(s->state, REPLCOPY_SS_FIN_WAIT);
+		if (!s->rto_at)
+			s->rto_at = jiffies + s->rto;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker: ending                                                      */
+
+static void replcopy_reap_later(struct replcopy_session *s)
+{
+	struct replcopy_table *tbl = s->tbl;
+
+	spin_lock_bh(&tbl->lock);
+	if (!hlist_unhashed(&s->cnode))
+		hlist_del_init_rcu(&s->cnode);
+	if (!hlist_unhashed(&s->tnode))
+		hlist_del_init_rcu(&s->tnode);
+	list_move_tail(&s->node, &tbl->graveyard);
+	schedule_work(&tbl->reaper);
+	spin_unlock_bh(&tbl->lock);
+}
+
+static void replcopy_finish(struct replcopy_session *s);
+
+/*
+ * End the replayed connection: count why, reset the target where needed.
+ * Closed and aborted sessions are finished at once, the others linger.
+ */
+static void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
+{
+	struct replcopy_mapping *m = s->m;
+
+	if (s->ended)
+		return;
+	/* Already ended and counted, lingering: only finishing is left. */
+	if (s->zombie || s->linger_at) {
+		if (why == REPLCOPY_END_ABORT || why == REPLCOPY_END_CLOSED)
+			replcopy_finish(s);
+		return;
+	}
+
+	switch (why) {
+	case REPLCOPY_END_CLOSED:
+		break;		/* counted when both FINs were acked */
+	case REPLCOPY_END_RESET:
+		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
+		break;
+	case REPLCOPY_END_TIMEDOUT:
+		replcopy_send_rst(s);
+		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_TIMEDOUT);
+		break;
+	case REPLCOPY_END_LIMIT:
+	case REPLCOPY_END_ABORT:
+		replcopy_send_rst(s);
+		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
+		break;
+	}
+
+	WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+	if (why == REPLCOPY_END_ABORT || why == REPLCOPY_END_CLOSED) {
+		replcopy_finish(s);
+		return;
+	}
+
+	/*
+	 * Linger as a zombie: the rest of this client connection (data in
+	 * flight, retransmissions, a long upload) is absorbed instead of
+	 * starting a fabricated session in the middle of it.
+	 */
+	s->zombie = true;
+	s->rto_at = 0;
+	s->hold_at = 0;
+	s->linger_at = jiffies + REPLCOPY_LINGER;
+	replcopy_purge(s, &s->sndq);
+	replcopy_purge(s, &s->ooo);
+	WRITE_ONCE(s->lingering, true);
+}
+
+/* The session is over: unhash it and hand it to the reaper. */
+static void replcopy_finish(struct replcopy_session *s)
+{
+	s->ended = true;
+	WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+	spin_lock_bh(&s->lock);
+	s->dead = true;
+	spin_unlock_bh(&s->lock);
+	/* Nobody enqueues any more: the inbox is ours now. */
+	replcopy_purge(s, &s->inbox);
+	replcopy_purge(s, &s->sndq);
+	replcopy_purge(s, &s->ooo);
+	replcopy_reap_later(s);
+}
+
+static void replcopy_session_free(struct replcopy_session *s)
+{
+	struct replcopy_table *tbl = s->tbl;
+	struct replcopy_mapping *m = s->m;
+
+	atomic_dec(&replcopy_nr_sessions);
+	atomic_dec(&m->nr_sessions);
+	replcopy_mapping_put(m);
+	kfree_rcu(s, rcu);
+	atomic_dec(&tbl->nr);
+	wake_up_all(&tbl->waitq);
+}
+
+static void replcopy_reaper(struct work_struct *work)
+{
+	struct replcopy_table *tbl = container_of(work, struct replcopy_table,
+						  reaper);
+	struct replcopy_session *s, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock_bh(&tbl->lock);
+	list_splice_init(&tbl->graveyard, &list);
+	spin_unlock_bh(&tbl->lock);
+
+	list_for_each_entry_safe(s, tmp, &list, node) {
+		list_del(&s->node);
+		timer_shutdown_sync(&s->timer);
+		s->wops->stop(s);
+		replcopy_purge(s, &s->inbox);
+		replcopy_session_free(s);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker: connecting                                                  */
+
+/* A free source port toward the target; tbl->lock held. */
+static __be16 replcopy_pick_port(struct replcopy_session *s)
+{
+	struct replcopy_table *tbl = s->tbl;
+	struct net *net = tbl->rn->net;
+	u32 lo = READ_ONCE(src_port_min), hi = READ_ONCE(src_port_max);
+	u32 n, i, port;
+	struct sock *sk;
+
+	if (!lo || lo > hi || hi > 65535)
+		return 0;
+	n = hi - lo + 1;
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		port = lo + (tbl->port_cursor++ % n);
+		if (replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
+					  htons(port)))
+			continue;
+		sk = __inet_lookup_established(net,
+					       net->ipv4.tcp_death_row.hashinfo,
+					       s->taddr, s->tport, s->saddr,
+					       port, 0, 0);
+		if (sk) {
+			sock_gen_put(sk);
+			continue;
+		}
+		rcu_read_unlock();
+		return htons(port);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/* Choose the source, enter the reply tuple, send the SYN. */
+static int replcopy_connect(struct replcopy_session *s)
+{
+	struct replcopy_table *tbl = s->tbl;
+	struct replcopy_mapping *m = s->m;
+	struct replcopy_session *old;
+	u32 mss;
+
+	if (m->source == REPLCOPY_SOURCE_CLIENT) {
+		s->saddr = s->caddr;
+		s->sport = s->cport;
+	} else {
+		s->saddr = replcopy_route_source(tbl->rn->net, s->taddr,
+						 s->tport);
+		if (!s->saddr) {
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOROUTE);
+			return -EHOSTUNREACH;
+		}
+	}
+
+	spin_lock_bh(&tbl->lock);
+	if (m->source == REPLCOPY_SOURCE_CLIENT) {
+		old = replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
+					    s->sport);
+		if (old && !READ_ONCE(old->lingering)) {
+			spin_unlock_bh(&tbl->lock);
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			return -EADDRINUSE;
+		}
+		/* The lingering one gets no target segment any more. */
+		if (old)
+			hlist_del_init_rcu(&old->tnode);
+	} else {
+		s->sport = replcopy_pick_port(s);
+		if (!s->sport) {
+			spin_unlock_bh(&tbl->lock);
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	hlist_add_head_rcu(&s->tnode,
+			   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
+						     s->tport, s->sport)]);
+	spin_unlock_bh(&tbl->lock);
+
+	mss = replcopy_route_mss(s);
+	s->mss = mss ? mss : REPLCOPY_DEFAULT_MSS;
+	s->snd_una = s->iss;
+	s->snd_nxt = s->iss + 1;
+	s->snd_max = s->snd_nxt;
+	s->rto = REPLCOPY_RTO_INIT;
+	WRITE_ONCE(s->state, REPLCOPY_SS_SYN_SENT);
+	replcopy_send_syn(s, false);
+	s->rto_at = jiffies + s->rto;
+	return 0;
+}
+
+/*
+ * Options of the SYN we send, from the client's SYN: SACK-permitted and
+ * everything we do not understand become NOPs; MSS, window scale and
+ * timestamps are kept.
+ */
+static void replcopy_syn_options(struct replcopy_session *s,
+				 const u8 *opt, int len)
+{
+	int i = 0, n;
+
+	memcpy(s->synopt, opt, len);
+	s->synopt_len = len;
+	while (i < len) {
+		u8 kind = opt[i];
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			break;
+		n = opt[i + 1];
+		switch (kind) {
+		case TCPOPT_MSS:
+			break;
+		case TCPOPT_WINDOW:
+			if (n == TCPOLEN_WINDOW) {
+				s->rcv_wscale = min_t(u8, opt[i + 2],
+						      TCP_MAX_WSCALE);
+				s->ws_ok = true;	/* offered */
+			}
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (n == TCPOLEN_TIMESTAMP) {
+				s->ts_val = get_unaligned_be32(opt + i + 2);
+				s->synopt_ts_off = i + 2;
+				s->ts_ok = true;	/* offered */
+			}
+			break;
+		default:	/* SACK-permitted, TFO, MPTCP, MD5, ... */
+			memset(s->synopt + i, TCPOPT_NOP, n);
+			break;
+		}
+		i += n;
+	}
+	if (i < len)	/* truncated or EOL: pad the rest */
+		memset(s->synopt + i, i < len && opt[i] == TCPOPT_EOL ?
+		       TCPOPT_EOL : TCPOPT_NOP, len - i);
+}
+
+static void replcopy_fabricate_syn(struct replcopy_session *s)
+{
+	static const u8 opt[] = {
+		TCPOPT_MSS, TCPOLEN_MSS, REPLCOPY_FAB_MSS >> 8,
+		REPLCOPY_FAB_MSS & 0xff,
+		TCPOPT_NOP, TCPOPT_WINDOW, TCPOLEN_WINDOW, REPLCOPY_FAB_WSCALE,
+	};
+
+	memcpy(s->synopt, opt, sizeof(opt));
+	s->synopt_len = sizeof(opt);
+	s->rcv_wscale = REPLCOPY_FAB_WSCALE;
+	s->ws_ok = true;
+	s->ts_ok = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker: segments from the client                                    */
+
+struct replcopy_opts {
+	u16 mss;
+	u8 wscale;
+	bool has_ws, has_ts;
+	u32 tsval, tsecr;
+};
+
+static void replcopy_parse_opts(const u8 *opt, int len,
+				struct replcopy_opts *o)
+{
+	int i = 0;
+
+	memset(o, 0, sizeof(*o));
+	while (i < len) {
+		u8 kind = opt[i];
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			break;
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (opt[i + 1] == TCPOLEN_MSS)
+				o->mss = get_unaligned_be16(opt + i + 2);
+			break;
+		case TCPOPT_WINDOW:
+			if (opt[i + 1] == TCPOLEN_WINDOW) {
+				o->wscale = min_t(u8, opt[i + 2],
+						  TCP_MAX_WSCALE);
+				o->has_ws = true;
+			}
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (opt[i + 1] == TCPOLEN_TIMESTAMP) {
+				o->tsval = get_unaligned_be32(opt + i + 2);
+				o->tsecr = get_unaligned_be32(opt + i + 6);
+				o->has_ts = true;
+			}
+			break;
+		}
+		i += opt[i + 1];
+	}
+}
+
+/* Header and options of a queued segment; NULL if unreadable. */
+static const struct tcphdr *replcopy_tcp_header(struct sk_buff *skb,
+						u8 *buf, int *optlen)
+{
+	const struct tcphdr *th;
+	unsigned int thoff = REPLCOPY_CB(skb)->thoff;
+
+	th = skb_header_pointer(skb, thoff, sizeof(struct tcphdr), buf);
+	if (!th || th->doff < 5)
+		return NULL;
+	th = skb_header_pointer(skb, thoff, th->doff * 4, buf);
+	if (!th)
+		return NULL;
+	*optlen = th->doff * 4 - sizeof(*th);
+	return th;
+}
+
+/* In-sequence client segment: keep its new bytes, note its FIN. */
+static void replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
+{
+	struct replcopy_cb *cb = REPLCOPY_CB(skb);
+	u32 n;
+
+	if (before(cb->seq, s->c_nxt)) {
+		cb->off += s->c_nxt - cb->seq;
+		cb->seq = s->c_nxt;
+	}
+	n = cb->end_seq - cb->seq;
+	s->c_nxt = cb->end_seq;
+	if (n)
+		s->c_data_at = jiffies;
+	if (cb->tcp_flags & TCPHDR_FIN) {
+		unsigned long max_gap = (unsigned long)
+			READ_ONCE(replcopy_cfg.idle_timeout) * HZ / 2;
+
+		s->c_fin = true;
+		/* How long the real client waited after its last data. */
+		if (s->c_data_at && !n)
+			s->fin_gap = min(jiffies - s->c_data_at, max_gap);
+	}
+	if (!n) {
+		replcopy_free(s, skb);
+		return;
+	}
+	s->captured_bytes += n;
+	replcopy_stat_add(s->m, REPLCOPY_STAT_CAPTURED_BYTES, n);
+	__skb_queue_tail(&s->sndq, skb);
+}
+
+/* A client segment is a duplicate if it brings neither new bytes nor FIN. */
+static bool replcopy_client_dup(struct replcopy_session *s,
+				struct sk_buff *skb)
+{
+	struct replcopy_cb *cb = REPLCOPY_CB(skb);
+
+	if (s->c_fin)
+		return true;
+	if (after(cb->end_seq, s->c_nxt))
+		return false;
+	return !((cb->tcp_flags & TCPHDR_FIN) && cb->end_seq == s->c_nxt);
+}
+
+static void replcopy_client_data(struct replcopy_session *s,
+				 struct sk_buff *skb)
+{
+	struct replcopy_cb *cb = REPLCOPY_CB(skb);
+	struct sk_buff *p;
+
+	if (replcopy_client_dup(s, skb)) {
+		replcopy_free(s, skb);
+		return;
+	}
+	if (after(cb->seq, s->c_nxt)) {
+		/* After a gap: wait for the client's retransmission. */
+		skb_queue_reverse_walk(&s->ooo, p) {
+			if (!after(REPLCOPY_CB(p)->seq, cb->seq)) {
+				__skb_queue_after(&s->ooo, p, skb);
+				return;
+			}
+		}
+		__skb_queue_head(&s->ooo, skb);
+		return;
+	}
+	replcopy_accept(s, skb);
+
+	while ((p = skb_peek(&s->ooo)) &&
+	       !after(REPLCOPY_CB(p)->seq, s->c_nxt)) {
+		__skb_unlink(p, &s->ooo);
+		if (replcopy_client_dup(s, p))
+			replcopy_free(s, p);
+		else
+			replcopy_accept(s, p);
+	}
+}
+
+static void replcopy_rx_client(struct replcopy_session *s,
+			       struct sk_buff *skb)
+{
+	struct replcopy_cb *cb = REPLCOPY_CB(skb);
+	u8 buf[60];
+	const struct tcphdr *th;
+	struct replcopy_opts o;
+	int optlen;
+
+	if (s->zombie) {
+		replcopy_free(s, skb);
+		return;
+	}
+	th = replcopy_tcp_header(skb, buf, &optlen);
+	if (!th) {
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		replcopy_free(s, skb);
+		return;
+	}
+
+	if (th->rst) {
+		replcopy_free(s, skb);
+		replcopy_send_rst(s);
+		replcopy_end(s, REPLCOPY_END_RESET);
+		return;
+	}
+
+	if (s->state == REPLCOPY_SS_NONE) {
+		if (th->syn) {
+			s->iss = cb->seq - 1;
+			replcopy_syn_options(s, (const u8 *)(th + 1), optlen);
+		} else {
+			s->iss = cb->seq - 1;
+			replcopy_fabricate_syn(s);
+		}
+		s->c_nxt = s->iss + 1;
+		if (replcopy_connect(s)) {
+			replcopy_free(s, skb);
+			replcopy_end(s, REPLCOPY_END_RESET);
+			return;
+		}
+	}
+
+	if (th->syn) {
+		/* The client's SYN retransmissions: we retransmit our own. */
+		replcopy_free(s, skb);
+		return;
+	}
+
+	if (s->ts_ok && optlen) {
+		replcopy_parse_opts((const u8 *)(th + 1), optlen, &o);
+		if (o.has_ts && after(o.tsval, s->ts_val))
+			s->ts_val = o.tsval;
+	}
+	replcopy_client_data(s, skb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker: segments from the target                                    */
+
+static void replcopy_check_closed(struct replcopy_session *s)
+{
+	if (s->fin_acked && s->t_fin && s->state != REPLCOPY_SS_CLOSED) {
+		WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_CLOSED);
+		s->linger_at = jiffies + REPLCOPY_LINGER;
+		s->rto_at = 0;
+		s->hold_at = 0;
+		WRITE_ONCE(s->lingering, true);
+	}
+}
+
+static void replcopy_synack(struct replcopy_session *s,
+			    const struct tcphdr *th, int optlen)
+{
+	struct replcopy_opts o;
+
+	replcopy_parse_opts((const u8 *)(th + 1), optlen, &o);
+	s->irs = ntohl(th->seq);
+	s->rcv_nxt = s->irs + 1;
+	s->snd_una = s->iss + 1;
+	s->ws_ok = s->ws_ok && o.has_ws;
+	s->snd_wscale = s->ws_ok ? o.wscale : 0;
+	if (!s->ws_ok)
+		s->rcv_wscale = 0;
+	s->ts_ok = s->ts_ok && o.has_ts;
+	if (s->ts_ok)
+		s->ts_recent = o.tsval;
+	s->snd_wnd = ntohs(th->window);
+	s->t_mss = o.mss ? o.mss : REPLCOPY_DEFAULT_MSS;
+	s->mss = min(s->mss, s->t_mss);
+	if (s->ts_ok && s->mss > TCPOLEN_TSTAMP_ALIGNED + 64)
+		s->mss -= TCPOLEN_TSTAMP_ALIGNED;
+	s->cwnd = REPLCOPY_INIT_CWND * s->mss;
+	s->ssthresh = U32_MAX;
+	if (!s->syn_tries)
+		replcopy_rtt_sample(s);
+	s->rto_at = 0;
+	s->retries = 0;
+	WRITE_ONCE(s->state, REPLCOPY_SS_ESTABLISHED);
+	replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_ESTABLISHED);
+	replcopy_send_ack(s);
+}
+
+static void replcopy_rx_ack(struct replcopy_session *s, u32 ack, u32 wnd,
+			    bool pure)
+{
+	struct sk_buff *skb;
+	u32 data_end, bytes;
+
+	if (after(ack, s->snd_max) || before(ack, s->snd_una))
+		return;
+
+	if (after(ack, s->snd_una)) {
+		/* Client payload acked: excludes our FIN. */
+		data_end = (s->fin_sent && after(ack, s->c_nxt)) ? s->c_nxt : ack;
+		bytes = after(data_end, s->snd_una) ? data_end - s->snd_una : 0;
+		if (s->fin_sent && after(ack, s->c_nxt))
+			s->fin_acked = true;
+		if (bytes) {
+			s->acked_bytes += bytes;
+			replcopy_stat_add(s->m, REPLCOPY_STAT_ACKED_BYTES, bytes);
+			if (s->cwnd < s->ssthresh)
+				s->cwnd += min_t(u32, bytes, s->mss);
+			else
+				s->cwnd += max_t(u32, 1, s->mss * s->mss /
+						 s->cwnd);
+		}
+		s->snd_una = ack;
+		if (before(s->snd_nxt, ack))
+			s->snd_nxt = ack;
+		while ((skb = skb_peek(&s->sndq)) &&
+		       !after(REPLCOPY_CB(skb)->end_seq, ack)) {
+			__skb_unlink(skb, &s->sndq);
+			replcopy_free(s, skb);
+		}
+		if (s->rtt_pending && !before(ack, s->rtt_seq)) {
+			s->rtt_pending = false;
+			replcopy_rtt_sample(s);
+		}
+		s->retries = 0;
+		s->dupacks = 0;
+		/* Progress: drop the backoff (as Linux does), keep srtt. */
+		if (s->rto_base)
+			s->rto = s->rto_base;
+		s->rto_at = s->snd_una == s->snd_max ? 0 : jiffies + s->rto;
+		/* NewReno: a partial ACK in recovery shows the next hole. */
+		if (s->in_recovery) {
+			if (before(ack, s->recover))
+				replcopy_retransmit_head(s);
+			else
+				s->in_recovery = false;
+		}
+	} else if (pure && s->snd_una != s->snd_max && wnd == s->snd_wnd) {
+		/* Duplicate ACK: fast retransmit on the third. */
+		if (++s->dupacks == 3 && !s->in_recovery) {
+			u32 flight = s->snd_max - s->snd_una;
+
+			s->in_recovery = true;
+			s->recover = s->snd_max;
+			s->ssthresh = max_t(u32, flight / 2, 2 * s->mss);
+			s->cwnd = s->ssthresh;
+			s->rtt_pending = false;
+			replcopy_retransmit_head(s);
+		}
+	}
+	s->snd_wnd = wnd;
+}
+
+static void replcopy_rx_target(struct replcopy_session *s,
+			       struct sk_buff *skb)
+{
+	u8 buf[60];
+	const struct tcphdr *th;
+	struct replcopy_opts o;
+	unsigned int len;
+	int optlen;
+	u32 seq, ack, wnd;
+
+	if (s->zombie)
+		goto out;
+	th = replcopy_tcp_header(skb, buf, &optlen);
+	if (!th || nf_ip_checksum(skb, NF_INET_PRE_ROUTING,
+				  REPLCOPY_CB(skb)->thoff, IPPROTO_TCP)) {
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		goto out;
+	}
+	len = skb->len - REPLCOPY_CB(skb)->thoff - th->doff * 4;
+	seq = ntohl(th->seq);
+	ack = ntohl(th->ack_seq);
+
+	if (s->state == REPLCOPY_SS_SYN_SENT) {
+		if (th->ack && ack != s->iss + 1)
+			goto out;
+		if (th->rst) {
+			if (th->ack)
+				replcopy_end(s, REPLCOPY_END_RESET);
+			goto out;
+		}
+		if (th->syn && th->ack)
+			replcopy_synack(s, th, optlen);
+		goto out;
+	}
+
+	if (th->syn) {
+		/* SYN-ACK again: our ACK was lost. */
+		if (th->ack && ack == s->iss + 1)
+			replcopy_send_ack(s);
+		goto out;
+	}
+	if (th->rst) {
+		if (!before(seq, s->rcv_nxt) &&
+		    before(seq, s->rcv_nxt + (REPLCOPY_RCV_WND << s->rcv_wscale)))
+			replcopy_end(s, REPLCOPY_END_RESET);
+		goto out;
+	}
+	if (!th->ack)
+		goto out;
+
+	if (after(seq, s->rcv_nxt)) {
+		/* Out of order: we keep no target data, ask again. */
+		replcopy_send_ack(s);
+		goto out;
+	}
+	if (s->ts_ok && optlen) {
+		replcopy_parse_opts((const u8 *)(th + 1), optlen, &o);
+		if (o.has_ts && !before(o.tsval, s->ts_recent))
+			s->ts_recent = o.tsval;
+	}
+
+	wnd = (u32)ntohs(th->window) << s->snd_wscale;
+	replcopy_rx_ack(s, ack, wnd, !len && !th->fin);
+
+	if (len || th->fin) {
+		if (after(seq + len, s->rcv_nxt)) {
+			s->rcv_nxt = seq + len;
+			/* The target answered: release a held request. */
+			s->resp_wait = false;
+			s->hold_at = 0;
+		}
+		if (th->fin && seq + len == s->rcv_nxt && !s->t_fin) {
+			s->rcv_nxt++;
+			s->t_fin = true;
+			if (s->state == REPLCOPY_SS_ESTABLISHED)
+				WRITE_ONCE(s->state, REPLCOPY_SS_CLOSE_WAIT);
+		}
+		replcopy_send_ack(s);
+	}
+	replcopy_check_closed(s);
+out:
+	consume_skb(skb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker: timers                                                      */
+
+static void replcopy_rto(struct replcopy_session *s)
+{
+	s->rto_at = 0;
+	if (s->state == REPLCOPY_SS_SYN_SENT) {
+		if (s->syn_tries >= READ_ONCE(replcopy_cfg.syn_retries)) {
+			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+			return;
+		}
+		s->syn_tries++;
+		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		replcopy_send_syn(s, true);
+		s->rto_at = jiffies + s->rto;
+		return;
+	}
+	if (s->snd_una != s->snd_max) {
+		if (s->retries >= READ_ONCE(replcopy_cfg.max_retries)) {
+			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+			return;
+		}
+		s->retries++;
+		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		s->ssthresh = max_t(u32, (s->snd_max - s->snd_una) / 2,
+				    2 * s->mss);
+		s->cwnd = s->mss;
+		s->snd_nxt = s->snd_una;
+		s->rtt_pending = false;
+		s->dupacks = 0;
+		s->in_recovery = false;
+		s->rto_at = jiffies + s->rto;	/* push resends from snd_una */
+		return;
+	}
+	if (before(s->snd_nxt, s->c_nxt) && !s->snd_wnd) {
+		/* Zero window probe: an old sequence number asks for an ACK. */
+		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
+		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		s->rto_at = jiffies + s->rto;
+	}
+}
+
+static void replcopy_timers(struct replcopy_session *s)
+{
+	unsigned long now = jiffies;
+	unsigned long idle = (unsigned long)READ_ONCE(replcopy_cfg.idle_timeout) * HZ;
+
+	if (s->linger_at) {
+		/* Linger until REPLCOPY_LINGER without traffic. */
+		if (time_after_eq(now, s->linger_at) &&
+		    time_after_eq(now, READ_ONCE(s->last_seen) +
+				  REPLCOPY_LINGER))
+			replcopy_end(s, REPLCOPY_END_CLOSED);
+		return;
+	}
+	if (time_after_eq(now, READ_ONCE(s->last_seen) + idle)) {
+		replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+		return;
+	}
+	if (s->rto_at && time_after_eq(now, s->rto_at))
+		replcopy_rto(s);
+	if (s->hold_at && time_after_eq(now, s->hold_at)) {
+		s->hold_at = 0;
+		s->resp_wait = false;
+	}
+}
+
+static void replcopy_arm(struct replcopy_session *s)
+{
+	unsigned long idle = (unsigned long)READ_ONCE(replcopy_cfg.idle_timeout) * HZ;
+	unsigned long next;
+
+	if (s->linger_at) {
+		next = READ_ONCE(s->last_seen) + REPLCOPY_LINGER;
+		if (time_before(next, s->linger_at))
+			next = s->linger_at;
+	} else {
+		next = READ_ONCE(s->last_seen) + idle;
+		if (s->rto_at && time_before(s->rto_at, next))
+			next = s->rto_at;
+		if (s->hold_at && time_before(s->hold_at, next))
+			next = s->hold_at;
+		if (s->fin_at && time_before(s->fin_at, next))
+			next = s->fin_at;
+		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
+		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
+		    s->state != REPLCOPY_SS_NONE) {
+			s->rto_at = jiffies + s->rto;
+			if (time_before(s->rto_at, next))
+				next = s->rto_at;
+		}
+	}
+	mod_timer(&s->timer, next);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker entry                                                        */
+
+void replcopy_session_run(struct replcopy_session *s)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	if (s->ended)
+		return;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&s->lock);
+	skb_queue_splice_tail_init(&s->inbox, &q);
+	spin_unlock_bh(&s->lock);
+
+	if (test_and_clear_bit(REPLCOPY_EV_KILL, &s->events) ||
+	    READ_ONCE(s->m->dead)) {
+		replcopy_purge(s, &q);
+		replcopy_end(s, REPLCOPY_END_ABORT);
+		return;
+	}
+	if (test_and_clear_bit(REPLCOPY_EV_LIMIT, &s->events))
+		replcopy_end(s, REPLCOPY_END_LIMIT);
+
+	while ((skb = __skb_dequeue(&q))) {
+		if (REPLCOPY_CB(skb)->from_target)
+			replcopy_rx_target(s, skb);
+		else
+			replcopy_rx_client(s, skb);
+		if (s->ended) {
+			replcopy_purge(s, &q);
+			return;
+		}
+	}
+
+	replcopy_timers(s);
+	if (s->ended)
+		return;
+	replcopy_push(s);
+	replcopy_arm(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Control plane                                                       */
 
 void replcopy_sessions_flush_mapping(struct replcopy_mapping *m)
 {
+	struct replcopy_table *tbl = m->rn->sessions;
+	struct replcopy_session *s;
+
+	if (!tbl)
+		return;
+	spin_lock_bh(&tbl->lock);
+	list_for_each_entry(s, &tbl->live, node)
+		if (s->m == m)
+			replcopy_event(s, REPLCOPY_EV_KILL);
+	spin_unlock_bh(&tbl->lock);
+	wait_event(tbl->waitq, !atomic_read(&m->nr_sessions));
+}
+
+static int replcopy_session_fill(struct sk_buff *skb,
+				 struct replcopy_session *s)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, REPLCOPY_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, REPLCOPY_SA_MAP_ID, s->m->id) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr) ||
+	    nla_put_u16(skb, REPLCOPY_SA_CLIENT_PORT, ntohs(s->cport)) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR, READ_ONCE(s->saddr)) ||
+	    nla_put_u16(skb, REPLCOPY_SA_SOURCE_PORT,
+			ntohs(READ_ONCE(s->sport))) ||
+	    nla_put_u8(skb, REPLCOPY_SA_STATE, READ_ONCE(s->state)) ||
+	    nla_put_u8(skb, REPLCOPY_SA_WORKER, s->worker) ||
+	    (s->fabricated && nla_put_flag(skb, REPLCOPY_SA_FABRICATED)) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_CAPTURED_BYTES,
+			      READ_ONCE(s->captured_bytes), REPLCOPY_SA_PAD) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_ACKED_BYTES,
+			      READ_ONCE(s->acked_bytes), REPLCOPY_SA_PAD) ||
+	    nla_put_u32(skb, REPLCOPY_SA_QUEUED_BYTES,
+			atomic_read(&s->queued)) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
+			      jiffies_to_msecs(jiffies - s->start),
+			      REPLCOPY_SA_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 int replcopy_sessions_dump(struct replcopy_net *rn, struct sk_buff *skb,
 			   struct netlink_callback *cb, u32 map_id)
 {
+	struct replcopy_table *tbl = rn->sessions;
+	struct replcopy_session *s;
+	long idx = 0, skip = cb->args[0];
+	void *hdr;
+
+	if (!tbl)
+		return 0;
+	spin_lock_bh(&tbl->lock);
+	list_for_each_entry(s, &tbl->live, node) {
+		if (map_id && s->m->id != map_id)
+			continue;
+		if (idx < skip) {
+			idx++;
+			continue;
+		}
+		hdr = replcopy_genl_dump_hdr(skb, cb, REPLCOPY_CMD_GET_SESSIONS);
+		if (!hdr)
+			break;
+		if (replcopy_session_fill(skb, s)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	spin_unlock_bh(&tbl->lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per netns and module                                                */
+
+int replcopy_sessions_net_init(struct replcopy_net *rn)
+{
+	struct replcopy_table *tbl;
+	int i;
+
+	tbl = kvzalloc(sizeof(*tbl), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	tbl->rn = rn;
+	spin_lock_init(&tbl->lock);
+	for (i = 0; i < REPLCOPY_HASH_SIZE; i++) {
+		INIT_HLIST_HEAD(&tbl->chash[i]);
+		INIT_HLIST_HEAD(&tbl->thash[i]);
+	}
+	INIT_LIST_HEAD(&tbl->live);
+	INIT_LIST_HEAD(&tbl->graveyard);
+	INIT_WORK(&tbl->reaper, replcopy_reaper);
+	init_waitqueue_head(&tbl->waitq);
+	atomic_set(&tbl->nr, 0);
+	tbl->port_cursor = get_random_u32();
+	rn->sessions = tbl;
 	return 0;
+}
+
+void replcopy_sessions_net_exit(struct replcopy_net *rn)
+{
+	struct replcopy_table *tbl = rn->sessions;
+	struct replcopy_session *s;
+
+	if (!tbl)
+		return;
+	spin_lock_bh(&tbl->lock);
+	tbl->dying = true;
+	list_for_each_entry(s, &tbl->live, node)
+		replcopy_event(s, REPLCOPY_EV_KILL);
+	spin_unlock_bh(&tbl->lock);
+	wait_event(tbl->waitq, !atomic_read(&tbl->nr));
+	flush_work(&tbl->reaper);
+	rn->sessions = NULL;
+	kvfree(tbl);
+}
+
+int replcopy_sessions_init(void)
+{
+	replcopy_hash_rnd = get_random_u32();
+	return replcopy_wq_init();
+}
+
+void replcopy_sessions_exit(void)
+{
+	replcopy_wq_exit();
 }

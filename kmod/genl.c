@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "replcopy"; the contract is in
+ * include/uapi/replcopy.h.
+ *
+ * Every request works on the netns of the socket that sent it. The family
+ * is parallel_ops: mapping changes serialise on rn->lock, settings on
+ * replcopy_config_lock, and dumps read under RCU, so a mapping deletion
+ * that waits for its sessions to end does not hold the global genl mutex.
+ * Dumps keep their place by mapping id, as the list may change between
+ * two parts of a dump.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "replcopy.h"
+
+static struct genl_family replcopy_genl_family;
+
+static struct netlink_range_validation replcopy_port_range = {
+	.min = 1,
+	.max = U16_MAX,
+};
+
+static struct netlink_range_validation replcopy_session_bytes_range = {
+	.min = 65536,
+	.max = U32_MAX,
+};
+
+static struct netlink_range_validation replcopy_idle_timeout_range = {
+	.min = 1,
+	.max = 86400,
+};
+
+static const struct nla_policy replcopy_cfg_policy[REPLCOPY_CFG_MAX + 1] = {
+	[REPLCOPY_CFG_WORKER]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_WORKER_MAX),
+	[REPLCOPY_CFG_WQ_UNBOUND]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[REPLCOPY_CFG_WQ_MAX_ACTIVE]	= NLA_POLICY_MAX(NLA_U32, 512),
+	[REPLCOPY_CFG_MAX_SESSIONS]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[REPLCOPY_CFG_MAX_SESSION_BYTES] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_session_bytes_range),
+	[REPLCOPY_CFG_MAX_TOTAL_BYTES]	= NLA_POLICY_MIN(NLA_U32, 1024),
+	[REPLCOPY_CFG_IDLE_TIMEOUT]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_idle_timeout_range),
+	[REPLCOPY_CFG_SYN_RETRIES]	= NLA_POLICY_RANGE(NLA_U8, 1, 10),
+	[REPLCOPY_CFG_MAX_RETRIES]	= NLA_POLICY_RANGE(NLA_U8, 1, 20),
+};
+
+static const struct nla_policy replcopy_policy[REPLCOPY_A_MAX + 1] = {
+	[REPLCOPY_A_MAP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[REPLCOPY_A_MAP_PORT]		=
+		NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range),
+	[REPLCOPY_A_MAP_ONLINE_ADDR]	= { .type = NLA_BE32 },
+	[REPLCOPY_A_MAP_TARGET_ADDR]	= { .type = NLA_BE32 },
+	[REPLCOPY_A_MAP_TARGET_PORT]	=
+		NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range),
+	[REPLCOPY_A_MAP_SOURCE]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_SOURCE_MAX),
+	[REPLCOPY_A_MAP_PACING]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_PACING_MAX),
+	[REPLCOPY_A_MAP_FLAGS]		= NLA_POLICY_MASK(NLA_U32, __REPLCOPY_MAPF_ALL),
+	[REPLCOPY_A_MAP_SESSIONS]	= {
+		.type = NLA_REJECT,
+		.reject_message = "REPLCOPY_A_MAP_SESSIONS is read-only: do not send it",
+	},
+	[REPLCOPY_A_DEL_ALL]		= { .type = NLA_FLAG },
+	[REPLCOPY_A_STATS]		= {
+		.type = NLA_REJECT,
+		.reject_message = "REPLCOPY_A_STATS is read-only: do not send it",
+	},
+	[REPLCOPY_A_SESSION]		= {
+		.type = NLA_REJECT,
+		.reject_message = "REPLCOPY_A_SESSION is read-only: do not send it",
+	},
+	[REPLCOPY_A_CONFIG]		= NLA_POLICY_NESTED(replcopy_cfg_policy),
+	[REPLCOPY_A_VERSION]		= {
+		.type = NLA_REJECT,
+		.reject_message = "REPLCOPY_A_VERSION is read-only: do not send it",
+	},
+};
+
+static struct replcopy_net *replcopy_genl_net(struct sk_buff *skb)
+{
+	return replcopy_net(sock_net(skb->sk));
+}
+
+void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+			   cb->nlh->nlmsg_seq, &replcopy_genl_family,
+			   NLM_F_MULTI, cmd);
+}
+
+/* The mapping's address attributes; with @full its whole description. */
+static int replcopy_put_mapping(struct sk_buff *skb,
+				const struct replcopy_mapping *m, bool full)
+{
+	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR, m->online_addr) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, m->target_addr) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT, ntohs(m->target_port)))
+		return -EMSGSIZE;
+	if (full &&
+	    (nla_put_u8(skb, REPLCOPY_A_MAP_SOURCE, m->source) ||
+	     nla_put_u8(skb, REPLCOPY_A_MAP_PACING, m->pacing) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_FLAGS, m->flags) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_SESSIONS,
+			 atomic_read(&m->nr_sessions))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int replcopy_put_stats(struct sk_buff *skb,
+			      const u64 v[__REPLCOPY_STAT_MAX])
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, REPLCOPY_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = REPLCOPY_STAT_PAD + 1; i < __REPLCOPY_STAT_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, v[i], REPLCOPY_STAT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
+{
+	struct replcopy_net *rn = replcopy_genl_net(skb);
+	struct nlattr **attrs = info->attrs;
+	struct replcopy_mapping tmpl = {}, *m;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_PORT)) {
+		GENL_SET_ERR_MSG(info,
+				 "missing REPLCOPY_A_MAP_PORT: give the local port to copy from");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_TARGET_ADDR)) {
+		GENL_SET_ERR_MSG(info,
+				 "missing REPLCOPY_A_MAP_TARGET_ADDR: give the test server's address");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_TARGET_PORT)) {
+		GENL_SET_ERR_MSG(info,
+				 "missing REPLCOPY_A_MAP_TARGET_PORT: give the test server's port");
+		return -EINVAL;
+	}
+	if (attrs[REPLCOPY_A_MAP_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[REPLCOPY_A_MAP_ID],
+				    "the kernel assigns mapping ids: do not send REPLCOPY_A_MAP_ID with ADD_MAPPING");
+		return -EINVAL;
+	}
+
+	tmpl.port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_PORT]));
+	tmpl.target_addr = nla_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR]);
+	tmpl.target_port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
+	if (attrs[REPLCOPY_A_MAP_ONLINE_ADDR])
+		tmpl.online_addr =
+			nla_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR]);
+	tmpl.source = REPLCOPY_SOURCE_AUTO;
+	if (attrs[REPLCOPY_A_MAP_SOURCE])
+		tmpl.source = nla_get_u8(attrs[REPLCOPY_A_MAP_SOURCE]);
+	tmpl.pacing = REPLCOPY_PACING_STREAM;
+	if (attrs[REPLCOPY_A_MAP_PACING])
+		tmpl.pacing = nla_get_u8(attrs[REPLCOPY_A_MAP_PACING]);
+	if (attrs[REPLCOPY_A_MAP_FLAGS])
+		tmpl.flags = nla_get_u32(attrs[REPLCOPY_A_MAP_FLAGS]);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	m = replcopy_mapping_add(rn, &tmpl, attrs, info->extack);
+	if (IS_ERR(m)) {
+		nlmsg_free(msg);
+		return PTR_ERR(m);
+	}
+
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &replcopy_genl_family, 0,
+				REPLCOPY_CMD_ADD_MAPPING);
+	if (hdr && !replcopy_put_mapping(msg, m, true)) {
+		genlmsg_end(msg, hdr);
+		err = 0;
+	}
+	replcopy_mapping_put(m);
+	if (err) {
+		/* Cannot happen with NLMSG_GOODSIZE; the mapping stays. */
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
+{
+	struct replcopy_net *rn = replcopy_genl_net(skb);
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *a_id = attrs[REPLCOPY_A_MAP_ID];
+	struct nlattr *a_port = attrs[REPLCOPY_A_MAP_PORT];
+	struct nlattr *a_online = attrs[REPLCOPY_A_MAP_ONLINE_ADDR];
+	bool all = nla_get_flag(attrs[REPLCOPY_A_DEL_ALL]);
+	__be32 online = 0;
+	__be16 port = 0;
+	u32 id = 0;
+	int n;
+
+	if (!!a_id + !!a_port + all != 1) {
+		GENL_SET_ERR_MSG(info,
+				 "give exactly one of REPLCOPY_A_MAP_ID, REPLCOPY_A_MAP_PORT or REPLCOPY_A_DEL_ALL to say which mappings to delete");
+		return -EINVAL;
+	}
+	if (a_online && !a_port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a_online,
+				    "REPLCOPY_A_MAP_ONLINE_ADDR selects a mapping only together with REPLCOPY_A_MAP_PORT: add the port or drop the address");
+		return -EINVAL;
+	}
+
+	if (a_id)
+		id = nla_get_u32(a_id);
+	if (a_port)
+		port = htons(nla_get_u16(a_port));
+	if (a_online)
+		online = nla_get_in_addr(a_online);
+
+	n = replcopy_mapping_del(rn, id, port, online, all, info->extack);
+	if (n < 0)
+		return n;
+	/* Deleting all of nothing is not an error: it is already done. */
+	if (!n && !all) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a_id ?: a_port,
+				    "no such mapping");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* One message per live mapping: configuration, or counters. */
+static int replcopy_dump_mappings(struct sk_buff *skb,
+				  struct netlink_callback *cb, u8 cmd)
+{
+	struct replcopy_net *rn = replcopy_genl_net(skb);
+	struct replcopy_mapping *m;
+	u64 v[__REPLCOPY_STAT_MAX];
+	u32 last = cb->args[0];
+	int err = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(m, &rn->mappings, list) {
+		if (m->id <= last || READ_ONCE(m->dead))
+			continue;
+
+		hdr = replcopy_genl_dump_hdr(skb, cb, cmd);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (cmd == REPLCOPY_CMD_GET_STATS) {
+			replcopy_mapping_stats(m, v);
+			err = replcopy_put_mapping(skb, m, false) ?:
+			      replcopy_put_stats(skb, v);
+		} else {
+			err = replcopy_put_mapping(skb, m, true);
+		}
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		last = m->id;
+	}
+	rcu_read_unlock();
+
+	/* A message that does not fit even an empty buffer is an error. */
+	if (err && !skb->len)
+		return err;
+	cb->args[0] = last;
+	return skb->len;
+}
+
+static int replcopy_nl_dump_mapping(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	return replcopy_dump_mappings(skb, cb, REPLCOPY_CMD_GET_MAPPING);
+}
+
+static int replcopy_nl_dump_stats(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return replcopy_dump_mappings(skb, cb, REPLCOPY_CMD_GET_STATS);
+}
+
+static int replcopy_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	u64 v[__REPLCOPY_STAT_MAX];
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	replcopy_net_stats(replcopy_genl_net(skb), v);
+
+	hdr = genlmsg_put_reply(msg, info, &replcopy_genl_family, 0,
+				REPLCOPY_CMD_GET_STATS);
+	if (!hdr || replcopy_put_stats(msg, v)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static u32 replcopy_sessions_filter(struct netlink_callback *cb)
+{
+	struct nlattr *a = genl_dumpit_info(cb)->attrs[REPLCOPY_A_MAP_ID];
+
+	return a ? nla_get_u32(a) : 0;
+}
+
+static int replcopy_nl_start_sessions(struct netlink_callback *cb)
+{
+	struct replcopy_net *rn = replcopy_net(sock_net(cb->skb->sk));
+	u32 id = replcopy_sessions_filter(cb);
+	struct replcopy_mapping *m;
+	bool found = false;
+
+	if (!id)
+		return 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(m, &rn->mappings, list) {
+		if (m->id == id && !READ_ONCE(m->dead)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(cb->extack,
+				    genl_dumpit_info(cb)->attrs[REPLCOPY_A_MAP_ID],
+				    "no such mapping");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int replcopy_nl_dump_sessions(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	return replcopy_sessions_dump(replcopy_genl_net(skb), skb, cb,
+				      replcopy_sessions_filter(cb));
+}
+
+static int replcopy_put_config(struct sk_buff *skb,
+			       const struct replcopy_config *c)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, REPLCOPY_A_CONFIG);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, REPLCOPY_CFG_WORKER, c->worker) ||
+	    nla_put_u8(skb, REPLCOPY_CFG_WQ_UNBOUND, c->wq_unbound) ||
+	    nla_put_u32(skb, REPLCOPY_CFG_WQ_MAX_ACTIVE, c->wq_max_active) ||
+	    nla_put_u32(skb, REPLCOPY_CFG_MAX_SESSIONS, c->max_sessions) ||
+	    nla_put_u32(skb, REPLCOPY_CFG_MAX_SESSION_BYTES,
+			c->max_session_bytes) ||
+	    nla_put_u32(skb, REPLCOPY_CFG_MAX_TOTAL_BYTES,
+			c->max_total_kbytes) ||
+	    nla_put_u32(skb, REPLCOPY_CFG_IDLE_TIMEOUT, c->idle_timeout) ||
+	    nla_put_u8(skb, REPLCOPY_CFG_SYN_RETRIES, c->syn_retries) ||
+	    nla_put_u8(skb, REPLCOPY_CFG_MAX_RETRIES, c->max_retries)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int replcopy_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct replcopy_config c;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&replcopy_config_lock);
+	c = replcopy_cfg;
+	mutex_unlock(&replcopy_config_lock);
+
+	hdr = genlmsg_put_reply(msg, info, &replcopy_genl_family, 0,
+				REPLCOPY_CMD_GET_CONFIG);
+	if (!hdr || replcopy_put_config(msg, &c) ||
+	    nla_put_string(msg, REPLCOPY_A_VERSION, REPLCOPY_VERSION)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int replcopy_nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[REPLCOPY_CFG_MAX + 1];
+	struct replcopy_config c;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_CONFIG)) {
+		GENL_SET_ERR_MSG(info, "missing REPLCOPY_A_CONFIG: give the settings to change");
+		return -EINVAL;
+	}
+	/* Already validated against replcopy_cfg_policy with the request. */
+	err = nla_parse_nested(tb, REPLCOPY_CFG_MAX,
+			       info->attrs[REPLCOPY_A_CONFIG],
+			       replcopy_cfg_policy, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&replcopy_config_lock);
+	c = replcopy_cfg;
+	if (tb[REPLCOPY_CFG_WORKER])
+		c.worker = nla_get_u8(tb[REPLCOPY_CFG_WORKER]);
+	if (tb[REPLCOPY_CFG_WQ_UNBOUND])
+		c.wq_unbound = nla_get_u8(tb[REPLCOPY_CFG_WQ_UNBOUND]);
+	if (tb[REPLCOPY_CFG_WQ_MAX_ACTIVE])
+		c.wq_max_active = nla_get_u32(tb[REPLCOPY_CFG_WQ_MAX_ACTIVE]);
+	if (tb[REPLCOPY_CFG_MAX_SESSIONS])
+		c.max_sessions = nla_get_u32(tb[REPLCOPY_CFG_MAX_SESSIONS]);
+	if (tb[REPLCOPY_CFG_MAX_SESSION_BYTES])
+		c.max_session_bytes =
+			nla_get_u32(tb[REPLCOPY_CFG_MAX_SESSION_BYTES]);
+	if (tb[REPLCOPY_CFG_MAX_TOTAL_BYTES])
+		c.max_total_kbytes =
+			nla_get_u32(tb[REPLCOPY_CFG_MAX_TOTAL_BYTES]);
+	if (tb[REPLCOPY_CFG_IDLE_TIMEOUT])
+		c.idle_timeout = nla_get_u32(tb[REPLCOPY_CFG_IDLE_TIMEOUT]);
+	if (tb[REPLCOPY_CFG_SYN_RETRIES])
+		c.syn_retries = nla_get_u8(tb[REPLCOPY_CFG_SYN_RETRIES]);
+	if (tb[REPLCOPY_CFG_MAX_RETRIES])
+		c.max_retries = nla_get_u8(tb[REPLCOPY_CFG_MAX_RETRIES]);
+
+	if (c.max_session_bytes > (u64)c.max_total_kbytes * 1024) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[REPLCOPY_CFG_MAX_SESSION_BYTES] ?:
+				    tb[REPLCOPY_CFG_MAX_TOTAL_BYTES],
+				    "max_session_bytes would be larger than max_total_kbytes: lower max_session_bytes or raise max_total_kbytes (both may go in one request)");
+		err = -EINVAL;
+		goto out;
+	}
+
+	WRITE_ONCE(replcopy_cfg.worker, c.worker);
+	WRITE_ONCE(replcopy_cfg.wq_unbound, c.wq_unbound);
+	WRITE_ONCE(replcopy_cfg.wq_max_active, c.wq_max_active);
+	WRITE_ONCE(replcopy_cfg.max_sessions, c.max_sessions);
+	WRITE_ONCE(replcopy_cfg.max_session_bytes, c.max_session_bytes);
+	WRITE_ONCE(replcopy_cfg.max_total_kbytes, c.max_total_kbytes);
+	WRITE_ONCE(replcopy_cfg.idle_timeout, c.idle_timeout);
+	WRITE_ONCE(replcopy_cfg.syn_retries, c.syn_retries);
+	WRITE_ONCE(replcopy_cfg.max_retries, c.max_retries);
+	/* The other settings are read when a session starts or runs. */
+	if (tb[REPLCOPY_CFG_WQ_MAX_ACTIVE])
+		replcopy_wq_apply_config();
+out:
+	mutex_unlock(&replcopy_config_lock);
+	return err;
+}
+
+static const struct genl_ops replcopy_genl_ops[] = {
+	{
+		.cmd = REPLCOPY_CMD_ADD_MAPPING,
+		.doit = replcopy_nl_add_mapping,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = REPLCOPY_CMD_DEL_MAPPING,
+		.doit = replcopy_nl_del_mapping,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = REPLCOPY_CMD_GET_MAPPING,
+		.dumpit = replcopy_nl_dump_mapping,
+	},
+	{
+		.cmd = REPLCOPY_CMD_GET_STATS,
+		.doit = replcopy_nl_get_stats,
+		.dumpit = replcopy_nl_dump_stats,
+	},
+	{
+		.cmd = REPLCOPY_CMD_GET_SESSIONS,
+		.start = replcopy_nl_start_sessions,
+		.dumpit = replcopy_nl_dump_sessions,
+	},
+	{
+		.cmd = REPLCOPY_CMD_SET_CONFIG,
+		.doit = replcopy_nl_set_config,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = REPLCOPY_CMD_GET_CONFIG,
+		.doit = replcopy_nl_get_config,
+	},
+};
+
+/*
+ * resv_start_op stays 0: every command is "new", so the core also checks
+ * that genlmsghdr.reserved is 0 and that nlmsg_flags hold nothing beyond
+ * NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP. Attributes are
+ * validated strictly against replcopy_policy for every command.
+ */
+static struct genl_family replcopy_genl_family __ro_after_init = {
+	.name		= REPLCOPY_GENL_NAME,
+	.version	= REPLCOPY_GENL_VERSION,
+	.maxattr	= REPLCOPY_A_MAX,
+	.policy		= replcopy_policy,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= replcopy_genl_ops,
+	.n_ops		= ARRAY_SIZE(replcopy_genl_ops),
+};
+
+int __init replcopy_genl_init(void)
+{
+	return genl_register_family(&replcopy_genl_family);
+}
+
+void replcopy_genl_exit(void)
+{
+	genl_unregister_family(&replcopy_genl_family);
+}

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-netns state and the mapping table.
+ *
+ * Each netns gets a struct replcopy_net (pernet operations, net_generic).
+ * Its mappings sit on a list ordered by id (for dumps) and in a small hash
+ * on the local port (for the capture hook); both are changed under
+ * rn->lock and read under RCU. The netfilter hooks of a netns are
+ * registered with its first mapping and unregistered with its last, so a
+ * netns without mappings costs nothing on its packet path.
+ *
+ * A mapping's table reference is dropped when it is deleted; sessions hold
+ * their own references. The memory goes after an RCU grace period once
+ * the last reference is dropped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/inetdevice.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/stringify.h>
+#include <net/netlink.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+
+#include "replcopy.h"
+
+static unsigned int replcopy_net_id __read_mostly;
+
+struct replcopy_net *replcopy_net(const struct net *net)
+{
+	return net_generic(net, replcopy_net_id);
+}
+
+static struct hlist_head *replcopy_map_bucket(struct replcopy_net *rn,
+					      __be16 port)
+{
+	return &rn->map_hash[hash_32((__force u32)port,
+				     REPLCOPY_MAP_HASH_BITS)];
+}
+
+/* Would a segment to addr:port be captured by m? */
+static bool replcopy_map_matches(const struct replcopy_mapping *m,
+				 __be32 addr, __be16 port)
+{
+	return m->port == port && (!m->online_addr || m->online_addr == addr);
+}
+
+struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
+						 __be32 daddr, __be16 dport)
+{
+	struct replcopy_mapping *m;
+
+	hlist_for_each_entry_rcu(m, replcopy_map_bucket(rn, dport), hnode) {
+		if (replcopy_map_matches(m, daddr, dport) &&
+		    !READ_ONCE(m->dead))
+			return m;
+	}
+	return NULL;
+}
+
+static void replcopy_mapping_free_rcu(struct rcu_head *head)
+{
+	struct replcopy_mapping *m = container_of(head, struct replcopy_mapping,
+						  rcu);
+
+	free_percpu(m->stats);
+	kfree(m);
+}
+
+void replcopy_mapping_put(struct replcopy_mapping *m)
+{
+	if (refcount_dec_and_test(&m->ref))
+		call_rcu(&m->rcu, replcopy_mapping_free_rcu);
+}
+
+void replcopy_mapping_stats(const struct replcopy_mapping *m,
+			    u64 out[__REPLCOPY_STAT_MAX])
+{
+	u64 v[__REPLCOPY_STAT_MAX];
+	unsigned int start;
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __REPLCOPY_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct replcopy_pcpu_stats *s = per_cpu_ptr(m->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+				v[i] = u64_stats_read(&s->c[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+	out[REPLCOPY_STAT_SESS_ACTIVE] = atomic_read(&m->nr_sessions);
+}
+
+void replcopy_net_stats(struct replcopy_net *rn, u64 out[__REPLCOPY_STAT_MAX])
+{
+	struct replcopy_mapping *m;
+	u64 v[__REPLCOPY_STAT_MAX];
+	int i;
+
+	mutex_lock(&rn->lock);
+	memcpy(out, rn->retired, sizeof(rn->retired));
+	list_for_each_entry(m, &rn->mappings, list) {
+		replcopy_mapping_stats(m, v);
+		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+	mutex_unlock(&rn->lock);
+}
+
+static struct replcopy_mapping *replcopy_mapping_find_id(struct replcopy_net *rn,
+							 u32 id)
+{
+	struct replcopy_mapping *m;
+
+	list_for_each_entry(m, &rn->mappings, list)
+		if (m->id == id)
+			return m;
+	return NULL;
+}
+
+static u32 replcopy_mapping_alloc_id(struct replcopy_net *rn)
+{
+	u32 id;
+
+	/* Ids only repeat after 2^32 additions, and then skip live ones. */
+	do {
+		id = rn->next_id++;
+	} while (!id || replcopy_mapping_find_id(rn, id));
+	return id;
+}
+
+/* Keeps rn->mappings ordered by id, which restartable dumps rely on. */
+static void replcopy_mapping_link(struct replcopy_net *rn,
+				  struct replcopy_mapping *m)
+{
+	struct replcopy_mapping *pos;
+
+	list_for_each_entry_reverse(pos, &rn->mappings, list) {
+		if (pos->id < m->id) {
+			list_add_rcu(&m->list, &pos->list);
+			goto hash;
+		}
+	}
+	list_add_rcu(&m->list, &rn->mappings);
+hash:
+	hlist_add_head_rcu(&m->hnode, replcopy_map_bucket(rn, m->port));
+	rn->nr_mappings++;
+}
+
+static void replcopy_mapping_unlink(struct replcopy_net *rn,
+				    struct replcopy_mapping *m,
+				    struct list_head *dead)
+{
+	WRITE_ONCE(m->dead, true);
+	list_del_rcu(&m->list);
+	hlist_del_rcu(&m->hnode);
+	rn->nr_mappings--;
+	list_add_tail(&m->del_node, dead);
+}
+
+/*
+ * Ends what the unlinked mappings on @dead still do, keeps their counters
+ * in rn->retired and drops the table's references. Called with rn->lock.
+ */
+static void replcopy_mappings_retire(struct replcopy_net *rn,
+				     struct list_head *dead)
+{
+	struct replcopy_mapping *m, *tmp;
+	u64 v[__REPLCOPY_STAT_MAX];
+	int i;
+
+	lockdep_assert_held(&rn->lock);
+	if (list_empty(dead))
+		return;
+
+	/* No capture hook still works on a mapping of @dead after this. */
+	synchronize_rcu();
+
+	list_for_each_entry_safe(m, tmp, dead, del_node) {
+		replcopy_sessions_flush_mapping(m);
+		replcopy_mapping_stats(m, v);
+		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+			if (i != REPLCOPY_STAT_SESS_ACTIVE)
+				rn->retired[i] += v[i];
+		list_del(&m->del_node);
+		replcopy_mapping_put(m);
+	}
+
+	if (list_empty(&rn->mappings))
+		replcopy_hooks_unregister(rn);
+}
+
+/* The request's attribute of this type, for pointing extack at it. */
+static const struct nlattr *rc_attr(struct nlattr **attrs, int type)
+{
+	return attrs ? attrs[type] : NULL;
+}
+
+/*
+ * inet_addr_type() answers RTN_BROADCAST for any address in a netns that
+ * never had an IPv4 address, as its local table does not exist yet.
+ */
+static bool replcopy_net_has_inet_addr(struct net *net)
+{
+	struct net_device *dev;
+	bool found = false;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		struct in_device *in_dev = __in_dev_get_rcu(dev);
+
+		if (in_dev && rcu_access_pointer(in_dev->ifa_list)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static int replcopy_check_target(struct net *net,
+				 const struct replcopy_mapping *t,
+				 const struct nlattr *a_addr, bool *local,
+				 struct netlink_ext_ack *extack)
+{
+	if (ipv4_is_zeronet(t->target_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is in 0.0.0.0/8: give the test server's unicast address");
+		return -EINVAL;
+	}
+	if (ipv4_is_loopback(t->target_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is a loopback address: give the test server's unicast address (a local one also works, not 127.0.0.0/8)");
+		return -EINVAL;
+	}
+	if (ipv4_is_multicast(t->target_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is multicast: give the test server's unicast address");
+		return -EINVAL;
+	}
+
+	switch (inet_addr_type(net, t->target_addr)) {
+	case RTN_LOCAL:
+		*local = true;
+		return 0;
+	case RTN_UNICAST:
+		*local = false;
+		return 0;
+	case RTN_BROADCAST:
+		if (!replcopy_net_has_inet_addr(net)) {
+			*local = false;
+			return 0;
+		}
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is a broadcast address: give the test server's unicast address");
+		return -EINVAL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is not a unicast address here (blackhole, unreachable or similar local route): give the test server's unicast address");
+		return -EINVAL;
+	}
+}
+
+static int replcopy_mapping_check(struct replcopy_net *rn,
+				  const struct replcopy_mapping *t,
+				  struct nlattr **attrs,
+				  struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a_port = rc_attr(attrs, REPLCOPY_A_MAP_PORT);
+	const struct nlattr *a_tport = rc_attr(attrs, REPLCOPY_A_MAP_TARGET_PORT);
+	const struct replcopy_mapping *m;
+	struct net *net = rn->net;
+	bool target_local;
+	int err;
+
+	if (!t->port || !t->target_port) {
+		NL_SET_ERR_MSG_ATTR(extack, t->port ? a_tport : a_port,
+				    "port 0 cannot be mapped or targeted: give a port in 1..65535");
+		return -EINVAL;
+	}
+	if (t->source > REPLCOPY_SOURCE_MAX || t->pacing > REPLCOPY_PACING_MAX ||
+	    t->flags & ~__REPLCOPY_MAPF_ALL) {
+		NL_SET_ERR_MSG(extack,
+			       "unknown source mode, pacing or flag: update the module or drop the option");
+		return -EINVAL;
+	}
+
+	err = replcopy_check_target(net, t,
+				    rc_attr(attrs, REPLCOPY_A_MAP_TARGET_ADDR),
+				    &target_local, extack);
+	if (err)
+		return err;
+
+	if (t->online_addr &&
+	    inet_addr_type(net, t->online_addr) != RTN_LOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    rc_attr(attrs, REPLCOPY_A_MAP_ONLINE_ADDR),
+				    "online address is not a local address of this network namespace: give an address configured here, or none to match every local address");
+		return -EADDRNOTAVAIL;
+	}
+
+	if (target_local &&
+	    replcopy_map_matches(t, t->target_addr, t->target_port)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_tport,
+				    "target address is local and port equals the mapped port: the mapping would copy its own copies; use another target port or a remote target");
+		return -EINVAL;
+	}
+	if (target_local && t->source == REPLCOPY_SOURCE_CLIENT) {
+		NL_SET_ERR_MSG_ATTR(extack, rc_attr(attrs, REPLCOPY_A_MAP_SOURCE),
+				    "source mode client needs a remote target: a local target would answer the real client directly; use source auto");
+		return -EINVAL;
+	}
+
+	list_for_each_entry(m, &rn->mappings, list) {
+		if (m->port == t->port &&
+		    (!m->online_addr || !t->online_addr ||
+		     m->online_addr == t->online_addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, a_port,
+					    "this local port already has a mapping for this address (a mapping for any address conflicts with one for a specific address): delete it first");
+			return -EEXIST;
+		}
+		if (target_local &&
+		    replcopy_map_matches(m, t->target_addr, t->target_port)) {
+			NL_SET_ERR_MSG_ATTR(extack, a_tport,
+					    "the target is a local address and port that another mapping copies from: copies would be copied again; delete that mapping or choose another target");
+			return -EINVAL;
+		}
+		if (replcopy_map_matches(t, m->target_addr, m->target_port) &&
+		    inet_addr_type(net, m->target_addr) == RTN_LOCAL) {
+			NL_SET_ERR_MSG_ATTR(extack, a_port,
+					    "another mapping copies to this local port: copies would be copied again; delete that mapping or map another port");
+			return -EINVAL;
+		}
+	}
+
+	if (rn->nr_mappings >= REPLCOPY_MAX_MAPPINGS) {
+		NL_SET_ERR_MSG(extack,
+			       "too many mappings in this network namespace (limit "
+			       __stringify(REPLCOPY_MAX_MAPPINGS)
+			       "): delete unused ones first");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
+					      const struct replcopy_mapping *tmpl,
+					      struct nlattr **attrs,
+					      struct netlink_ext_ack *extack)
+{
+	struct replcopy_mapping *m;
+	int cpu, err;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->stats = alloc_percpu_gfp(struct replcopy_pcpu_stats,
+				    GFP_KERNEL_ACCOUNT);
+	if (!m->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(m->stats, cpu)->syncp);
+
+	m->rn = rn;
+	m->online_addr = tmpl->online_addr;
+	m->port = tmpl->port;
+	m->target_addr = tmpl->target_addr;
+	m->target_port = tmpl->target_port;
+	m->source = tmpl->source;
+	m->pacing = tmpl->pacing;
+	m->flags = tmpl->flags;
+	atomic_set(&m->nr_sessions, 0);
+	/* The table's reference and the caller's. */
+	refcount_set(&m->ref, 2);
+
+	mutex_lock(&rn->lock);
+	err = replcopy_mapping_check(rn, m, attrs, extack);
+	if (err)
+		goto err_unlock;
+
+	err = replcopy_hooks_register(rn);
+	if (err) {
+		NL_SET_ERR_MSG(extack,
+			       "cannot register the netfilter hooks in this network namespace");
+		goto err_unlock;
+	}
+
+	m->id = replcopy_mapping_alloc_id(rn);
+	replcopy_mapping_link(rn, m);
+	mutex_unlock(&rn->lock);
+	return m;
+
+err_unlock:
+	mutex_unlock(&rn->lock);
+	free_percpu(m->stats);
+err_free:
+	kfree(m);
+	return ERR_PTR(err);
+}
+
+int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
+			 __be32 online_addr, bool all,
+			 struct netlink_ext_ack *extack)
+{
+	struct replcopy_mapping *m, *tmp;
+	LIST_HEAD(dead);
+	int n = 0;
+
+	mutex_lock(&rn->lock);
+	list_for_each_entry_safe(m, tmp, &rn->mappings, list) {
+		if (!all) {
+			if (id && m->id != id)
+				continue;
+			if (!id && (m->port != port ||
+				    (online_addr && m->online_addr != online_addr)))
+				continue;
+		}
+		replcopy_mapping_unlink(rn, m, &dead);
+		n++;
+	}
+	replcopy_mappings_retire(rn, &dead);
+	mutex_unlock(&rn->lock);
+	return n;
+}
+
+static int __net_init replcopy_net_init(struct net *net)
+{
+	struct replcopy_net *rn = replcopy_net(net);
+
+	rn->net = net;
+	mutex_init(&rn->lock);
+	INIT_LIST_HEAD(&rn->mappings);
+	rn->next_id = 1;
+	return replcopy_sessions_net_init(rn);
+}
+
+static void __net_exit replcopy_net_exit(struct net *net)
+{
+	struct replcopy_net *rn = replcopy_net(net);
+	struct replcopy_mapping *m, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&rn->lock);
+	list_for_each_entry_safe(m, tmp, &rn->mappings, list)
+		replcopy_mapping_unlink(rn, m, &dead);
+	replcopy_mappings_retire(rn, &dead);
+	replcopy_hooks_unregister(rn);
+	mutex_unlock(&rn->lock);
+
+	replcopy_sessions_net_exit(rn);
+	mutex_destroy(&rn->lock);
+}
+
+static struct pernet_operations replcopy_net_ops = {
+	.init = replcopy_net_init,
+	.exit = replcopy_net_exit,
+	.id = &replcopy_net_id,
+	.size = sizeof(struct replcopy_net),
+};
+
+int replcopy_pernet_init(void)
+{
+	return register_pernet_subsys(&replcopy_net_ops);
+}
+
+void replcopy_pernet_exit(void)
+{
+	unregister_pernet_subsys(&replcopy_net_ops);
+	/* Mappings are freed by RCU callbacks in this module. */
+	rcu_barrier();
+}

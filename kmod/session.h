@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * replcopy engine-private interfaces: sessions, transmit, worker models.
+ *
+ * Only session.c, xmit.c and the worker models (replay_wq.c, later
+ * replay_kthread.c) include this header.
+ */
+#ifndef _REPLCOPY_SESSION_H
+#define _REPLCOPY_SESSION_H
+
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "replcopy.h"
+
+struct replcopy_session;
+
+/*
+ * A worker model runs replcopy_session_run() for a session, never twice
+ * concurrently for the same session (single-writer rule).
+ *   start: softirq context, GFP_ATOMIC only; prepare the session's worker.
+ *   kick:  any context (called with s->lock or the table lock held); make
+ *          sure replcopy_session_run() runs soon. Never sleeps.
+ *   stop:  process context, may sleep; after it returns the session's
+ *          worker neither runs nor is scheduled. Called once the session
+ *          can no longer be kicked.
+ */
+struct replcopy_worker_ops {
+	const char *name;
+	int (*start)(struct replcopy_session *s);
+	void (*kick)(struct replcopy_session *s);
+	void (*stop)(struct replcopy_session *s);
+};
+
+/* replay_wq.c */
+extern const struct replcopy_worker_ops replcopy_wq_ops;
+int replcopy_wq_init(void);
+void replcopy_wq_exit(void);
+
+/* Per-skb state of queued client data and inbox items, in skb->cb. */
+struct replcopy_cb {
+	u32 seq;		/* first payload byte (or SYN/FIN seq) */
+	u32 end_seq;		/* seq + payload length (FIN/SYN excluded) */
+	u32 off;		/* payload offset from skb->data */
+	u16 thoff;		/* TCP header offset from skb->data */
+	u8 tcp_flags;
+	u8 from_target:1,	/* inbox item: target segment (else client) */
+	   has_ts:1;
+	u32 tsval;		/* client TSval, if has_ts */
+	u32 charged;		/* bytes charged to the queue limits */
+};
+
+#define REPLCOPY_CB(skb) ((struct replcopy_cb *)(skb)->cb)
+
+/* Session events, s->events bits: set by hooks, timers and control. */
+enum {
+	REPLCOPY_EV_KILL,	/* end now, reset the target */
+	REPLCOPY_EV_LIMIT,	/* replay data was lost: reset, linger */
+};
+
+/* Reasons a session ends; decide which counter moves and whether we RST. */
+enum replcopy_end {
+	REPLCOPY_END_CLOSED,	/* FIN exchange done, linger over */
+	REPLCOPY_END_RESET,	/* RST from either side: forward/absorb */
+	REPLCOPY_END_TIMEDOUT,	/* idle or retransmission limit */
+	REPLCOPY_END_LIMIT,	/* client data lost to limits: RST, linger */
+	REPLCOPY_END_ABORT,	/* mapping gone, module/netns exit: RST, free */
+};
+
+struct replcopy_table;
+
+struct replcopy_session {
+	/* Lookup, protected by the table lock for writers, RCU for readers. */
+	struct hlist_node cnode;	/* client tuple hash */
+	struct hlist_node tnode;	/* reply tuple hash (once we sent) */
+	struct list_head node;		/* tbl->live or tbl->graveyard */
+	struct rcu_head rcu;
+
+	struct replcopy_table *tbl;
+	struct replcopy_mapping *m;	/* holds a reference */
+
+	/* Client side: caddr:cport -> laddr:lport (what the local app sees). */
+	__be32 caddr, laddr;
+	__be16 cport, lport;
+	/* Replay side: saddr:sport -> taddr:tport. */
+	__be32 saddr, taddr;
+	__be16 sport, tport;
+
+	/* Inbox: written by hooks under lock, drained by the worker. */
+	spinlock_t lock;
+	bool dead;			/* no enqueue/kick any more */
+	bool lingering;			/* closed, absorbing retransmissions */
+	struct sk_buff_head inbox;
+	unsigned long events;
+	atomic_t queued;		/* bytes charged to the limits */
+	unsigned long last_seen;	/* jiffies, client or target traffic */
+
+	/* Worker model. */
+	const struct replcopy_worker_ops *wops;
+	u8 worker;			/* enum replcopy_worker */
+	struct work_struct work;	/* wq model */
+	struct workqueue_struct *wq;	/* wq model: where work runs */
+	struct timer_list timer;	/* kicks the worker at a deadline */
+
+	/* ---- Everything below is owned by the worker. ---- */
+	u8 state;			/* enum replcopy_session_state */
+	bool fabricated;
+	bool ended;			/* worker finished the session */
+	bool zombie;			/* ended abnormally, lingering */
+	bool hashed_reply;		/* tnode is in the reply hash */
+	bool ts_ok;			/* timestamps negotiated */
+	bool ws_ok;			/* window scaling negotiated */
+	bool c_fin;			/* client FIN received in sequence */
+	bool fin_sent;			/* our FIN was sent at least once */
+	bool fin_acked;
+	bool t_fin;			/* target FIN received in sequence */
+	bool resp_wait;			/* pacing: request sent, no response */
+	bool rtt_pending;
+	bool in_recovery;		/* fast recovery until snd_una >= recover */
+	u8 snd_wscale;			/* target's shift */
+	u8 rcv_wscale;			/* ours (the client's) */
+	u8 syn_tries;
+	u8 retries;			/* consecutive RTOs at snd_una */
+	u8 dupacks;
+	u8 synopt_len;
+	u8 synopt_ts_off;		/* TSval offset in synopt, 0: none */
+	u8 synopt[40];			/* options of the SYN we send */
+
+	u32 iss;			/* client ISN */
+	u32 c_nxt;			/* end of in-sequence client data */
+	u32 snd_una, snd_nxt, snd_max;
+	u32 snd_wnd;
+	u32 cwnd;			/* bytes */
+	u32 ssthresh;
+	u32 recover;			/* snd_max when fast recovery began */
+	u32 irs, rcv_nxt;		/* target ISN, next byte expected */
+	u32 ts_val;			/* TSval we send (monotonic) */
+	u32 ts_recent;			/* last TSval from the target */
+	u16 t_mss;			/* target's MSS option */
+	u16 mss;			/* payload bytes per segment */
+	u32 rtt_seq;
+	unsigned long rtt_start;
+	u32 srtt_us, rttvar_us;
+	unsigned long rto;		/* jiffies, with backoff */
+	unsigned long rto_base;		/* from srtt/rttvar, 0: no sample */
+	unsigned long rto_at;		/* 0: not armed */
+	unsigned long hold_at;		/* pacing hold deadline, 0: none */
+	unsigned long linger_at;	/* end of linger, 0: none */
+	unsigned long fin_at;		/* our FIN is due, 0: none */
+	unsigned long fin_gap;		/* client's last data -> its FIN */
+	unsigned long c_data_at;	/* client data last accepted */
+	unsigned long data_sent_at;	/* new data last sent */
+	unsigned long start;		/* jiffies at creation */
+
+	u64 captured_bytes;		/* for the session dump */
+	u64 acked_bytes;
+
+	struct sk_buff_head sndq;	/* in-sequence client data */
+	struct sk_buff_head ooo;	/* client data after a gap, sorted */
+};
+
+/* session.c: the worker model calls this to process a session. */
+void replcopy_session_run(struct replcopy_session *s);
+
+/* xmit.c */
+struct replcopy_seg {
+	u8 flags;			/* TCPHDR_* */
+	u32 seq;
+	u32 ack;
+	u16 window;			/* host order, already scaled down */
+	const u8 *opts;			/* TCP options, multiple of 4 bytes */
+	u8 optlen;
+	u32 len;			/* payload bytes, copied from q at seq */
+	const struct sk_buff_head *q;	/* payload source (sndq) */
+	bool retrans;
+};
+
+int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg);
+/* Path MTU toward the target minus IP and TCP headers, or 0. */
+u32 replcopy_route_mss(struct replcopy_session *s);
+/* Route's preferred source address toward the target, or 0. */
+__be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport);
+
+#endif /* _REPLCOPY_SESSION_H */

@@ -1,0 +1,95 @@
+#!/bin/bash
+# timeout: 300
+# Connections opened before the mapping was added. Three keep-alive HTTP
+# clients (python3 http.client: no Debian client keeps a connection idle on
+# command) each send 3 requests, wait until the mapping exists, then send 5
+# more on the same connection. With fabrication (default) the module makes
+# up the handshake from the first data it sees: sess_fabricated == 3 and the
+# target logs exactly the 15 requests sent after the mapping appeared. With
+# --no-fabricate the target gets nothing from those connections and
+# drop_nosyn counts their segments; new connections are still replayed.
+# WORKER selects the worker model (default wq).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+NCLIENTS=3 BEFORE=3 AFTER=5
+
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+module_load
+dmesg_mark
+set_worker
+
+cat > "$WORK/ka.py" <<'EOF'
+import http.client, os, sys, time
+name, before, after, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+c = http.client.HTTPConnection("10.0.1.1", 8080, timeout=30)
+def get(path):
+    c.request("GET", path)
+    r = c.getresponse()
+    r.read()
+    print(name, path, r.status, flush=True)
+for i in range(before):
+    get(f"/{name}/before-{i}")
+open(f"{go}.{name}.ready", "w").close()
+while not os.path.exists(go):
+    time.sleep(0.05)
+for i in range(after):
+    get(f"/{name}/after-{i}")
+    time.sleep(0.1)
+c.close()
+EOF
+
+# run_clients TAG MAPPING-ARGS...: clients connect and send their first
+# requests, then the mapping is added, then they send the rest.
+run_clients() {
+	local tag=$1 i pids=()
+	shift
+	for i in $(seq 1 $NCLIENTS); do
+		in_ns $NS_CLIENT python3 "$WORK/ka.py" "$tag$i" $BEFORE $AFTER "$WORK/go-$tag" > "$WORK/ka-$tag$i.out" 2>&1 &
+		pids+=($!)
+	done
+	wait_until 30 sh -c "[ \$(ls $WORK/go-$tag.*.ready 2>/dev/null | wc -l) = $NCLIENTS ]" ||
+		die "clients did not get their first answers"
+	replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 "$@" >/dev/null || die "replctl add 8080 $TARGET_IP:8081 $*"
+	touch "$WORK/go-$tag"
+	for i in "${pids[@]}"; do wait "$i" || fail "keep-alive client $i failed"; done
+	check_eq "$tag: every client request answered" $((NCLIENTS * (BEFORE + AFTER))) \
+		"$(cat "$WORK"/ka-"$tag"*.out | grep -c ' 404$')"
+}
+
+# --- fabricated handshakes
+run_clients fab
+in_ns $NS_CLIENT curl -s -o /dev/null "http://$ONLINE_IP:8080/fab-new-connection" || fail "curl"
+check "replay finished" wait_replay_idle 8080 60
+check_stat_eq sess_fabricated $NCLIENTS
+check_stat_eq sess_syn 1
+check_eq "target got exactly the requests sent after the mapping appeared" \
+	"$(grep -c -e '/after-' -e 'fab-new' "$(nginx_log online)")" "$(nginx_count target)"
+check_eq "... which are $((NCLIENTS * AFTER + 1))" $((NCLIENTS * AFTER + 1)) "$(nginx_count target)"
+check_eq "target got none of the requests sent before" 0 "$(grep -c '/before-' "$(nginx_log target)")"
+d=$(diff_text "$(grep -v '/before-' "$(nginx_log online)" | awk '{ print $2, $3, $4, $5 }' | LC_ALL=C sort)" "$(nginx_requests target)") &&
+	pass "same method, URI, status, request_length as online" || { fail "logs differ:"; printf '%s\n' "$d"; }
+check_eq "target saw one connection per client plus the new one" $((NCLIENTS + 1)) "$(nginx_conns target)"
+check_replay_exact
+check_sessions_accounted
+check_no_drops
+
+# --- --no-fabricate: a fresh mapping and fresh logs
+replctl_in $NS_ONLINE del 8080 || fail "replctl del 8080"
+nginx_rotate online
+nginx_rotate target
+run_clients nofab --no-fabricate
+in_ns $NS_CLIENT curl -s -o /dev/null "http://$ONLINE_IP:8080/nofab-new-connection" || fail "curl"
+check "replay finished (--no-fabricate)" wait_replay_idle 8080 60
+check_stat_eq sess_fabricated 0
+check_stat_eq sess_syn 1
+check_stat_gt drop_nosyn $((NCLIENTS * AFTER - 1))
+check_eq "--no-fabricate: target got only the new connection's request" \
+	"GET /nofab-new-connection 404" "$(awk '{ print $2, $3, $4 }' "$(nginx_log target)")"
+check_replay_exact
+check_sessions_accounted
+check_dmesg_clean
+finish

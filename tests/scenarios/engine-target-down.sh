@@ -1,0 +1,99 @@
+#!/bin/bash
+# timeout: 300
+# The target is unusable; production must not notice.
+#   A. target port closed (no listener: the target answers RST): every
+#      session ends reset (sess_reset), none established.
+#   B. target black-holed (nft drops everything for the port in the target
+#      netns): SYNs go unanswered, every session ends timed out
+#      (syn-retries 2, idle-timeout 5 keep it short).
+# Each time: every client request succeeds exactly as without a mapping, no
+# response is slow, the sessions gauge returns to 0. Then the target comes
+# back and a fresh mapping replays exactly. WORKER selects the worker model.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+KA_N=500 CL_N=60
+
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+module_load
+dmesg_mark
+replctl_in $NS_ONLINE set syn-retries 2 idle-timeout 5 || die "replctl set syn-retries 2 idle-timeout 5"
+set_worker
+
+# traffic TAG: keep-alive and one-connection-per-request load; every request
+# must succeed; remembers the slowest response.
+traffic() {
+	check_eq "$1: keep-alive requests all answered" $KA_N "$(hey_run $NS_CLIENT -n $KA_N -c 10 "$URL/small.html")"
+	slow_ka=$(hey_slowest)
+	check_eq "$1: one-per-connection requests all answered" $CL_N \
+		"$(hey_run $NS_CLIENT -n $CL_N -c 6 -disable-keepalive "$URL/200k.bin")"
+	slow_cl=$(hey_slowest)
+	log "$1: slowest response ${slow_ka}s keep-alive, ${slow_cl}s per-connection"
+}
+# not_slower TAG: responses no slower than max(1 s, 3 x baseline).
+not_slower() {
+	local lim_ka lim_cl
+	lim_ka=$(awk -v b="$base_ka" 'BEGIN { l = 3 * b; print (l < 1 ? 1 : l) }')
+	lim_cl=$(awk -v b="$base_cl" 'BEGIN { l = 3 * b; print (l < 1 ? 1 : l) }')
+	check "$1: keep-alive slowest ${slow_ka}s < ${lim_ka}s" awk -v s="$slow_ka" -v l="$lim_ka" 'BEGIN { exit !(s < l) }'
+	check "$1: per-connection slowest ${slow_cl}s < ${lim_cl}s" awk -v s="$slow_cl" -v l="$lim_cl" 'BEGIN { exit !(s < l) }'
+}
+
+started() { echo $(($(rstat sess_syn) + $(rstat sess_fabricated))); }
+
+traffic "no mapping (baseline)"
+base_ka=$slow_ka base_cl=$slow_cl
+online_before=$(nginx_count online)
+
+# --- A: nothing listens on the target port
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8089 >/dev/null || die "replctl add 8080 $TARGET_IP:8089"
+traffic "port closed"
+not_slower "port closed"
+check_eq "port closed: online served every request" $((online_before + KA_N + CL_N)) "$(nginx_count online)"
+check "port closed: sessions drained" wait_sessions_drained 8080 60
+check_stat_eq sess_established 0
+check_eq "port closed: every session ended reset" "$(started)" "$(rstat sess_reset)"
+check_stat_gt sess_syn 0
+check_sessions_accounted
+check_eq "port closed: no live session listed" "" "$(replctl_in $NS_ONLINE sessions --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print("".join(str(s) for s in j))')"
+replctl_in $NS_ONLINE del 8080 || fail "del 8080"
+
+# --- B: the target drops everything for the port
+in_ns $NS_TARGET nft -f - <<-'EOF' || die "nft in target"
+table inet blackhole {
+	chain input {
+		type filter hook input priority -10; policy accept;
+		tcp dport 8081 counter drop
+	}
+}
+EOF
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+online_before=$(nginx_count online)
+traffic "black-holed"
+not_slower "black-holed"
+check_eq "black-holed: online served every request" $((online_before + KA_N + CL_N)) "$(nginx_count online)"
+check "black-holed: sessions drained" wait_sessions_drained 8080 90
+check_stat_eq sess_established 0
+check_eq "black-holed: every session ended timed out" "$(started)" "$(rstat sess_timedout)"
+check_stat_gt sess_syn 0
+check_sessions_accounted
+check_eq "black-holed: target nginx got nothing" 0 "$(nginx_count target)"
+log "target nft: $(in_ns $NS_TARGET nft list chain inet blackhole input | grep -o 'counter packets [0-9]*')"
+replctl_in $NS_ONLINE del 8080 || fail "del 8080"
+
+# --- the target is back: a fresh mapping replays exactly
+in_ns $NS_TARGET nft delete table inet blackhole || fail "nft delete table"
+nginx_rotate online
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+traffic "target back"
+check "target back: replay finished" wait_replay_idle 8080 120
+compare_nginx_logs online target "target back"
+check_replay_exact
+check_sessions_accounted
+check_no_drops
+check_dmesg_clean
+finish

@@ -1,0 +1,94 @@
+#!/bin/bash
+# timeout: 300
+# replctl del, then rmmod, each in the middle of load (hey running): the
+# client notices nothing (every request answered), the target's replayed
+# connections are reset (nft counts RSTs arriving at the target; its
+# established connections drop to 0 long before nginx's 300 s keep-alive
+# timeout), no live session is left, the module unloads, the kernel log is
+# clean. WORKER selects the worker model.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+mem_idle=$(kernel_mem_kb)
+module_load
+dmesg_mark
+
+in_ns $NS_TARGET nft -f - <<-'EOF' || die "nft in target"
+table inet watch {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 8081 tcp flags & rst == rst counter
+	}
+}
+EOF
+target_rsts() { in_ns $NS_TARGET nft list chain inet watch input | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+target_estab() { in_ns $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
+estab_at_least() { [ "$(target_estab)" -ge "$1" ]; }
+no_estab() { [ "$(target_estab)" = 0 ]; }
+hey_bg() { in_ns $NS_CLIENT hey -z 15s -c 20 "$URL/small.html" > "$WORK/hey-$1.out" 2>&1 & hey_pid=$!; }
+hey_check() {
+	wait $hey_pid
+	local ok errs
+	ok=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$1.out")
+	errs=$(grep -E '^ *\[[0-9]+\]' "$WORK/hey-$1.out" | grep -vc '\[200\]')
+	log "$1: hey: ${ok:-0} responses 200; $(grep 'Requests/sec' "$WORK/hey-$1.out" | tr -s ' \t' ' ')"
+	check "$1: hey got answers" test "${ok:-0}" -gt 0
+	check_eq "$1: no failed client request" 0 "$errs"
+	sed -n '/^Error distribution:/,$p' "$WORK/hey-$1.out"
+	grep -q '^Error distribution:' "$WORK/hey-$1.out" && fail "$1: client saw errors"
+}
+
+# --- replctl del under load
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
+set_worker
+hey_bg del
+check "del: replayed connections established on the target" wait_until 30 estab_at_least 10
+sleep 2
+rst0=$(target_rsts)
+live=$(rstat sess_active)
+log "del: $live live sessions, $(target_estab) target connections, before del"
+check "del: replctl del 8080 under load" replctl_in $NS_ONLINE del 8080
+check "del: target connections gone (reset, not timed out)" wait_until 10 no_estab
+rst1=$(target_rsts)
+check "del: target received RSTs ($((rst1 - rst0)) after del, $live sessions were live)" test "$((rst1 - rst0))" -ge "${live:-1}"
+check_eq "del: no live session in the netns" 0 "$(rstat sess_active total)"
+check_eq "del: no session listed" 0 "$(json_get "$(replctl_in $NS_ONLINE sessions --json)" 'len(j)')"
+hey_check del
+
+# --- rmmod under load
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add (again)"
+hey_bg rmmod
+check "rmmod: replayed connections established on the target" wait_until 30 estab_at_least 10
+sleep 2
+rst0=$(target_rsts)
+live=$(rstat sess_active)
+log "rmmod: $live live sessions, $(target_estab) target connections, before rmmod"
+check "rmmod: rmmod replcopy under load" rmmod replcopy
+check "rmmod: module gone" test ! -d /sys/module/replcopy
+check "rmmod: target connections gone (reset, not timed out)" wait_until 10 no_estab
+rst1=$(target_rsts)
+check "rmmod: target received RSTs ($((rst1 - rst0)) after rmmod, $live sessions were live)" test "$((rst1 - rst0))" -ge "${live:-1}"
+hey_check rmmod
+! declare -F kmemleak_check >/dev/null || kmemleak_check "after rmmod under load"
+log "kernel slab+percpu: $mem_idle KiB before insmod, $(kernel_mem_kb) KiB after rmmod"
+
+# Reload: starts empty, a fresh mapping works.
+insmod "$MODULE" || die "reload failed"
+check_eq "reloaded module starts with no mapping" 0 "$(json_get "$(replctl_in $NS_ONLINE list --json)" 'len(j)')"
+nginx_rotate online
+nginx_rotate target
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add (after reload)"
+set_worker	# a fresh load starts with the default model
+check_eq "after reload: requests answered" 200 "$(hey_run $NS_CLIENT -n 200 -c 5 "$URL/small.html")"
+check "after reload: replay finished" wait_replay_idle 8080 60
+compare_nginx_logs online target "after reload"
+check_replay_exact
+check_sessions_accounted
+check_dmesg_clean
+finish
