@@ -93,6 +93,14 @@ static void parse_tlvs(const struct nlmsghdr *nlh, size_t off,
 		x->has_srange = false;
 }
 
+/* A kernel error is a negative errno; anything else is a malformed reply. */
+static int errno_of(int err)
+{
+	if (err >= 0)
+		return 0;
+	return err >= -4095 ? err : -EBADMSG;
+}
+
 int extack_parse(const struct nlmsghdr *nlh, struct nl_extack *x,
 		 int *error)
 {
@@ -107,14 +115,14 @@ int extack_parse(const struct nlmsghdr *nlh, struct nl_extack *x,
 		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
 			return 0;
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-		*error = err < 0 ? err : 0;
+		*error = errno_of(err);
 		parse_tlvs(nlh, sizeof(int), x);
 		return 0;
 	}
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
 		return -EBADMSG;
 	e = mnl_nlmsg_get_payload(nlh);
-	*error = e->error < 0 ? e->error : 0;
+	*error = errno_of(e->error);
 	/* The TLVs follow the echoed request, or only its header. */
 	off = sizeof(*e);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
