@@ -20,15 +20,23 @@
  *   ESTABLISHED  client data is sent in sequence within the target's
  *                window (and a small congestion window), in segments of at
  *                most the target's MSS; target data is acked at once.
- *   FIN_WAIT     the client's FIN was sent (after all of its data).
+ *   FIN_WAIT     the client's FIN was sent: after all of its data, once
+ *                the target acknowledged that data, and no sooner after
+ *                our last data than the real client's own data->FIN gap
+ *                (response pacing: also after the target answered).
  *   CLOSE_WAIT   the target's FIN came first; client data still flows.
  *   CLOSED       both FINs are acked: linger REPLCOPY_LINGER to absorb the
  *                target's retransmissions, then the session is freed.
  *
- * From every state: client RST -> RST to the target, end (reset); target
+ * From every state: client RST -> RST to the target once the target
+ * has acknowledged the client data before it (or REPLCOPY_RST_GRACE
+ * passed), end (reset); target
  * RST -> end (reset); idle for idle_timeout or max_retries RTOs -> RST,
- * end (timed out); queue limits, mapping deleted, netns exit, rmmod -> RST,
- * end (reset).
+ * end (timed out); queue limits -> RST, end (reset). These ends linger as
+ * a "zombie" (CLOSED, REPLCOPY_LINGER after the last segment) that absorbs
+ * the rest of the client connection instead of fabricating a new session
+ * in its middle. Mapping deleted, netns exit, rmmod -> RST, freed at once.
+ * A client SYN on a lingering tuple starts a new session.
  *
  * Ending: the worker unhashes the session, marks it dead (no enqueue or
  * kick any more) and moves it to the table's graveyard; the table's reaper
@@ -71,6 +79,8 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_RTO_MAX	(60 * HZ)
 #define REPLCOPY_LINGER		(2 * HZ)
 #define REPLCOPY_HOLD		(3 * HZ)
+/* How long a client RST waits for the target to take the data before it. */
+#define REPLCOPY_RST_GRACE	(5 * HZ)
 #define REPLCOPY_DEFAULT_MSS	536
 #define REPLCOPY_FAB_MSS	1460
 #define REPLCOPY_FAB_WSCALE	7
@@ -1139,10 +1149,16 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		return;
 	}
 
-	if (th->rst) {
+	if (s->c_rst || th->rst) {
+		/*
+		 * Data before the RST is still replayed, as the local stack
+		 * got it too; what follows the RST is stale.
+		 */
+		if (th->rst && !s->c_rst) {
+			s->c_rst = true;
+			s->rst_at = jiffies + REPLCOPY_RST_GRACE;
+		}
 		replcopy_free(s, skb);
-		replcopy_send_rst(s);
-		replcopy_end(s, REPLCOPY_END_RESET);
 		return;
 	}
 
@@ -1456,6 +1472,8 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->hold_at;
 		if (s->fin_at && time_before(s->fin_at, next))
 			next = s->fin_at;
+		if (s->c_rst && time_before(s->rst_at, next))
+			next = s->rst_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
 		    s->state != REPLCOPY_SS_NONE) {
@@ -1506,6 +1524,12 @@ void replcopy_session_run(struct replcopy_session *s)
 	replcopy_timers(s);
 	if (s->ended)
 		return;
+	if (s->c_rst && (!before(s->snd_una, s->c_nxt) ||
+			 time_after_eq(jiffies, s->rst_at))) {
+		replcopy_send_rst(s);
+		replcopy_end(s, REPLCOPY_END_RESET);
+		return;
+	}
 	replcopy_push(s);
 	replcopy_arm(s);
 }

@@ -114,6 +114,7 @@ struct replcopy_session {
 	bool ts_ok;			/* timestamps negotiated */
 	bool ws_ok;			/* window scaling negotiated */
 	bool c_fin;			/* client FIN received in sequence */
+	bool c_rst;			/* client RST seen, ours is pending */
 	bool fin_sent;			/* our FIN was sent at least once */
 	bool fin_acked;
 	bool t_fin;			/* target FIN received in sequence */
@@ -150,6 +151,7 @@ struct replcopy_session {
 	unsigned long hold_at;		/* pacing hold deadline, 0: none */
 	unsigned long linger_at;	/* end of linger, 0: none */
 	unsigned long fin_at;		/* our FIN is due, 0: none */
+	unsigned long rst_at;		/* pending RST sent by then */
 	unsigned long fin_gap;		/* client's last data -> its FIN */
 	unsigned long c_data_at;	/* client data last accepted */
 	unsigned long data_sent_at;	/* new data last sent */
