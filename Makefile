@@ -5,6 +5,7 @@
 #   make test       host unit tests, then the VM scenario suite
 #   make demo       boot the VM and replicate real HTTP traffic
 #   make install    install module (+depmod), replctl, man page, completion
+#   make bench      benchmark in the VM (bench/results/, docs/BENCHMARKS.md)
 #
 # KVER / KDIR select the kernel to build for (default: scripts/kver).
 
@@ -17,7 +18,7 @@ TESTS	?=
 export KVER
 
 .PHONY: all module replctl deps test test-unit test-vm demo install uninstall \
-	dkms-install clean checkpatch
+	dkms-install clean checkpatch bench
 
 all: module replctl
 
@@ -38,6 +39,9 @@ test-unit: replctl
 
 test-vm: deps all
 	tests/run.sh --vm-only $(TESTS)
+
+bench: deps all
+	bench/run.sh
 
 demo: deps all
 	tests/vm/vm-run -t 300 -- tests/demo.sh
