@@ -69,6 +69,14 @@ if [ "$vm" = 1 ]; then
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- env WORKER="${worker:-wq}" "$s" \
 			> "$results/$name.out" 2>&1
 		rc=$?
+		if [ "$rc" = 124 ]; then
+			# The VM itself did not finish (host starved, boot hang):
+			# say so and give the scenario one more boot.
+			echo "# $name: VM did not finish in ${limit}s; booting it once more"
+			VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- env WORKER="${worker:-wq}" "$s" \
+				> "$results/$name.out" 2>&1
+			rc=$?
+		fi
 		# The scenario's own lines, without the firmware and kernel chatter.
 		grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.out"
 		took=$((SECONDS - start))
