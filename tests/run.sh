@@ -66,15 +66,17 @@ if [ "$vm" = 1 ]; then
 		limit=$(( ${limit:-300} * factor ))
 		echo "== $name (VM, limit ${limit}s)"
 		start=$SECONDS
-		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- env WORKER="${worker:-wq}" "$s" \
-			> "$results/$name.out" 2>&1
+		boot() {
+			VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
+				env WORKER="${worker:-wq}" "$s" > "$results/$name.out" 2>&1
+		}
+		boot
 		rc=$?
 		if [ "$rc" = 124 ]; then
 			# The VM itself did not finish (host starved, boot hang):
 			# say so and give the scenario one more boot.
 			echo "# $name: VM did not finish in ${limit}s; booting it once more"
-			VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- env WORKER="${worker:-wq}" "$s" \
-				> "$results/$name.out" 2>&1
+			boot
 			rc=$?
 		fi
 		# The scenario's own lines, without the firmware and kernel chatter.
