@@ -59,6 +59,11 @@ if [ "$vm" = 1 ]; then
 		*) runs+=("$s:") ;;
 		esac
 	done
+	# Boot the VM for scenario $s under worker model $worker.
+	boot() {
+		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
+			env WORKER="${worker:-wq}" "$s" > "$results/$name.out" 2>&1
+	}
 	for run in "${runs[@]}"; do
 		s=${run%:*} worker=${run##*:}
 		name=$(basename "$s" .sh)${worker:+@$worker}
@@ -66,10 +71,6 @@ if [ "$vm" = 1 ]; then
 		limit=$(( ${limit:-300} * factor ))
 		echo "== $name (VM, limit ${limit}s)"
 		start=$SECONDS
-		boot() {
-			VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
-				env WORKER="${worker:-wq}" "$s" > "$results/$name.out" 2>&1
-		}
 		boot
 		rc=$?
 		if [ "$rc" = 124 ]; then
