@@ -14,6 +14,7 @@
 # WORKER=kthread selects the other worker model.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -29,8 +30,8 @@ module_load
 dmesg_mark
 echo "replcopy $(cat /sys/module/replcopy/version 2>/dev/null) loaded; kernel $(uname -r)"
 
-say "baseline without any mapping: hey -n 1000 -c 10 (keep-alive) http://$ONLINE_IP:8080/small.html"
-in_ns $NS_CLIENT hey -n 1000 -c 10 http://$ONLINE_IP:8080/small.html > "$WORK/hey-base.out" 2>&1
+say "baseline without any mapping: hey -n 500 -c 10 (keep-alive) http://$ONLINE_IP:8080/small.html"
+in_ns $NS_CLIENT hey -n 500 -c 10 http://$ONLINE_IP:8080/small.html > "$WORK/hey-base.out" 2>&1
 grep -E 'Requests/sec|99% in|^ *\[[0-9]+\][[:space:]]+[0-9]+ responses' "$WORK/hey-base.out" | sed 's/^/  /'
 nginx_rotate online
 
@@ -45,8 +46,8 @@ show in_ns $NS_CLIENT curl -s -o /dev/null -w 'GET /200k.bin -> %{http_code}, %{
 head -c 1048576 /dev/urandom > "$WORK/upload.bin"
 show in_ns $NS_CLIENT curl -s -o /dev/null -w 'PUT /dav/upload.bin (1 MiB) -> %{http_code}\n' -T "$WORK/upload.bin" http://$ONLINE_IP:8080/dav/upload.bin
 
-echo "hey -n 1000 -c 10 (keep-alive) http://$ONLINE_IP:8080/small.html, in the background"
-in_ns $NS_CLIENT hey -n 1000 -c 10 http://$ONLINE_IP:8080/small.html > "$WORK/hey-ka.out" 2>&1 &
+echo "hey -n 500 -c 10 (keep-alive) http://$ONLINE_IP:8080/small.html, in the background"
+in_ns $NS_CLIENT hey -n 500 -c 10 http://$ONLINE_IP:8080/small.html > "$WORK/hey-ka.out" 2>&1 &
 hey_pid=$!
 sleep 1
 say "live replayed sessions while hey runs"
@@ -54,8 +55,8 @@ online sessions
 wait $hey_pid
 grep -E 'Requests/sec|99% in|^ *\[[0-9]+\][[:space:]]+[0-9]+ responses' "$WORK/hey-ka.out" | sed 's/^/  /'
 
-echo "hey -n 200 -c 10 -disable-keepalive http://$ONLINE_IP:8080/200k.bin (one connection per request)"
-in_ns $NS_CLIENT hey -n 200 -c 10 -disable-keepalive http://$ONLINE_IP:8080/200k.bin > "$WORK/hey-cl.out" 2>&1
+echo "hey -n 100 -c 10 -disable-keepalive http://$ONLINE_IP:8080/200k.bin (one connection per request)"
+in_ns $NS_CLIENT hey -n 100 -c 10 -disable-keepalive http://$ONLINE_IP:8080/200k.bin > "$WORK/hey-cl.out" 2>&1
 grep -E 'Requests/sec|^ *\[[0-9]+\][[:space:]]+[0-9]+ responses' "$WORK/hey-cl.out" | sed 's/^/  /'
 
 say "waiting for the replay to finish (asynchronous; at most 60 s)"

@@ -239,7 +239,7 @@ set_worker() {
 	fi
 }
 
-rstats_json() { replctl_in "$MAP_NS" stats --json; }
+rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
 
 # rstat KEY [PORT]: counter KEY of the mapping on PORT (default $MAP_PORT);
 # PORT "total" gives the netns-wide total. Prints "?" when it cannot be read.

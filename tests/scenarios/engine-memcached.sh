@@ -11,6 +11,7 @@
 # changes none of the compared counters. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=11211
 SEQ_KEYS="cmd_get cmd_set get_hits get_misses delete_hits delete_misses curr_items total_items"
 CMD_KEYS="cmd_get cmd_set cmd_flush cmd_touch total_items"
@@ -56,15 +57,19 @@ compare_stats "sequential memccp/memccat/memcrm" "$SEQ_KEYS"
 # Concurrent load, text protocol.
 for t in set get mget; do
 	log "memcslap --test=$t --concurrency=4 --execute-number=600"
-	in_ns $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --test=$t --concurrency=4 --execute-number=600 >/dev/null ||
-		fail "memcslap --test=$t"
+	t0=$SECONDS
+	timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --test=$t --concurrency=4 --execute-number=600 >/dev/null ||
+		fail "memcslap --test=$t against the online server: exit $? after $((SECONDS - t0))s"
+	log "  took $((SECONDS - t0))s"
 done
 check "replay finished after memcslap (text)" wait_replay_idle 11211 120
 check_replay_exact
 # Binary protocol (memcslap ends each connection with a binary QUIT).
 log "memcslap --binary --test=get --concurrency=4 --execute-number=300"
-in_ns $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --binary --test=get --concurrency=4 --execute-number=300 >/dev/null ||
-	fail "memcslap --binary"
+t0=$SECONDS
+timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --binary --test=get --concurrency=4 --execute-number=300 >/dev/null ||
+	fail "memcslap --binary against the online server: exit $? after $((SECONDS - t0))s"
+log "memcslap --binary took $((SECONDS - t0))s; $(rstats_line)"
 check "replay finished after memcslap" wait_replay_idle 11211 120
 compare_stats "after memcslap" "$CMD_KEYS"
 on=$(memcached_stats $NS_ONLINE $ONLINE_IP 11211 get_hits get_misses | awk '{ s += $2 } END { print s }')

@@ -11,6 +11,7 @@
 # WORKER selects the worker model (default wq).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 NCLIENTS=3 BEFORE=3 AFTER=5
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 400
+# timeout: 420
 # A damaged online↔target link (tc netem both ways: 7% loss, delay with
 # jitter, reordering): the replay is still exact (same requests on the
 # target, byte-identical uploads, every captured byte acknowledged) and the
@@ -7,6 +7,7 @@
 # clean, so the client sees no difference. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 420
 # nginx → nginx: keep-alive requests (hey), one connection per request
 # (hey -disable-keepalive, 200 KB file), 5 MB uploads (PUT and POST). The
 # target nginx logs exactly the online one's requests, stores byte-identical
@@ -7,6 +7,7 @@
 # mapping. WORKER selects the worker model (default wq).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 

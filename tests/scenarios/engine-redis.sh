@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 400
 # redis → redis: redis-benchmark pipelined (-P 16) and unpipelined against the
 # online redis. The target's INFO commandstats calls equal the online one's,
 # command by command.
@@ -11,6 +11,7 @@
 # WORKER selects the worker model (default wq).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=6379
 
 topo_setup

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 400
 # The target is unusable; production must not notice.
 #   A. target port closed (no listener: the target answers RST): every
 #      session ends reset (sess_reset), none established.
@@ -11,6 +11,7 @@
 # back and a fresh mapping replays exactly. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 KA_N=500 CL_N=60

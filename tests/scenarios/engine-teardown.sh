@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 420
 # replctl del, then rmmod, each in the middle of load (hey running): the
 # client notices nothing (every request answered), the target's replayed
 # connections are reset (nft counts RSTs arriving at the target; its
@@ -8,6 +8,7 @@
 # clean. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
@@ -28,11 +29,25 @@ table inet watch {
 }
 EOF
 target_rsts() { in_ns $NS_TARGET nft list chain inet watch input | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
-target_estab() { in_ns $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
+target_estab() { timeout 10 ip netns exec $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
 estab_at_least() { [ "$(target_estab)" -ge "$1" ]; }
 no_estab() { [ "$(target_estab)" = 0 ]; }
-hey_bg() { in_ns $NS_CLIENT hey -z 15s -c 20 "$URL/small.html" > "$WORK/hey-$1.out" 2>&1 & hey_pid=$!; }
+# hey runs until interrupted (SIGINT makes it stop and print its report).
+hey_bg() { ip netns exec $NS_CLIENT hey -z 600s -c 20 "$URL/small.html" > "$WORK/hey-$1.out" 2>&1 & hey_pid=$!; }
+# stuck WHAT: something did not return in time; show the blocked tasks.
+stuck() {
+	fail "$1 did not finish in time; blocked tasks:"
+	ps -eo pid,stat,wchan:30,args | awk 'NR == 1 || $2 ~ /D/' | sed 's/^/#   /'
+	echo w > /proc/sysrq-trigger
+	sleep 1
+	dmesg | tail -80 | sed 's/^/#   /'
+}
+hey_done() { [ ! -e /proc/$hey_pid ] || grep -q ') Z' /proc/$hey_pid/stat; }	# exited (zombie until waited for)
 hey_check() {
+	log "$1: t=${SECONDS}s, stopping hey"
+	sleep 2	# load keeps going after the teardown
+	kill -INT $hey_pid
+	wait_until 20 hey_done || { fail "$1: hey did not stop on SIGINT"; kill $hey_pid; }
 	wait $hey_pid
 	local ok errs
 	ok=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$1.out")
@@ -48,13 +63,17 @@ hey_check() {
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
 set_worker
 hey_bg del
-check "del: replayed connections established on the target" wait_until 30 estab_at_least 10
+log "del: t=${SECONDS}s, hey started"
+check "del: replayed connections established on the target" wait_until 90 estab_at_least 10
 sleep 2
 rst0=$(target_rsts)
 live=$(rstat sess_active)
 log "del: $live live sessions, $(target_estab) target connections, before del"
-check "del: replctl del 8080 under load" replctl_in $NS_ONLINE del 8080
+check "del: sessions live under load before del" test "${live:-0}" -gt 0
+t0=$SECONDS
+timeout 60 ip netns exec $NS_ONLINE "$REPLCTL" del 8080 && pass "del: replctl del 8080 under load ($((SECONDS - t0))s)" || stuck "del: replctl del 8080 (exit $?)"
 check "del: target connections gone (reset, not timed out)" wait_until 10 no_estab
+log "del: target connections now: $(target_estab)"
 rst1=$(target_rsts)
 check "del: target received RSTs ($((rst1 - rst0)) after del, $live sessions were live)" test "$((rst1 - rst0))" -ge "${live:-1}"
 check_eq "del: no live session in the netns" 0 "$(rstat sess_active total)"
@@ -64,12 +83,15 @@ hey_check del
 # --- rmmod under load
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add (again)"
 hey_bg rmmod
-check "rmmod: replayed connections established on the target" wait_until 30 estab_at_least 10
+log "rmmod: t=${SECONDS}s, hey started"
+check "rmmod: replayed connections established on the target" wait_until 90 estab_at_least 10
 sleep 2
 rst0=$(target_rsts)
 live=$(rstat sess_active)
 log "rmmod: $live live sessions, $(target_estab) target connections, before rmmod"
-check "rmmod: rmmod replcopy under load" rmmod replcopy
+check "rmmod: sessions live under load before rmmod" test "${live:-0}" -gt 0
+t0=$SECONDS
+timeout 60 rmmod replcopy && pass "rmmod: rmmod replcopy under load ($((SECONDS - t0))s)" || stuck "rmmod: rmmod replcopy (exit $?)"
 check "rmmod: module gone" test ! -d /sys/module/replcopy
 check "rmmod: target connections gone (reset, not timed out)" wait_until 10 no_estab
 rst1=$(target_rsts)
