@@ -53,7 +53,17 @@ if [ "$vm" = 1 ]; then
 			scenarios+=("$s")
 		done
 	else
-		scenarios=(tests/scenarios/*.sh)
+		# The frame first, then the engine, its tools, the stress runs.
+		scenarios=()
+		for group in frame engine tools reliability; do
+			scenarios+=(tests/scenarios/"$group"-*.sh)
+		done
+		for s in tests/scenarios/*.sh; do
+			case $(basename "$s") in
+			frame-*|engine-*|tools-*|reliability-*) ;;
+			*) scenarios+=("$s") ;;
+			esac
+		done
 	fi
 	runs=()
 	for s in "${scenarios[@]}"; do
