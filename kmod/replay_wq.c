@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "session.h"
+#include "trace.h"
 
 static struct workqueue_struct *replcopy_wq_bound;
 static struct workqueue_struct *replcopy_wq_unbound;
@@ -35,8 +36,16 @@ static int replcopy_wq_start(struct replcopy_session *s)
 	return 0;
 }
 
+/*
+ * Traced before queueing, so that the event precedes the run it causes;
+ * kicks of a session are serialised by s->lock, so "not pending" here
+ * means this kick queues the work.
+ */
 static void replcopy_wq_kick(struct replcopy_session *s)
 {
+	if (trace_replcopy_enqueue_enabled())
+		trace_replcopy_enqueue(s, !work_pending(&s->work), 0,
+				       s->wq == replcopy_wq_unbound);
 	queue_work(s->wq, &s->work);
 }
 

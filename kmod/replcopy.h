@@ -10,6 +10,8 @@
  *   session.c         session table and TCP client emulation
  *   xmit.c            building and sending segments to the target
  *   replay_wq.c       CMWQ worker model
+ *   replay_kthread.c  kthread-per-connection worker model and its spawner
+ *   trace.c, trace.h  tracepoints (system "replcopy")
  */
 #ifndef _REPLCOPY_H
 #define _REPLCOPY_H

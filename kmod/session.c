@@ -60,6 +60,7 @@
 #include <asm/unaligned.h>
 
 #include "session.h"
+#include "trace.h"
 
 static unsigned int src_port_min = 61000;
 module_param(src_port_min, uint, 0644);
@@ -105,6 +106,7 @@ struct replcopy_table {
 static atomic_t replcopy_nr_sessions = ATOMIC_INIT(0);
 static atomic_long_t replcopy_queued = ATOMIC_LONG_INIT(0);
 static u32 replcopy_hash_rnd __read_mostly;
+static atomic_t replcopy_next_id = ATOMIC_INIT(0);
 
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
@@ -173,6 +175,16 @@ static void replcopy_purge(struct replcopy_session *s,
 
 	while ((skb = __skb_dequeue(q)))
 		replcopy_free(s, skb);
+}
+
+/* Every state change goes through here: the replcopy_state tracepoint. */
+static void replcopy_set_state(struct replcopy_session *s, u8 state,
+			       enum replcopy_cause cause)
+{
+	if (s->state == state)
+		return;
+	trace_replcopy_state(s, s->state, state, cause);
+	WRITE_ONCE(s->state, state);
 }
 
 /* Caller holds s->lock. */
@@ -251,9 +263,11 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	INIT_HLIST_NODE(&s->tnode);
 	timer_setup(&s->timer, replcopy_timer_fn, 0);
 
-	/* Until the kthread model exists every session runs on the wq. */
-	s->worker = REPLCOPY_WORKER_WQ;
-	s->wops = &replcopy_wq_ops;
+	s->id = atomic_inc_return(&replcopy_next_id);
+	/* The model of new sessions; live ones finish on their own. */
+	s->worker = READ_ONCE(replcopy_cfg.worker);
+	s->wops = s->worker == REPLCOPY_WORKER_KTHREAD ? &replcopy_kthread_ops :
+							 &replcopy_wq_ops;
 	if (s->wops->start(s))
 		goto drop_nomem;
 
@@ -403,10 +417,15 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	cb->off = poff;
 	cb->tcp_flags = tcp_flag_byte(th);
 	cb->charged = len;
+	/* Capture time, only while someone measures capture -> transmit. */
+	if (trace_replcopy_xmit_enabled())
+		cb->cap_ns = ktime_get_ns();
 	if (len) {
 		atomic_add(len, &s->queued);
 		atomic_long_add(len, &replcopy_queued);
 	}
+
+	trace_replcopy_capture(s, cb->seq, len, cb->tcp_flags);
 
 	spin_lock(&s->lock);
 	if (unlikely(s->dead)) {
@@ -621,7 +640,8 @@ static void replcopy_retransmit_head(struct replcopy_session *s)
 {
 	if (before(s->snd_una, s->c_nxt)) {
 		replcopy_send_data(s, s->snd_una,
-				   min_t(u32, s->c_nxt - s->snd_una, s->mss));
+				   min3(s->c_nxt - s->snd_una,
+					s->snd_max - s->snd_una, (u32)s->mss));
 	} else if (s->fin_sent && !s->fin_acked) {
 		if (!replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->c_nxt))
 			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
@@ -696,7 +716,7 @@ static void replcopy_push(struct replcopy_session *s)
 		s->fin_sent = true;
 		s->snd_nxt++;
 		s->snd_max = s->snd_nxt;
-		WRITE_ONCE(s->state, REPLCOPY_SS_FIN_WAIT);
+		replcopy_set_state(s, REPLCOPY_SS_FIN_WAIT, REPLCOPY_CAUSE_CLIENT_FIN);
 		if (!s->rto_at)
 			s->rto_at = jiffies + s->rto;
 	}
@@ -720,6 +740,22 @@ static void replcopy_reap_later(struct replcopy_session *s)
 }
 
 static void replcopy_finish(struct replcopy_session *s);
+
+static enum replcopy_cause replcopy_end_cause(enum replcopy_end why)
+{
+	switch (why) {
+	case REPLCOPY_END_CLOSED:
+		return REPLCOPY_CAUSE_FIN_ACKED;
+	case REPLCOPY_END_RESET:
+		return REPLCOPY_CAUSE_RESET;
+	case REPLCOPY_END_TIMEDOUT:
+		return REPLCOPY_CAUSE_TIMEDOUT;
+	case REPLCOPY_END_LIMIT:
+		return REPLCOPY_CAUSE_LIMIT;
+	default:
+		return REPLCOPY_CAUSE_ABORT;
+	}
+}
 
 /*
  * End the replayed connection: count why, reset the target where needed.
@@ -755,7 +791,7 @@ static void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 		break;
 	}
 
-	WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+	replcopy_set_state(s, REPLCOPY_SS_CLOSED, replcopy_end_cause(why));
 	if (why == REPLCOPY_END_ABORT || why == REPLCOPY_END_CLOSED) {
 		replcopy_finish(s);
 		return;
@@ -779,7 +815,7 @@ static void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 static void replcopy_finish(struct replcopy_session *s)
 {
 	s->ended = true;
-	WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+	replcopy_set_state(s, REPLCOPY_SS_CLOSED, REPLCOPY_CAUSE_ABORT);
 	spin_lock_bh(&s->lock);
 	s->dead = true;
 	spin_unlock_bh(&s->lock);
@@ -910,7 +946,7 @@ static int replcopy_connect(struct replcopy_session *s)
 	s->snd_nxt = s->iss + 1;
 	s->snd_max = s->snd_nxt;
 	s->rto = REPLCOPY_RTO_INIT;
-	WRITE_ONCE(s->state, REPLCOPY_SS_SYN_SENT);
+	replcopy_set_state(s, REPLCOPY_SS_SYN_SENT, REPLCOPY_CAUSE_CONNECT);
 	replcopy_send_syn(s, false);
 	s->rto_at = jiffies + s->rto;
 	return 0;
@@ -1198,7 +1234,8 @@ static void replcopy_rx_client(struct replcopy_session *s,
 static void replcopy_check_closed(struct replcopy_session *s)
 {
 	if (s->fin_acked && s->t_fin && s->state != REPLCOPY_SS_CLOSED) {
-		WRITE_ONCE(s->state, REPLCOPY_SS_CLOSED);
+		replcopy_set_state(s, REPLCOPY_SS_CLOSED,
+				   REPLCOPY_CAUSE_FIN_ACKED);
 		replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_CLOSED);
 		s->linger_at = jiffies + REPLCOPY_LINGER;
 		s->rto_at = 0;
@@ -1234,7 +1271,7 @@ static void replcopy_synack(struct replcopy_session *s,
 		replcopy_rtt_sample(s);
 	s->rto_at = 0;
 	s->retries = 0;
-	WRITE_ONCE(s->state, REPLCOPY_SS_ESTABLISHED);
+	replcopy_set_state(s, REPLCOPY_SS_ESTABLISHED, REPLCOPY_CAUSE_SYNACK);
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_ESTABLISHED);
 	replcopy_send_ack(s);
 }
@@ -1379,7 +1416,7 @@ static void replcopy_rx_target(struct replcopy_session *s,
 			s->rcv_nxt++;
 			s->t_fin = true;
 			if (s->state == REPLCOPY_SS_ESTABLISHED)
-				WRITE_ONCE(s->state, REPLCOPY_SS_CLOSE_WAIT);
+				replcopy_set_state(s, REPLCOPY_SS_CLOSE_WAIT, REPLCOPY_CAUSE_TARGET_FIN);
 		}
 		replcopy_send_ack(s);
 	}
@@ -1488,7 +1525,7 @@ static void replcopy_arm(struct replcopy_session *s)
 /* ------------------------------------------------------------------ */
 /* Worker entry                                                        */
 
-void replcopy_session_run(struct replcopy_session *s)
+static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 {
 	struct sk_buff_head q;
 	struct sk_buff *skb;
@@ -1500,6 +1537,7 @@ void replcopy_session_run(struct replcopy_session *s)
 	spin_lock_bh(&s->lock);
 	skb_queue_splice_tail_init(&s->inbox, &q);
 	spin_unlock_bh(&s->lock);
+	*items = skb_queue_len(&q);
 
 	if (test_and_clear_bit(REPLCOPY_EV_KILL, &s->events) ||
 	    READ_ONCE(s->m->dead)) {
@@ -1532,6 +1570,19 @@ void replcopy_session_run(struct replcopy_session *s)
 	}
 	replcopy_push(s);
 	replcopy_arm(s);
+}
+
+/*
+ * Run by the session's worker model, never concurrently for one session.
+ * The session stays valid until the model's stop() returned.
+ */
+void replcopy_session_run(struct replcopy_session *s)
+{
+	u32 items = 0;
+
+	trace_replcopy_worker_start(s);
+	replcopy_session_work(s, &items);
+	trace_replcopy_worker_end(s, items);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1665,11 +1716,26 @@ void replcopy_sessions_net_exit(struct replcopy_net *rn)
 
 int replcopy_sessions_init(void)
 {
+	int err;
+
+	BUILD_BUG_ON(sizeof(struct replcopy_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	replcopy_hash_rnd = get_random_u32();
-	return replcopy_wq_init();
+	err = replcopy_wq_init();
+	if (err)
+		return err;
+	err = replcopy_kthread_init();
+	if (err)
+		goto err_wq;
+	return 0;
+
+err_wq:
+	replcopy_wq_exit();
+	return err;
 }
 
 void replcopy_sessions_exit(void)
 {
+	replcopy_kthread_exit();
 	replcopy_wq_exit();
 }

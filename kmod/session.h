@@ -2,8 +2,8 @@
 /*
  * replcopy engine-private interfaces: sessions, transmit, worker models.
  *
- * Only session.c, xmit.c and the worker models (replay_wq.c, later
- * replay_kthread.c) include this header.
+ * Only session.c, xmit.c, the worker models (replay_wq.c,
+ * replay_kthread.c) and the tracepoints (trace.h) include this header.
  */
 #ifndef _REPLCOPY_SESSION_H
 #define _REPLCOPY_SESSION_H
@@ -40,6 +40,11 @@ extern const struct replcopy_worker_ops replcopy_wq_ops;
 int replcopy_wq_init(void);
 void replcopy_wq_exit(void);
 
+/* replay_kthread.c */
+extern const struct replcopy_worker_ops replcopy_kthread_ops;
+int replcopy_kthread_init(void);
+void replcopy_kthread_exit(void);
+
 /* Per-skb state of queued client data and inbox items, in skb->cb. */
 struct replcopy_cb {
 	u32 seq;		/* first payload byte (or SYN/FIN seq) */
@@ -51,6 +56,9 @@ struct replcopy_cb {
 	   has_ts:1;
 	u32 tsval;		/* client TSval, if has_ts */
 	u32 charged;		/* bytes charged to the queue limits */
+	u64 cap_ns;		/* capture time (ktime_get_ns), 0: unknown;
+				 * only taken while replcopy_xmit is traced
+				 */
 };
 
 #define REPLCOPY_CB(skb) ((struct replcopy_cb *)(skb)->cb)
@@ -68,6 +76,26 @@ enum replcopy_end {
 	REPLCOPY_END_TIMEDOUT,	/* idle or retransmission limit */
 	REPLCOPY_END_LIMIT,	/* client data lost to limits: RST, linger */
 	REPLCOPY_END_ABORT,	/* mapping gone, module/netns exit: RST, free */
+};
+
+/* Why a session changed state (replcopy_state tracepoint). */
+enum replcopy_cause {
+	REPLCOPY_CAUSE_CONNECT,		/* SYN sent */
+	REPLCOPY_CAUSE_SYNACK,		/* target completed the handshake */
+	REPLCOPY_CAUSE_CLIENT_FIN,	/* client's FIN forwarded */
+	REPLCOPY_CAUSE_TARGET_FIN,	/* target's FIN received */
+	REPLCOPY_CAUSE_FIN_ACKED,	/* both FINs acknowledged */
+	REPLCOPY_CAUSE_RESET,		/* RST from either side */
+	REPLCOPY_CAUSE_TIMEDOUT,	/* idle or retransmission limit */
+	REPLCOPY_CAUSE_LIMIT,		/* client data lost to limits */
+	REPLCOPY_CAUSE_ABORT,		/* mapping gone, netns/module exit */
+};
+
+/* kthread model: bits of s->kt_flags. */
+enum {
+	REPLCOPY_KT_PENDING,	/* work to do: the thread must run */
+	REPLCOPY_KT_SPAWNING,	/* on the spawner's list or being created */
+	REPLCOPY_KT_FALLBACK,	/* no thread could be made: s->work instead */
 };
 
 struct replcopy_table;
@@ -103,6 +131,10 @@ struct replcopy_session {
 	u8 worker;			/* enum replcopy_worker */
 	struct work_struct work;	/* wq model */
 	struct workqueue_struct *wq;	/* wq model: where work runs */
+	struct task_struct *kthread;	/* kthread model: set by the spawner */
+	struct list_head spawn_node;	/* kthread model: spawner's list */
+	unsigned long kt_flags;		/* kthread model: REPLCOPY_KT_* */
+	u32 id;				/* unique per session, for tracing */
 	struct timer_list timer;	/* kicks the worker at a deadline */
 
 	/* ---- Everything below is owned by the worker. ---- */

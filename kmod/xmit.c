@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 
 #include "session.h"
+#include "trace.h"
 
 static struct rtable *replcopy_route(struct net *net, struct flowi4 *fl4,
 				     __be32 saddr, __be32 daddr, __be16 sport,
@@ -70,7 +71,7 @@ u32 replcopy_route_mss(struct replcopy_session *s)
 
 /* Copy len bytes of client data starting at seq out of q into to. */
 static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
-				 u8 *to, u32 len)
+				 u8 *to, u32 len, u32 new_seq, u64 *cap_ns)
 {
 	struct sk_buff *skb;
 
@@ -85,6 +86,9 @@ static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
 		if (before(seq, cb->seq))
 			return -EINVAL;	/* hole: cannot happen in sndq */
 		n = min_t(u32, len, cb->end_seq - seq);
+		/* Capture time of the first byte never sent before. */
+		if (!before(new_seq, seq) && before(new_seq, seq + n))
+			*cap_ns = cb->cap_ns;
 		if (skb_copy_bits(skb, cb->off + (seq - cb->seq), to, n))
 			return -EFAULT;
 		to += n;
@@ -103,7 +107,9 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	struct iphdr *iph;
+	u32 new_seq = seg->seq, new_len = 0;
 	struct rtable *rt;
+	u64 cap_ns = 0;
 	int err;
 
 	rt = replcopy_route(net, &fl4, s->saddr, s->taddr, s->sport, s->tport,
@@ -121,9 +127,20 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
 
+	/*
+	 * For the capture -> transmit latency: the bytes of this segment
+	 * that were never sent before (a retransmission may carry some).
+	 */
+	if (seg->len && after(seg->seq + seg->len, s->snd_max)) {
+		if (after(s->snd_max, seg->seq))
+			new_seq = s->snd_max;
+		new_len = seg->seq + seg->len - new_seq;
+	}
+
 	if (seg->len) {
 		err = replcopy_copy_payload(seg->q, seg->seq,
-					    skb_put(skb, seg->len), seg->len);
+					    skb_put(skb, seg->len), seg->len,
+					    new_seq, &cap_ns);
 		if (err) {
 			kfree_skb(skb);
 			ip_rt_put(rt);
@@ -173,9 +190,14 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	nf_reset_ct(skb);
 	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
 
+	if (seg->retrans)
+		trace_replcopy_retransmit(s, seg->seq, seg->len, seg->flags);
 	local_bh_disable();
 	err = ip_local_out(net, NULL, skb);
 	local_bh_enable();
+	trace_replcopy_xmit(s, seg->seq, seg->ack, seg->len, seg->flags,
+			    seg->retrans, new_len, new_len ? cap_ns : 0,
+			    net_xmit_eval(err));
 	if (unlikely(net_xmit_eval(err))) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_XMIT);
 		return net_xmit_eval(err);

@@ -12,6 +12,7 @@ pkgs="
 	redis-server redis-tools memcached libmemcached-tools
 	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox
 	dkms linux-source
+	clang libclang-rt-dev
 "
 missing=
 for p in $pkgs; do

@@ -162,3 +162,81 @@ expect_fail() {
 json_get() {
 	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# ---------------------------------------------------------------- reliability
+# (appended for the reliability suite; the helpers above are unchanged)
+
+# The module to load: REPLCOPY_KO when set; else, when the stock build does
+# not match the running kernel (the debug kernel of scripts/test-debug.sh),
+# a build under build/*/ that does. The VM does not inherit the host's
+# environment, so the match on vermagic is what selects the debug build.
+_module_for_running_kernel() {
+	local ko kv
+	kv=$(uname -r)
+	if [ -f "$MODULE" ] && [ "$(modinfo -F vermagic "$MODULE" 2>/dev/null | cut -d' ' -f1)" = "$kv" ]; then
+		echo "$MODULE"
+		return
+	fi
+	for ko in "$TOP"/build/*/replcopy.ko; do
+		[ -f "$ko" ] || continue
+		if [ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$kv" ]; then
+			echo "$ko"
+			return
+		fi
+	done
+	echo "$MODULE"
+}
+if [ -n "${REPLCOPY_KO:-}" ]; then
+	MODULE=$REPLCOPY_KO
+else
+	MODULE=$(_module_for_running_kernel)
+fi
+
+# kmemleak_check [WHAT]: after rmmod, ask kmemleak for a scan (twice: an
+# object is reported only once it stayed unreferenced over two scans) and
+# fail on any report that names replcopy or whose backtrace has an
+# unresolved module address (symbols of an unloaded module print as bare
+# 0xffffffff[a-f]... addresses). No-op on kernels without kmemleak. Other
+# reports are counted, not failed.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak what=${1:-after rmmod} out ours t0
+	t0=$SECONDS
+	[ -w "$f" ] || return 0
+	echo scan > "$f" 2>/dev/null || return 0
+	sleep 1
+	echo scan > "$f" 2>/dev/null || return 0
+	out=$(cat "$f" 2>/dev/null)
+	log "kmemleak ($what): two scans took $((SECONDS - t0))s"
+	ours=$(printf '%s\n' "$out" | awk '
+		/^unreferenced object/ { if (blk != "" && hit) print blk; blk = $0; hit = 0; next }
+		{ blk = blk "\n" $0; if ($0 ~ /replcopy/ || $0 ~ /\] 0xffffffff[a-f][0-9a-f]+ *$/) hit = 1 }
+		END { if (blk != "" && hit) print blk }')
+	if [ -n "$ours" ]; then
+		fail "kmemleak ($what): objects allocated by replcopy leaked:"
+		printf '%s\n' "$ours" | head -60
+	elif [ -n "$out" ]; then
+		log "kmemleak ($what): reports not naming replcopy: $(printf '%s\n' "$out" | grep -c '^unreferenced object')"
+		pass "kmemleak ($what): nothing of replcopy"
+	else
+		pass "kmemleak ($what): no leak"
+	fi
+	# Forget what was reported, so the next check sees only new reports
+	# (and vm-run's console check is not tripped by older ones).
+	echo clear > "$f" 2>/dev/null || true
+}
+
+# module_unload_checked: rmmod, then the kmemleak check.
+module_unload_checked() {
+	module_unload || { fail "rmmod replcopy failed"; return 1; }
+	kmemleak_check "after rmmod"
+}
+
+# have_failslab: the kernel has slab/page fault injection (debugfs).
+have_failslab() {
+	[ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ]
+}
+
+# slab_percpu_kb: Slab + Percpu of /proc/meminfo, in KiB, without reclaim.
+slab_percpu_kb() {
+	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}

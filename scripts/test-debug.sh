@@ -1,0 +1,95 @@
+#!/bin/bash
+# scripts/test-debug.sh [--build-only] [SCENARIO...]
+#
+# Run the VM scenario suite on the debug kernel (KASAN, lockdep, kmemleak,
+# debug objects, fault injection) from ../shared/debug-kernel/:
+#
+#   1. unpack its .deb files into build/debug-kernel/ (dpkg-deb -x; redone
+#      only when a .deb is newer than the unpacked tree);
+#   2. copy the module sources to build/debug-src/ and build replcopy.ko
+#      there against the debug kernel's headers (the stock build in the
+#      repository's top directory is left alone);
+#   3. run tests/run.sh --vm-only with KERNEL/KVER/MODDIR of the debug kernel,
+#      TIMEOUT_FACTOR=4 (override with the environment) and
+#      REPLCOPY_KO=build/debug-src/replcopy.ko.
+#
+# Environment: DEBUG_KERNEL_DIR (default: <repo>/../shared/debug-kernel),
+# TIMEOUT_FACTOR (default 4), RESULTS (default build/results-debug),
+# DEBUG_SCENARIOS: scenarios to run when none are named (default: all).
+# Exit status: that of tests/run.sh (non-zero when any scenario failed).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+debs=${DEBUG_KERNEL_DIR:-$top/../shared/debug-kernel}
+dest=$top/build/debug-kernel
+src=$top/build/debug-src
+build_only=0
+if [ "${1:-}" = --build-only ]; then
+	build_only=1
+	shift
+fi
+
+shopt -s nullglob
+image_deb=("$debs"/linux-image-*.deb)
+headers_deb=("$debs"/linux-headers-*.deb)
+shopt -u nullglob
+if [ ${#image_deb[@]} != 1 ] || [ ${#headers_deb[@]} != 1 ]; then
+	echo "test-debug: need exactly one linux-image-*.deb and one linux-headers-*.deb in $debs" >&2
+	exit 2
+fi
+if [ -f "$debs/SHA256SUMS" ]; then
+	(cd "$debs" && sha256sum --quiet -c SHA256SUMS) ||
+		{ echo "test-debug: checksum mismatch in $debs" >&2; exit 2; }
+fi
+
+# 1. Unpack (cached: redone when a .deb changed).
+stamp=$dest/.unpacked
+if [ ! -f "$stamp" ] || [ "${image_deb[0]}" -nt "$stamp" ] ||
+   [ "${headers_deb[0]}" -nt "$stamp" ]; then
+	echo "test-debug: unpacking $(basename "${image_deb[0]}") and $(basename "${headers_deb[0]}")"
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	dpkg-deb -x "${image_deb[0]}" "$dest"
+	dpkg-deb -x "${headers_deb[0]}" "$dest"
+	touch "$stamp"
+fi
+kernel=$(ls "$dest"/boot/vmlinuz-* | head -n 1)
+kver=${kernel##*/vmlinuz-}
+moddir=$dest/lib/modules/$kver
+kdir=$dest/usr/src/linux-headers-$kver
+[ -d "$kdir" ] || { echo "test-debug: no build tree $kdir" >&2; exit 2; }
+[ -d "$moddir" ] || mkdir -p "$moddir"
+echo "test-debug: kernel $kver ($kernel)"
+
+# 2. Build the module in a copy of the sources.
+rm -rf "$src"
+mkdir -p "$src"
+cp -a "$top/Kbuild" "$top/kmod" "$top/include" "$src/"
+find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	-o -name '.*.cmd' \) -delete
+# The headers package's host programs (fixdep, modpost) may have been built
+# on another machine: when the build fails, rebuild them once and retry.
+if ! make -s -C "$kdir" M="$src" modules; then
+	echo "test-debug: rebuilding the build tree's scripts and retrying"
+	make -s -C "$kdir" scripts
+	make -s -C "$kdir" M="$src" modules
+fi
+ko=$src/replcopy.ko
+[ -f "$ko" ] || { echo "test-debug: $ko was not built" >&2; exit 1; }
+# replctl is kernel independent: the stock build is used.
+make -s -C user
+echo "test-debug: built $ko"
+[ "$build_only" = 0 ] || exit 0
+
+# 3. Run the suite.
+if [ $# = 0 ] && [ -n "${DEBUG_SCENARIOS:-}" ]; then
+	# shellcheck disable=SC2086
+	set -- $DEBUG_SCENARIOS
+fi
+start=$SECONDS
+rc=0
+KVER=$kver KERNEL=$kernel MODDIR=$moddir REPLCOPY_KO=$ko \
+TIMEOUT_FACTOR=${TIMEOUT_FACTOR:-4} RESULTS=${RESULTS:-$top/build/results-debug} \
+	tests/run.sh --vm-only "$@" || rc=$?
+echo "test-debug: suite on $kver took $((SECONDS - start))s (exit $rc)"
+exit "$rc"

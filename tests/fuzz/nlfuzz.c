@@ -1,0 +1,1528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nlfuzz: send the replcopy generic netlink family malformed and random
+ * requests and check every answer.
+ *
+ *   nlfuzz [-n COUNT] [-s SEED] [-u] [-v] [-k]
+ *
+ *   -n COUNT  fuzzed requests to send (default 100000)
+ *   -s SEED   PRNG seed (default: time); printed first, so a failing run is
+ *             reproduced with the same -s (the same kernel state assumed)
+ *   -u        unprivileged mode: expect every ADD/DEL/SET to be refused with
+ *             EPERM and the module's state to stay exactly as found
+ *   -k        keep the mappings the fuzzer created (default: delete them at
+ *             the end and check the namespace is empty)
+ *   -v        print every violation in full (default: the first 20)
+ *
+ * What is sent: unknown commands; valid commands with missing, duplicated,
+ * oversized, truncated, wrongly typed and unknown attributes; garbage and
+ * deeply nested nests; random nlmsg flags (dump bit on do-only commands and
+ * the reverse), bad genl versions and reserved bytes; short genl headers;
+ * well-formed ADD/DEL/SET requests (so that state really changes); dumps of
+ * hundreds of mappings interrupted halfway (the socket closed after one
+ * part, or read with a tiny buffer and closed).
+ *
+ * What is checked, for every request: each answer is a well-formed netlink
+ * message addressed to us (our port id, the request's sequence number);
+ * family messages carry a known command and attributes of the documented
+ * types and sizes; errors are negative errnos with well-formed extended-ack
+ * attributes; a request that asks for an ack or is a dump gets exactly one
+ * terminating message (NLMSG_ERROR or NLMSG_DONE). After every request the
+ * module's settings (GET_CONFIG) equal the model (changed only by accepted
+ * SET_CONFIGs, all of the request or nothing), and regularly the mapping
+ * dump equals the model (changed only by accepted ADDs and DELs: a refused
+ * request changes nothing). Unprivileged: nothing may change.
+ *
+ * Exit status: 0 when no violation was found, 1 otherwise, 2 on setup
+ * errors. The last line is a summary: "nlfuzz: seed S: N requests, ...".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "../../include/uapi/replcopy.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NLM_F_CAPPED
+#define NLM_F_CAPPED 0x100
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+
+#define BUFSZ (128 * 1024)
+#define MAXMAP 2048
+
+/* ------------------------------------------------------------ PRNG */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64* */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static uint32_t rn(uint32_t n)
+{
+	return n ? (uint32_t)(rnd() % n) : 0;
+}
+
+static bool chance(unsigned int percent)
+{
+	return rn(100) < percent;
+}
+
+/* ------------------------------------------------------------ state */
+
+static struct mnl_socket *nl;
+static uint32_t portid, seq = 1;
+static uint16_t family;
+static bool unpriv, verbose, keep;
+static uint64_t seed;
+static unsigned long reqno;
+
+static unsigned long n_sent, n_err, n_ok, n_replies, n_dumps, n_dump_msgs,
+	n_interrupted, n_checks, n_violations, n_added, n_deleted, n_cfg_set,
+	n_nohdr;
+static unsigned long err_hist[256];
+
+struct map {
+	uint32_t id;
+	uint16_t port, tport;
+	uint32_t online, taddr;
+	uint8_t source, pacing;
+	uint32_t flags;
+};
+static struct map model[MAXMAP];
+static int nmodel;
+
+/* Settings, indexed by enum replcopy_config_attr. */
+static uint32_t cfg_model[REPLCOPY_CFG_MAX + 1];
+static uint32_t cfg_initial[REPLCOPY_CFG_MAX + 1];
+
+static void violation(const char *fmt, ...)
+{
+	va_list ap;
+
+	n_violations++;
+	if (!verbose && n_violations > 20)
+		return;
+	fprintf(stderr, "VIOLATION (seed %" PRIu64 ", request %lu): ", seed, reqno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------ building */
+
+struct req {
+	char buf[BUFSZ];
+	struct nlmsghdr *nlh;
+	uint8_t cmd;
+	bool dump;		/* the kernel will treat it as a dump request */
+	bool ack;
+	bool short_hdr;		/* genl header cut short */
+	bool bad_len;		/* nlmsg_len lies: the kernel drops it silently */
+	bool hdr_bad;		/* genl reserved bytes or nlmsg flags refused */
+};
+
+static const int cfg_size[REPLCOPY_CFG_MAX + 1] = {
+	[REPLCOPY_CFG_WORKER] = 1, [REPLCOPY_CFG_WQ_UNBOUND] = 1,
+	[REPLCOPY_CFG_WQ_MAX_ACTIVE] = 4, [REPLCOPY_CFG_MAX_SESSIONS] = 4,
+	[REPLCOPY_CFG_MAX_SESSION_BYTES] = 4, [REPLCOPY_CFG_MAX_TOTAL_BYTES] = 4,
+	[REPLCOPY_CFG_IDLE_TIMEOUT] = 4, [REPLCOPY_CFG_SYN_RETRIES] = 1,
+	[REPLCOPY_CFG_MAX_RETRIES] = 1,
+};
+
+/* Payload size of each top-level attribute; -1 flag, -2 nest, -3 string. */
+static const int attr_size[REPLCOPY_A_MAX + 1] = {
+	[REPLCOPY_A_MAP_ID] = 4, [REPLCOPY_A_MAP_PORT] = 2,
+	[REPLCOPY_A_MAP_ONLINE_ADDR] = 4, [REPLCOPY_A_MAP_TARGET_ADDR] = 4,
+	[REPLCOPY_A_MAP_TARGET_PORT] = 2, [REPLCOPY_A_MAP_SOURCE] = 1,
+	[REPLCOPY_A_MAP_PACING] = 1, [REPLCOPY_A_MAP_FLAGS] = 4,
+	[REPLCOPY_A_MAP_SESSIONS] = 4, [REPLCOPY_A_DEL_ALL] = -1,
+	[REPLCOPY_A_STATS] = -2, [REPLCOPY_A_SESSION] = -2,
+	[REPLCOPY_A_CONFIG] = -2, [REPLCOPY_A_VERSION] = -3,
+	[REPLCOPY_A_PAD] = 0,
+};
+
+static uint32_t interesting32(void)
+{
+	static const uint32_t v[] = { 0, 1, 2, 7, 8, 10, 20, 21, 255, 256, 511,
+		512, 513, 1023, 1024, 65535, 65536, 86400, 86401, 0x7fffffff,
+		0x80000000, 0xfffffffe, 0xffffffff };
+
+	if (chance(50))
+		return v[rn(sizeof(v) / sizeof(v[0]))];
+	return (uint32_t)rnd();
+}
+
+/* A target address: remote, local, loopback, multicast, zero, broadcast. */
+static uint32_t some_addr(void)
+{
+	static const char *const a[] = { "10.0.2.2", "10.0.2.3", "10.77.0.1",
+		"127.0.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255",
+		"10.77.0.255", "192.0.2.1", "0.1.2.3" };
+
+	if (chance(10))
+		return (uint32_t)rnd();
+	return inet_addr(a[rn(sizeof(a) / sizeof(a[0]))]);
+}
+
+/* A local port: mostly a small range, so duplicates and conflicts happen. */
+static uint16_t some_port(void)
+{
+	if (chance(5))
+		return 0;
+	if (chance(10))
+		return (uint16_t)rnd();
+	return (uint16_t)(1 + rn(24));
+}
+
+static void put_raw(struct nlmsghdr *nlh, uint16_t type, const void *data,
+		    size_t len)
+{
+	if (nlh->nlmsg_len + MNL_ALIGN(MNL_ATTR_HDRLEN + len) > BUFSZ - 64)
+		return;
+	mnl_attr_put(nlh, type, len, data);
+}
+
+static void put_random_bytes(struct nlmsghdr *nlh, uint16_t type, size_t len)
+{
+	uint8_t b[4096];
+	size_t i;
+
+	if (len > sizeof(b))
+		len = sizeof(b);
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)rnd();
+	put_raw(nlh, type, b, len);
+}
+
+/* A well-typed value of width size (1, 2, 4, 8). */
+static void put_int(struct nlmsghdr *nlh, uint16_t type, int size, uint32_t v)
+{
+	uint8_t u8 = (uint8_t)v;
+	uint16_t u16 = (uint16_t)v;
+	uint64_t u64 = v;
+
+	switch (size) {
+	case 1: put_raw(nlh, type, &u8, 1); break;
+	case 2: put_raw(nlh, type, &u16, 2); break;
+	case 8: put_raw(nlh, type, &u64, 8); break;
+	default: put_raw(nlh, type, &v, 4); break;
+	}
+}
+
+static void put_cfg_nest(struct nlmsghdr *nlh, int depth);
+
+/* Garbage in a nest: random attributes, some nested again. */
+static void put_garbage_nest(struct nlmsghdr *nlh, uint16_t type, int depth)
+{
+	struct nlattr *nest;
+	int i, n = (int)rn(6);
+
+	if (nlh->nlmsg_len > BUFSZ / 2)
+		return;
+	nest = mnl_attr_nest_start(nlh, type);
+	for (i = 0; i < n; i++) {
+		if (depth < 8 && chance(25))
+			put_garbage_nest(nlh, (uint16_t)rn(20), depth + 1);
+		else
+			put_random_bytes(nlh, (uint16_t)rn(20), rn(12));
+	}
+	if (chance(20))
+		put_cfg_nest(nlh, depth + 1);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* One config setting, mostly well formed. */
+static void put_cfg_attr(struct nlmsghdr *nlh, int depth)
+{
+	uint16_t t = (uint16_t)(1 + rn(REPLCOPY_CFG_MAX));
+	uint32_t v;
+
+	if (chance(4)) {
+		t = (uint16_t)(chance(50) ? 0 : REPLCOPY_CFG_MAX + 1 + rn(100));
+		put_random_bytes(nlh, t, rn(9));
+		return;
+	}
+	if (chance(4)) {
+		put_random_bytes(nlh, t, rn(12));	/* wrong size, likely */
+		return;
+	}
+	if (chance(2) && depth < 8) {
+		put_garbage_nest(nlh, t, depth + 1);
+		return;
+	}
+	/* Values near the valid ranges. */
+	switch (t) {
+	case REPLCOPY_CFG_WORKER: v = rn(4); break;
+	case REPLCOPY_CFG_WQ_UNBOUND: v = rn(3); break;
+	case REPLCOPY_CFG_WQ_MAX_ACTIVE: v = chance(70) ? rn(600) : interesting32(); break;
+	case REPLCOPY_CFG_MAX_SESSIONS: v = chance(70) ? rn(100000) : interesting32(); break;
+	case REPLCOPY_CFG_MAX_SESSION_BYTES: v = chance(70) ? 60000 + rn(2000000) : interesting32(); break;
+	case REPLCOPY_CFG_MAX_TOTAL_BYTES: v = chance(70) ? 1000 + rn(300000) : interesting32(); break;
+	case REPLCOPY_CFG_IDLE_TIMEOUT: v = chance(70) ? rn(90000) : interesting32(); break;
+	case REPLCOPY_CFG_SYN_RETRIES: v = rn(12); break;
+	default: v = rn(23); break;
+	}
+	put_int(nlh, t, cfg_size[t], v);
+}
+
+static void put_cfg_nest(struct nlmsghdr *nlh, int depth)
+{
+	struct nlattr *nest;
+	int i, n = 1 + (int)rn(4);
+
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_CONFIG);
+	for (i = 0; i < n; i++)
+		put_cfg_attr(nlh, depth);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* A top-level attribute of type t: well formed or broken in some way. */
+static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
+{
+	int size = t <= REPLCOPY_A_MAX ? attr_size[t] : 4;
+	uint32_t v;
+
+	if (chance(badness)) {
+		switch (rn(6)) {
+		case 0:	/* wrong length */
+			put_random_bytes(nlh, t, rn(10));
+			return;
+		case 1:	/* oversized */
+			put_random_bytes(nlh, t, 16 + rn(chance(10) ? 4000 : 300));
+			return;
+		case 2:	/* type flags on a plain attribute */
+			put_int(nlh, t | (chance(50) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER),
+				size > 0 ? size : 4, (uint32_t)rnd());
+			return;
+		case 3:	/* a string or nest where a number belongs */
+			if (chance(50))
+				mnl_attr_put_strz(nlh, t, "10.0.2.2:80");
+			else
+				put_garbage_nest(nlh, t, 0);
+			return;
+		case 4:	/* unknown attribute */
+			put_random_bytes(nlh, (uint16_t)(REPLCOPY_A_MAX + 1 + rn(200)), rn(8));
+			return;
+		default: /* type 0 */
+			put_random_bytes(nlh, 0, rn(8));
+			return;
+		}
+	}
+	switch (t) {
+	case REPLCOPY_A_MAP_ID:
+		v = chance(80) ? 1 + rn(nmodel ? model[nmodel - 1].id + 3 : 40) : interesting32();
+		if (nmodel && chance(50))
+			v = model[rn(nmodel)].id;
+		put_int(nlh, t, 4, v);
+		return;
+	case REPLCOPY_A_MAP_PORT:
+	case REPLCOPY_A_MAP_TARGET_PORT:
+		put_int(nlh, t, 2, some_port());
+		return;
+	case REPLCOPY_A_MAP_ONLINE_ADDR:
+		v = chance(60) ? inet_addr("10.77.0.1") : some_addr();
+		put_raw(nlh, t, &v, 4);
+		return;
+	case REPLCOPY_A_MAP_TARGET_ADDR:
+		v = some_addr();
+		put_raw(nlh, t, &v, 4);
+		return;
+	case REPLCOPY_A_MAP_SOURCE:
+	case REPLCOPY_A_MAP_PACING:
+		put_int(nlh, t, 1, chance(90) ? rn(2) : rn(256));
+		return;
+	case REPLCOPY_A_MAP_FLAGS:
+		put_int(nlh, t, 4, chance(90) ? rn(2) : interesting32());
+		return;
+	case REPLCOPY_A_DEL_ALL:
+		put_raw(nlh, t, NULL, 0);
+		return;
+	case REPLCOPY_A_CONFIG:
+		put_cfg_nest(nlh, 0);
+		return;
+	case REPLCOPY_A_STATS:
+	case REPLCOPY_A_SESSION:
+		put_garbage_nest(nlh, t, 0);
+		return;
+	case REPLCOPY_A_VERSION:
+		mnl_attr_put_strz(nlh, t, "0.1.0");
+		return;
+	default:
+		put_int(nlh, t, size > 0 ? size : 4, interesting32());
+		return;
+	}
+}
+
+static struct nlmsghdr *start_msg(struct req *r, uint8_t cmd, uint16_t flags)
+{
+	struct genlmsghdr *g;
+
+	memset(r->buf, 0, 4096);
+	r->nlh = mnl_nlmsg_put_header(r->buf);
+	r->nlh->nlmsg_type = family;
+	r->nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	r->nlh->nlmsg_seq = seq++;
+	g = mnl_nlmsg_put_extra_header(r->nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = REPLCOPY_GENL_VERSION;
+	r->cmd = cmd;
+	r->ack = flags & NLM_F_ACK;
+	r->dump = (flags & NLM_F_DUMP) == NLM_F_DUMP;
+	r->short_hdr = false;
+	r->bad_len = false;
+	r->hdr_bad = false;
+	return r->nlh;
+}
+
+/* A request that must work: ADD with sane values, to make real state. */
+static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
+{
+	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK);
+
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, inet_addr("10.0.2.2"));
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, (uint16_t)(1 + rn(65535)));
+	if (online)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, online);
+	if (chance(50))
+		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, (uint8_t)rn(2));
+	if (chance(50))
+		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, (uint8_t)rn(2));
+	if (chance(50))
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_FLAGS, rn(2));
+}
+
+/* The fuzzed request. */
+static void build_fuzz(struct req *r)
+{
+	static const uint16_t flagset[] = { NLM_F_ACK, NLM_F_ACK, NLM_F_ACK,
+		NLM_F_ACK | NLM_F_DUMP, NLM_F_DUMP, 0, NLM_F_ACK | NLM_F_ECHO,
+		NLM_F_ACK | NLM_F_ROOT, NLM_F_ACK | NLM_F_MATCH,
+		NLM_F_ACK | NLM_F_ATOMIC, NLM_F_ACK | NLM_F_EXCL,
+		NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	uint8_t cmd;
+	uint16_t flags;
+	int i, n, badness, kind = (int)rn(100);
+
+	/* Command: mostly real ones, sometimes unknown. */
+	if (chance(8))
+		cmd = chance(50) ? 0 : (uint8_t)(REPLCOPY_CMD_MAX + 1 + rn(255 - REPLCOPY_CMD_MAX));
+	else
+		cmd = (uint8_t)(1 + rn(REPLCOPY_CMD_MAX));
+	/* Flags: the right kind for the command most of the time. */
+	if (chance(75)) {
+		bool dumpcmd = cmd == REPLCOPY_CMD_GET_MAPPING ||
+			       cmd == REPLCOPY_CMD_GET_SESSIONS ||
+			       (cmd == REPLCOPY_CMD_GET_STATS && chance(50));
+		flags = dumpcmd ? NLM_F_DUMP : NLM_F_ACK;
+		if (dumpcmd && chance(30))
+			flags |= NLM_F_ACK;
+	} else if (chance(90)) {
+		flags = flagset[rn(sizeof(flagset) / sizeof(flagset[0]))];
+	} else {
+		flags = (uint16_t)rnd() & ~NLM_F_REQUEST;
+	}
+	nlh = start_msg(r, cmd, flags);
+	g = mnl_nlmsg_get_payload(nlh);
+	if (chance(3))
+		g->version = (uint8_t)rnd();
+	if (chance(3))
+		g->reserved = (uint16_t)rnd();
+	{
+		/* What genl_header_check() refuses with EINVAL, before all else. */
+		uint16_t f = nlh->nlmsg_flags;
+
+		if ((f & NLM_F_DUMP) == NLM_F_DUMP)
+			f &= ~NLM_F_DUMP;
+		r->hdr_bad = g->reserved || (f & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO));
+	}
+
+	if (kind < 3) {
+		/* genl header cut short (or missing). */
+		nlh->nlmsg_len = MNL_NLMSG_HDRLEN + rn(GENL_HDRLEN);
+		r->short_hdr = true;
+		return;
+	}
+	if (kind < 5) {
+		/* Random bytes as attributes. */
+		put_random_bytes(nlh, (uint16_t)rnd(), rn(64));
+		n = (int)rn(64);
+		for (i = 0; i < n && nlh->nlmsg_len < BUFSZ - 64; i++)
+			((uint8_t *)nlh)[nlh->nlmsg_len++] = (uint8_t)rnd();
+		return;
+	}
+	badness = kind < 40 ? 0 : kind < 70 ? 10 : 40;
+	/* Attributes the command uses, some left out, some doubled. */
+	switch (cmd) {
+	case REPLCOPY_CMD_ADD_MAPPING:
+		if (!chance(10))
+			put_attr(nlh, REPLCOPY_A_MAP_PORT, badness);
+		if (!chance(10))
+			put_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR, badness);
+		if (!chance(10))
+			put_attr(nlh, REPLCOPY_A_MAP_TARGET_PORT, badness);
+		if (chance(30))
+			put_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, badness);
+		if (chance(30))
+			put_attr(nlh, REPLCOPY_A_MAP_SOURCE, badness);
+		if (chance(30))
+			put_attr(nlh, REPLCOPY_A_MAP_PACING, badness);
+		if (chance(30))
+			put_attr(nlh, REPLCOPY_A_MAP_FLAGS, badness);
+		break;
+	case REPLCOPY_CMD_DEL_MAPPING:
+		i = (int)rn(10);
+		if (i < 4 || i == 8)
+			put_attr(nlh, REPLCOPY_A_MAP_ID, badness);
+		if ((i >= 4 && i < 7) || i == 8 || i == 9)
+			put_attr(nlh, REPLCOPY_A_MAP_PORT, badness);
+		if (i == 5 || i == 9 || chance(5))
+			put_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, badness);
+		if (i == 7 || (i == 9 && chance(50)) || chance(2))
+			put_attr(nlh, REPLCOPY_A_DEL_ALL, badness);
+		break;
+	case REPLCOPY_CMD_GET_SESSIONS:
+		if (chance(50))
+			put_attr(nlh, REPLCOPY_A_MAP_ID, badness);
+		break;
+	case REPLCOPY_CMD_SET_CONFIG:
+		if (!chance(5))
+			put_attr(nlh, REPLCOPY_A_CONFIG, badness);
+		break;
+	default:
+		break;
+	}
+	/* Extra attributes: any type, duplicates of the above. */
+	n = chance(60) ? 0 : (int)rn(5);
+	for (i = 0; i < n; i++)
+		put_attr(nlh, (uint16_t)(1 + rn(REPLCOPY_A_MAX)), badness + 10);
+	if (chance(3)) {
+		/* The last attribute claims more bytes than the message has. */
+		struct nlattr *a = (struct nlattr *)((char *)nlh + nlh->nlmsg_len);
+
+		if (nlh->nlmsg_len + 8 < BUFSZ) {
+			a->nla_type = (uint16_t)(1 + rn(REPLCOPY_A_MAX));
+			a->nla_len = (uint16_t)(8 + rn(64));
+			memset(a + 1, 0xab, 4);
+			nlh->nlmsg_len += 8;
+		}
+	}
+	if (chance(1)) {
+		/* nlmsg_len beyond what is sent: dropped without an answer. */
+		r->bad_len = true;
+	}
+}
+
+/* ------------------------------------------------------------ checking */
+
+/* The last top-level attribute of type t in the request, or NULL. */
+static const struct nlattr *last_attr(const struct nlmsghdr *nlh, uint16_t t)
+{
+	const struct nlattr *a, *found = NULL;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == t)
+			found = a;
+	return found;
+}
+
+static int payload_ok(const struct nlattr *a, int size)
+{
+	return mnl_attr_get_payload_len(a) == (uint16_t)size;
+}
+
+/* Parse and check one mapping message (GET_MAPPING dump, ADD reply). */
+static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool full)
+{
+	const struct nlattr *a;
+	unsigned int seen = 0;
+
+	memset(m, 0, sizeof(*m));
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (t > REPLCOPY_A_MAX) {
+			violation("mapping message with unknown attribute %u", t);
+			return -1;
+		}
+		switch (t) {
+		case REPLCOPY_A_MAP_ID:
+		case REPLCOPY_A_MAP_ONLINE_ADDR:
+		case REPLCOPY_A_MAP_TARGET_ADDR:
+		case REPLCOPY_A_MAP_FLAGS:
+		case REPLCOPY_A_MAP_SESSIONS:
+			if (!payload_ok(a, 4))
+				goto bad;
+			break;
+		case REPLCOPY_A_MAP_PORT:
+		case REPLCOPY_A_MAP_TARGET_PORT:
+			if (!payload_ok(a, 2))
+				goto bad;
+			break;
+		case REPLCOPY_A_MAP_SOURCE:
+		case REPLCOPY_A_MAP_PACING:
+			if (!payload_ok(a, 1))
+				goto bad;
+			break;
+		case REPLCOPY_A_STATS:
+			if (full)
+				goto bad;
+			break;
+		default:
+			goto bad;
+		}
+		seen |= 1U << t;
+		switch (t) {
+		case REPLCOPY_A_MAP_ID: m->id = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_PORT: m->port = mnl_attr_get_u16(a); break;
+		case REPLCOPY_A_MAP_TARGET_PORT: m->tport = mnl_attr_get_u16(a); break;
+		case REPLCOPY_A_MAP_ONLINE_ADDR: m->online = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_TARGET_ADDR: m->taddr = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_SOURCE: m->source = mnl_attr_get_u8(a); break;
+		case REPLCOPY_A_MAP_PACING: m->pacing = mnl_attr_get_u8(a); break;
+		case REPLCOPY_A_MAP_FLAGS: m->flags = mnl_attr_get_u32(a); break;
+		default: break;
+		}
+	}
+	{
+		unsigned int need = 1U << REPLCOPY_A_MAP_ID | 1U << REPLCOPY_A_MAP_PORT |
+			1U << REPLCOPY_A_MAP_TARGET_ADDR | 1U << REPLCOPY_A_MAP_TARGET_PORT;
+
+		if (full)
+			need |= 1U << REPLCOPY_A_MAP_SOURCE | 1U << REPLCOPY_A_MAP_PACING |
+				1U << REPLCOPY_A_MAP_FLAGS | 1U << REPLCOPY_A_MAP_SESSIONS;
+		else
+			need |= 1U << REPLCOPY_A_STATS;
+		if ((seen & need) != need) {
+			violation("mapping message lacks attributes (have %#x, need %#x)", seen, need);
+			return -1;
+		}
+	}
+	if (!m->id || !m->port || !m->tport) {
+		violation("mapping message with id %u port %u target port %u", m->id, m->port, m->tport);
+		return -1;
+	}
+	return 0;
+bad:
+	violation("mapping message: attribute %u has length %u", mnl_attr_get_type(a),
+		  mnl_attr_get_payload_len(a));
+	return -1;
+}
+
+static int check_stats_nest(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (t == REPLCOPY_STAT_PAD)
+			continue;
+		if (t <= REPLCOPY_STAT_PAD || t > REPLCOPY_STAT_MAX || !payload_ok(a, 8)) {
+			violation("stats nest: attribute %u length %u", t, mnl_attr_get_payload_len(a));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_config_msg(const struct nlmsghdr *nlh, uint32_t out[])
+{
+	const struct nlattr *a, *c;
+	unsigned int seen = 0;
+	bool version = false;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(a)) {
+		case REPLCOPY_A_CONFIG:
+			mnl_attr_for_each_nested(c, a) {
+				uint16_t t = mnl_attr_get_type(c);
+
+				if (!t || t > REPLCOPY_CFG_MAX || !payload_ok(c, cfg_size[t])) {
+					violation("config nest: attribute %u length %u", t,
+						  mnl_attr_get_payload_len(c));
+					return -1;
+				}
+				seen |= 1U << t;
+				out[t] = cfg_size[t] == 1 ? mnl_attr_get_u8(c) : mnl_attr_get_u32(c);
+			}
+			break;
+		case REPLCOPY_A_VERSION:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0) {
+				violation("version is not a NUL-terminated string");
+				return -1;
+			}
+			version = true;
+			break;
+		default:
+			violation("config reply with attribute %u", mnl_attr_get_type(a));
+			return -1;
+		}
+	}
+	if (seen != ((1U << (REPLCOPY_CFG_MAX + 1)) - 2) || !version) {
+		violation("config reply incomplete (settings %#x, version %d)", seen, version);
+		return -1;
+	}
+	return 0;
+}
+
+static struct map last_added;
+static bool have_last_added;
+
+/* Check a family message; mapping messages of dumps go to *dumped. */
+static struct map dumped[MAXMAP];
+static int ndumped;
+
+static void check_family_msg(const struct nlmsghdr *nlh, uint8_t want_cmd)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct map m;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN) {
+		violation("family message shorter than a genl header");
+		return;
+	}
+	{
+		int len = (int)mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN;
+
+		a = mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+		while (mnl_attr_ok(a, len))
+			a = mnl_attr_next(a), len = (int)((const char *)nlh + nlh->nlmsg_len - (const char *)a);
+		if (len != 0 && len >= (int)sizeof(struct nlattr)) {
+			violation("family message (cmd %u) has %d bytes of broken attributes", g->cmd, len);
+			return;
+		}
+	}
+	if (g->cmd != want_cmd) {
+		violation("answer has command %u, request had %u", g->cmd, want_cmd);
+		return;
+	}
+	n_replies++;
+	switch (g->cmd) {
+	case REPLCOPY_CMD_ADD_MAPPING:
+		if (!check_mapping_msg(nlh, &m, true)) {
+			if (have_last_added)
+				violation("two ADD_MAPPING replies to one request");
+			last_added = m;
+			have_last_added = true;
+		}
+		break;
+	case REPLCOPY_CMD_GET_MAPPING:
+		if (!check_mapping_msg(nlh, &m, true)) {
+			if (ndumped && m.id <= dumped[ndumped - 1].id)
+				violation("dump: mapping id %u after %u (not increasing)", m.id,
+					  dumped[ndumped - 1].id);
+			if (ndumped < MAXMAP)
+				dumped[ndumped++] = m;
+		}
+		break;
+	case REPLCOPY_CMD_GET_STATS:
+		mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+			if (mnl_attr_get_type(a) == REPLCOPY_A_STATS)
+				check_stats_nest(a);
+		if (nlh->nlmsg_flags & NLM_F_MULTI)
+			check_mapping_msg(nlh, &m, false);
+		break;
+	case REPLCOPY_CMD_GET_SESSIONS:
+		mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+			if (mnl_attr_get_type(a) != REPLCOPY_A_SESSION)
+				violation("session message with attribute %u", mnl_attr_get_type(a));
+		}
+		break;
+	case REPLCOPY_CMD_GET_CONFIG: {
+		uint32_t c[REPLCOPY_CFG_MAX + 1];
+
+		check_config_msg(nlh, c);
+		break;
+	}
+	default:
+		violation("answer with command %u", g->cmd);
+	}
+}
+
+/* An NLMSG_ERROR: a negative errno or 0, extack TLVs well formed. */
+static int check_error_msg(const struct nlmsghdr *nlh, int *errp)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off;
+	const struct nlattr *a;
+	int len;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		violation("NLMSG_ERROR too short");
+		return -1;
+	}
+	*errp = e->error;
+	if (e->error > 0 || e->error < -4095) {
+		violation("NLMSG_ERROR with error %d", e->error);
+		return -1;
+	}
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (off > mnl_nlmsg_get_payload_len(nlh)) {
+		violation("NLMSG_ERROR: echoed request longer than the message");
+		return -1;
+	}
+	a = mnl_nlmsg_get_payload_offset(nlh, off);
+	len = (int)(mnl_nlmsg_get_payload_len(nlh) - off);
+	while (mnl_attr_ok(a, len)) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (t == NLMSGERR_ATTR_MSG && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			violation("extack message not a NUL-terminated string");
+		if (t == NLMSGERR_ATTR_OFFS && mnl_attr_get_payload_len(a) != 4)
+			violation("extack offset of length %u", mnl_attr_get_payload_len(a));
+		if (t == NLMSGERR_ATTR_OFFS && mnl_attr_get_payload_len(a) == 4 &&
+		    mnl_attr_get_u32(a) >= e->msg.nlmsg_len)
+			violation("extack offset %u beyond the request (%u bytes)",
+				  mnl_attr_get_u32(a), e->msg.nlmsg_len);
+		len -= MNL_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+	}
+	if (len > 0 && len >= (int)sizeof(struct nlattr))
+		violation("NLMSG_ERROR: %d bytes of broken extack attributes", len);
+	return 0;
+}
+
+/* ------------------------------------------------------------ talking */
+
+struct pending {
+	uint32_t seq;
+	uint8_t cmd;
+	bool need_term;		/* ack or dump: exactly one terminator */
+	bool dump;
+	bool done;
+	int err;		/* from NLMSG_ERROR, or DONE's error */
+	bool got_err;
+	int replies;
+};
+
+static char rbuf[BUFSZ];
+
+/*
+ * Read until every pending request that needs a terminator has one. A
+ * request without ack or dump is followed by a sync request that has one.
+ */
+static int talk(struct pending *p, int np)
+{
+	int i, left;
+
+	for (;;) {
+		left = 0;
+		for (i = 0; i < np; i++)
+			if (p[i].need_term && !p[i].done)
+				left++;
+		if (!left)
+			return 0;
+
+		ssize_t n = recv(mnl_socket_get_fd(nl), rbuf, sizeof(rbuf), MSG_TRUNC);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				violation("no answer within the timeout (%d requests waiting, first seq %u cmd %u)",
+					  left, p[0].seq, p[0].cmd);
+				return -1;
+			}
+			if (errno == ENOBUFS) {
+				violation("ENOBUFS: answers lost");
+				return -1;
+			}
+			violation("recv: %s", strerror(errno));
+			return -1;
+		}
+		if ((size_t)n > sizeof(rbuf)) {
+			violation("datagram of %zd bytes truncated", n);
+			return -1;
+		}
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf;
+		int len = (int)n;
+
+		if (len == 0) {
+			violation("empty datagram");
+			return -1;
+		}
+		while (mnl_nlmsg_ok(nlh, len)) {
+			struct pending *q = NULL;
+
+			for (i = 0; i < np; i++)
+				if (p[i].seq == nlh->nlmsg_seq)
+					q = &p[i];
+			if (nlh->nlmsg_pid != portid)
+				violation("answer for port id %u, ours is %u", nlh->nlmsg_pid, portid);
+			if (!q) {
+				/* An ack after the DONE of an acked dump is tolerated. */
+				if (nlh->nlmsg_type != NLMSG_ERROR)
+					violation("answer (type %u) for unknown seq %u", nlh->nlmsg_type,
+						  nlh->nlmsg_seq);
+			} else if (q->done) {
+				int e;
+
+				if (!(q->dump && nlh->nlmsg_type == NLMSG_ERROR &&
+				      !check_error_msg(nlh, &e) && e == 0))
+					violation("answer (type %u) after the request's end (seq %u)",
+						  nlh->nlmsg_type, q->seq);
+			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
+				if (!check_error_msg(nlh, &q->err)) {
+					q->got_err = true;
+					q->done = true;
+				}
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				if (!q->dump)
+					violation("NLMSG_DONE for a request that is no dump (seq %u)", q->seq);
+				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+					q->err = *(const int *)mnl_nlmsg_get_payload(nlh);
+					if (q->err > 0 || q->err < -4095)
+						violation("NLMSG_DONE with error %d", q->err);
+				}
+				q->done = true;
+			} else if (nlh->nlmsg_type == family) {
+				if (q->dump && !(nlh->nlmsg_flags & NLM_F_MULTI))
+					violation("dump message without NLM_F_MULTI");
+				if (q->dump)
+					n_dump_msgs++;
+				q->replies++;
+				check_family_msg(nlh, q->cmd);
+			} else if (nlh->nlmsg_type == NLMSG_OVERRUN) {
+				violation("NLMSG_OVERRUN");
+			} else if (nlh->nlmsg_type != NLMSG_NOOP) {
+				violation("answer of type %u", nlh->nlmsg_type);
+			}
+			nlh = mnl_nlmsg_next(nlh, &len);
+		}
+		if (len != 0)
+			violation("%d bytes of broken netlink messages in a datagram", len);
+	}
+}
+
+static int send_buf(const void *buf, size_t len)
+{
+	ssize_t n = mnl_socket_sendto(nl, buf, len);
+
+	if (n < 0) {
+		violation("sendto: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Send one well-formed request and read its answer; returns the error. */
+static struct req sreq;
+
+static int simple(struct req *r, struct pending *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->seq = r->nlh->nlmsg_seq;
+	p->cmd = r->cmd;
+	p->dump = r->dump;
+	p->need_term = true;
+	ndumped = 0;
+	if (send_buf(r->nlh, r->nlh->nlmsg_len) || talk(p, 1))
+		return -EIO;
+	return p->err;
+}
+
+static void model_add(const struct map *m)
+{
+	int i;
+
+	for (i = 0; i < nmodel; i++)
+		if (model[i].id == m->id)
+			violation("ADD returned id %u, which is already in use", m->id);
+	if (nmodel < MAXMAP)
+		model[nmodel++] = *m;
+	n_added++;
+}
+
+
+/* Read GET_CONFIG into c. */
+static int get_config(uint32_t c[])
+{
+	struct pending p;
+	struct req *r = &sreq;
+
+	start_msg(r, REPLCOPY_CMD_GET_CONFIG, NLM_F_ACK);
+	memset(&p, 0, sizeof(p));
+	p.seq = r->nlh->nlmsg_seq;
+	p.cmd = r->cmd;
+	p.need_term = true;
+	if (send_buf(r->nlh, r->nlh->nlmsg_len))
+		return -1;
+	/* talk() checks the message; read the values from the buffer. */
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(nl), rbuf, sizeof(rbuf), 0);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf;
+		int len = (int)n;
+
+		if (n <= 0) {
+			violation("GET_CONFIG: no answer");
+			return -1;
+		}
+		while (mnl_nlmsg_ok(nlh, len)) {
+			if (nlh->nlmsg_seq == p.seq) {
+				if (nlh->nlmsg_type == family) {
+					if (check_config_msg(nlh, c))
+						return -1;
+				} else if (nlh->nlmsg_type == NLMSG_ERROR) {
+					int e;
+
+					check_error_msg(nlh, &e);
+					if (e) {
+						violation("GET_CONFIG failed: %s", strerror(-e));
+						return -1;
+					}
+					return 0;
+				}
+			}
+			nlh = mnl_nlmsg_next(nlh, &len);
+		}
+	}
+}
+
+static void compare_config(const char *when)
+{
+	uint32_t c[REPLCOPY_CFG_MAX + 1] = { 0 };
+	int i;
+
+	if (get_config(c))
+		return;
+	n_checks++;
+	for (i = 1; i <= REPLCOPY_CFG_MAX; i++)
+		if (c[i] != cfg_model[i]) {
+			violation("%s: setting %d is %u, expected %u", when, i, c[i], cfg_model[i]);
+			cfg_model[i] = c[i];
+		}
+}
+
+static void dump_mappings(void)
+{
+	struct pending p;
+
+	start_msg(&sreq, REPLCOPY_CMD_GET_MAPPING, NLM_F_DUMP);
+	if (simple(&sreq, &p))
+		violation("GET_MAPPING dump failed: %s", strerror(-p.err));
+	n_dumps++;
+}
+
+static void compare_mappings(const char *when)
+{
+	int i, j;
+
+	dump_mappings();
+	n_checks++;
+	if (ndumped != nmodel) {
+		violation("%s: %d mappings listed, %d expected", when, ndumped, nmodel);
+	}
+	for (i = 0; i < nmodel; i++) {
+		for (j = 0; j < ndumped; j++)
+			if (dumped[j].id == model[i].id)
+				break;
+		if (j == ndumped) {
+			violation("%s: mapping %u (port %u) missing", when, model[i].id, model[i].port);
+			continue;
+		}
+		if (dumped[j].port != model[i].port || dumped[j].tport != model[i].tport ||
+		    dumped[j].taddr != model[i].taddr || dumped[j].online != model[i].online ||
+		    dumped[j].source != model[i].source || dumped[j].pacing != model[i].pacing ||
+		    dumped[j].flags != model[i].flags)
+			violation("%s: mapping %u differs from what ADD answered", when, model[i].id);
+	}
+	for (j = 0; j < ndumped; j++) {
+		for (i = 0; i < nmodel; i++)
+			if (dumped[j].id == model[i].id)
+				break;
+		if (i == nmodel)
+			violation("%s: mapping %u (port %u) listed but never added", when,
+				  dumped[j].id, dumped[j].port);
+	}
+	/* Resynchronise, so one violation is reported once. */
+	memcpy(model, dumped, sizeof(dumped[0]) * (size_t)ndumped);
+	nmodel = ndumped;
+}
+
+/* The model after an accepted request r (ADD reply is in last_added). */
+static void apply_accepted(const struct req *r)
+{
+	const struct nlattr *a;
+	int i, j;
+
+	switch (r->cmd) {
+	case REPLCOPY_CMD_ADD_MAPPING:
+		if (unpriv) {
+			violation("unprivileged ADD_MAPPING accepted");
+		}
+		if (!have_last_added) {
+			violation("ADD_MAPPING accepted without a reply");
+			return;
+		}
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_PORT);
+		if (a && mnl_attr_get_u16(a) != last_added.port)
+			violation("ADD reply port %u, request %u", last_added.port, mnl_attr_get_u16(a));
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_TARGET_ADDR);
+		if (a && mnl_attr_get_u32(a) != last_added.taddr)
+			violation("ADD reply target differs from the request");
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_TARGET_PORT);
+		if (a && mnl_attr_get_u16(a) != last_added.tport)
+			violation("ADD reply target port differs from the request");
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_SOURCE);
+		if ((a ? mnl_attr_get_u8(a) : REPLCOPY_SOURCE_AUTO) != last_added.source)
+			violation("ADD reply source mode differs from the request");
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_FLAGS);
+		if ((a ? mnl_attr_get_u32(a) : 0) != last_added.flags)
+			violation("ADD reply flags differ from the request");
+		for (i = 0; i < nmodel; i++)
+			if (model[i].port == last_added.port &&
+			    (!model[i].online || !last_added.online ||
+			     model[i].online == last_added.online))
+				violation("ADD accepted port %u twice (ids %u and %u)",
+					  last_added.port, model[i].id, last_added.id);
+		model_add(&last_added);
+		break;
+	case REPLCOPY_CMD_DEL_MAPPING: {
+		const struct nlattr *aid = last_attr(r->nlh, REPLCOPY_A_MAP_ID);
+		const struct nlattr *aport = last_attr(r->nlh, REPLCOPY_A_MAP_PORT);
+		const struct nlattr *aon = last_attr(r->nlh, REPLCOPY_A_MAP_ONLINE_ADDR);
+		bool all = last_attr(r->nlh, REPLCOPY_A_DEL_ALL);
+		int removed = 0;
+
+		if (unpriv)
+			violation("unprivileged DEL_MAPPING accepted");
+		if (!!aid + !!aport + all != 1)
+			violation("DEL_MAPPING accepted with %d selectors", !!aid + !!aport + all);
+		for (i = 0, j = 0; i < nmodel; i++) {
+			/* ONLINE_ADDR 0 means "any address", as in ADD_MAPPING. */
+		bool del = all ||
+				(aid && model[i].id == mnl_attr_get_u32(aid)) ||
+				(!aid && aport && model[i].port == mnl_attr_get_u16(aport) &&
+				 (!aon || !mnl_attr_get_u32(aon) ||
+				  model[i].online == mnl_attr_get_u32(aon)));
+
+			if (del)
+				removed++;
+			else
+				model[j++] = model[i];
+		}
+		nmodel = j;
+		n_deleted += (unsigned long)removed;
+		if (!removed && !all)
+			violation("DEL_MAPPING accepted, but nothing it names exists");
+		break;
+	}
+	case REPLCOPY_CMD_SET_CONFIG: {
+		const struct nlattr *nest = last_attr(r->nlh, REPLCOPY_A_CONFIG);
+
+		if (unpriv)
+			violation("unprivileged SET_CONFIG accepted");
+		if (!nest) {
+			violation("SET_CONFIG accepted without REPLCOPY_A_CONFIG");
+			break;
+		}
+		mnl_attr_for_each_nested(a, nest) {
+			uint16_t t = mnl_attr_get_type(a);
+
+			if (t && t <= REPLCOPY_CFG_MAX)
+				cfg_model[t] = cfg_size[t] == 1 ? mnl_attr_get_u8(a) : mnl_attr_get_u32(a);
+		}
+		n_cfg_set++;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static bool mutating(uint8_t cmd)
+{
+	return cmd == REPLCOPY_CMD_ADD_MAPPING || cmd == REPLCOPY_CMD_DEL_MAPPING ||
+	       cmd == REPLCOPY_CMD_SET_CONFIG;
+}
+
+/* Send the fuzzed request with a GET_CONFIG behind it; check both. */
+static void fuzz_one(struct req *r)
+{
+	static struct req sync;
+	struct pending p[2];
+	size_t len = r->nlh->nlmsg_len;
+	bool nsync;
+	int e;
+
+	memset(p, 0, sizeof(p));
+	p[0].seq = r->nlh->nlmsg_seq;
+	p[0].cmd = r->cmd;
+	p[0].dump = r->dump && !r->short_hdr;
+	p[0].need_term = !r->bad_len && (r->ack || p[0].dump);
+	if (r->bad_len) {
+		/* Alone in its datagram, claiming more bytes than sent. */
+		r->nlh->nlmsg_len += 4 + rn(64);
+		if (send_buf(r->nlh, len))
+			return;
+		n_nohdr++;
+	}
+	/*
+	 * A request without ack that is no dump may get no answer at all: a
+	 * GET_CONFIG with an ack behind it (sometimes in the same datagram,
+	 * which the kernel handles in order) says when everything came.
+	 */
+	nsync = r->bad_len || !p[0].need_term || chance(5);
+	if (nsync) {
+		start_msg(&sync, REPLCOPY_CMD_GET_CONFIG, NLM_F_ACK);
+		p[1].seq = sync.nlh->nlmsg_seq;
+		p[1].cmd = REPLCOPY_CMD_GET_CONFIG;
+		p[1].need_term = true;
+	}
+	if (r->bad_len) {
+		if (send_buf(sync.nlh, sync.nlh->nlmsg_len))
+			return;
+	} else if (nsync && chance(50)) {
+		memcpy((char *)r->nlh + MNL_ALIGN(len), sync.nlh, sync.nlh->nlmsg_len);
+		if (send_buf(r->nlh, MNL_ALIGN(len) + sync.nlh->nlmsg_len))
+			return;
+	} else {
+		if (send_buf(r->nlh, len) ||
+		    (nsync && send_buf(sync.nlh, sync.nlh->nlmsg_len)))
+			return;
+	}
+	n_sent++;
+	have_last_added = false;
+	ndumped = 0;
+	/* Keep the ADD reply for the model. */
+	if (talk(p, nsync ? 2 : 1))
+		return;
+	if (nsync && p[1].err)
+		violation("the GET_CONFIG after a request failed: %s", strerror(-p[1].err));
+
+	e = p[0].err;
+	if (p[0].got_err || p[0].done) {
+		if (e < 0) {
+			n_err++;
+			err_hist[-e < 256 ? -e : 255]++;
+		} else {
+			n_ok++;
+		}
+	}
+	if (r->bad_len) {
+		if (p[0].got_err && !e)
+			violation("a request with a bad nlmsg_len was accepted");
+		return;
+	}
+	if (r->short_hdr && !e && (p[0].got_err || p[0].done))
+		violation("a request with a short genl header was accepted");
+	if (r->hdr_bad && !r->short_hdr && p[0].got_err && e != -EINVAL)
+		violation("bad genl header or flags: error %d, expected EINVAL", e);
+	if (unpriv && mutating(r->cmd) && !r->hdr_bad && !r->short_hdr && p[0].got_err &&
+	    e != -EPERM)
+		violation("unprivileged command %u: error %d, expected EPERM", r->cmd, e);
+
+	/* Errors are always answered; without an ack asked, silence is success. */
+	if (!r->dump && !r->short_hdr && (p[0].got_err ? !e : !r->ack)) {
+		if (r->cmd == REPLCOPY_CMD_ADD_MAPPING && !have_last_added) {
+			if (p[0].got_err || mutating(r->cmd))
+				violation("ADD_MAPPING accepted without the mapping in a reply");
+		} else {
+			apply_accepted(r);
+		}
+	}
+	if (r->cmd == REPLCOPY_CMD_SET_CONFIG || chance(2))
+		compare_config("after the request");
+	if (mutating(r->cmd) && chance(5))
+		compare_mappings(e ? "after a refused request" : "after an accepted request");
+}
+
+/* Many mappings, so that dumps need several parts. */
+static void populate(int count)
+{
+	struct pending p;
+	struct map m;
+	int i;
+
+	if (unpriv)
+		return;
+	for (i = 0; i < count && nmodel < MAXMAP - 1; i++) {
+		build_valid_add(&sreq, (uint16_t)(20000 + rn(20000)), 0);
+		have_last_added = false;
+		memset(&p, 0, sizeof(p));
+		p.seq = sreq.nlh->nlmsg_seq;
+		p.cmd = sreq.cmd;
+		p.need_term = true;
+		if (send_buf(sreq.nlh, sreq.nlh->nlmsg_len) || talk(&p, 1))
+			return;
+		if (!p.err) {
+			if (have_last_added)
+				model_add(&last_added);
+			else
+				violation("ADD accepted without a reply");
+		} else if (p.err != -EEXIST && p.err != -ENOSPC) {
+			violation("valid ADD refused: %s", strerror(-p.err));
+		}
+	}
+	(void)m;
+}
+
+/* Start a dump on a new socket and give up on it part way. */
+static void interrupted_dump(void)
+{
+	static const uint8_t cmds[] = { REPLCOPY_CMD_GET_MAPPING, REPLCOPY_CMD_GET_STATS,
+					REPLCOPY_CMD_GET_SESSIONS };
+	struct mnl_socket *s = mnl_socket_open(NETLINK_GENERIC);
+	char small[512];
+	struct req *r = &sreq;
+	int rcvbuf = 4096;
+
+	if (!s || mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+		violation("cannot open a second netlink socket: %s", strerror(errno));
+		if (s)
+			mnl_socket_close(s);
+		return;
+	}
+	if (chance(50))
+		setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	start_msg(r, cmds[rn(3)], NLM_F_DUMP | (chance(50) ? NLM_F_ACK : 0));
+	if (mnl_socket_sendto(s, r->nlh, r->nlh->nlmsg_len) < 0)
+		violation("dump request: %s", strerror(errno));
+	switch (rn(3)) {
+	case 0:	/* close at once */
+		break;
+	case 1:	/* one part, then close */
+		recv(mnl_socket_get_fd(s), rbuf, sizeof(rbuf), 0);
+		break;
+	default: /* a piece of one part (the rest is truncated), then another */
+		recv(mnl_socket_get_fd(s), small, sizeof(small), MSG_TRUNC);
+		if (chance(50))
+			recv(mnl_socket_get_fd(s), small, sizeof(small), MSG_DONTWAIT);
+		break;
+	}
+	mnl_socket_close(s);
+	n_interrupted++;
+}
+
+/* ------------------------------------------------------------ setup */
+
+static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	(void)data;
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+			family = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int resolve_family(void)
+{
+	char buf[8192];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+	ssize_t n;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq++;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, REPLCOPY_GENL_NAME);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int r = mnl_cb_run(buf, (size_t)n, 0, portid, ctrl_cb, NULL);
+
+		if (r <= 0)
+			return family ? 0 : -1;
+	}
+	return -1;
+}
+
+/* GET_SESSIONS/STATS dumps and GET_STATS do, answers checked. */
+static void read_only_round(void)
+{
+	struct pending p;
+
+	start_msg(&sreq, REPLCOPY_CMD_GET_STATS, NLM_F_DUMP);
+	if (simple(&sreq, &p))
+		violation("GET_STATS dump failed: %d", p.err);
+	start_msg(&sreq, REPLCOPY_CMD_GET_STATS, NLM_F_ACK);
+	if (simple(&sreq, &p))
+		violation("GET_STATS failed: %d", p.err);
+	start_msg(&sreq, REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP);
+	if (simple(&sreq, &p))
+		violation("GET_SESSIONS dump failed: %d", p.err);
+	n_dumps += 2;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long count = 100000, i;
+	struct timeval tv = { .tv_sec = 30 };
+	int one = 1, opt, bufsz = 4 << 20;
+	struct timespec t0, t1;
+	static struct req r;
+
+	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	while ((opt = getopt(argc, argv, "n:s:uvkh")) != -1) {
+		switch (opt) {
+		case 'n': count = strtoul(optarg, NULL, 0); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'u': unpriv = true; break;
+		case 'v': verbose = true; break;
+		case 'k': keep = true; break;
+		default:
+			fprintf(stderr, "usage: nlfuzz [-n COUNT] [-s SEED] [-u] [-k] [-v]\n");
+			return 2;
+		}
+	}
+	rng_state = seed ? seed : 1;
+	printf("nlfuzz: seed %" PRIu64 " (reproduce: nlfuzz -n %lu -s %" PRIu64 "%s), uid %u\n",
+	       seed, count, seed, unpriv ? " -u" : "", getuid());
+	fflush(stdout);
+	if (getenv("NLFUZZ_TIMEOUT"))
+		tv.tv_sec = atoi(getenv("NLFUZZ_TIMEOUT"));
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("nlfuzz: netlink socket");
+		return 2;
+	}
+	portid = mnl_socket_get_portid(nl);
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (resolve_family()) {
+		fprintf(stderr, "nlfuzz: family %s not found (module loaded?)\n", REPLCOPY_GENL_NAME);
+		return 2;
+	}
+
+	/* Starting point: the settings and mappings as found. */
+	if (get_config(cfg_model))
+		return 2;
+	memcpy(cfg_initial, cfg_model, sizeof(cfg_model));
+	dump_mappings();
+	memcpy(model, dumped, sizeof(dumped[0]) * (size_t)ndumped);
+	nmodel = ndumped;
+	printf("nlfuzz: start: %d mappings, family id %u\n", nmodel, family);
+	fflush(stdout);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* count fuzzed requests; dumps and checks come on top. */
+	for (i = 0; n_sent < count && i < 3 * count; i++) {
+		reqno = i;
+		/* Every so often: many mappings, then dumps broken off. */
+		if (i % 5000 == 100) {
+			populate(200 + (int)rn(200));
+			compare_mappings("after populating");
+		}
+		if (chance(1)) {
+			interrupted_dump();
+			continue;
+		}
+		if (chance(2)) {
+			read_only_round();
+			continue;
+		}
+		if (!unpriv && chance(3)) {
+			/* Well-formed ADD in the fuzzed ports, with ack. */
+			build_valid_add(&r, some_port(), chance(30) ? inet_addr("10.77.0.1") : 0);
+		} else {
+			build_fuzz(&r);
+		}
+		fuzz_one(&r);
+		if (i && i % 20000 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			printf("nlfuzz: %lu requests, %lu violations, %.0f s\n", i, n_violations,
+			       (double)(t1.tv_sec - t0.tv_sec));
+			fflush(stdout);
+		}
+	}
+	compare_mappings("at the end");
+	compare_config("at the end");
+	read_only_round();
+
+	/* Restore the settings; remove what was added (unless -k). */
+	if (!unpriv) {
+		struct pending p;
+		struct nlattr *nest;
+		int t;
+
+		start_msg(&sreq, REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK);
+		nest = mnl_attr_nest_start(sreq.nlh, REPLCOPY_A_CONFIG);
+		for (t = 1; t <= REPLCOPY_CFG_MAX; t++)
+			put_int(sreq.nlh, (uint16_t)t, cfg_size[t], cfg_initial[t]);
+		mnl_attr_nest_end(sreq.nlh, nest);
+		if (simple(&sreq, &p) || p.err) {
+			/* max_session_bytes vs max_total_kbytes order: twice. */
+			start_msg(&sreq, REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK);
+			nest = mnl_attr_nest_start(sreq.nlh, REPLCOPY_A_CONFIG);
+			put_int(sreq.nlh, REPLCOPY_CFG_MAX_TOTAL_BYTES, 4, 0xffffffff);
+			mnl_attr_nest_end(sreq.nlh, nest);
+			simple(&sreq, &p);
+			start_msg(&sreq, REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK);
+			nest = mnl_attr_nest_start(sreq.nlh, REPLCOPY_A_CONFIG);
+			for (t = 1; t <= REPLCOPY_CFG_MAX; t++)
+				put_int(sreq.nlh, (uint16_t)t, cfg_size[t], cfg_initial[t]);
+			mnl_attr_nest_end(sreq.nlh, nest);
+			if (simple(&sreq, &p) || p.err)
+				violation("restoring the settings failed: %d", p.err);
+		}
+		memcpy(cfg_model, cfg_initial, sizeof(cfg_model));
+		compare_config("after restoring");
+		if (!keep) {
+			start_msg(&sreq, REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK);
+			mnl_attr_put(sreq.nlh, REPLCOPY_A_DEL_ALL, 0, NULL);
+			if (simple(&sreq, &p) || p.err)
+				violation("DEL_ALL at the end failed: %d", p.err);
+			nmodel = 0;
+			compare_mappings("after deleting everything");
+		}
+	} else {
+		compare_config("unprivileged: settings unchanged");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	printf("nlfuzz: errors by errno:");
+	for (i = 1; i < 256; i++)
+		if (err_hist[i])
+			printf(" %s=%lu", strerrorname_np((int)i) ?: "?", err_hist[i]);
+	printf("\n");
+	printf("nlfuzz: seed %" PRIu64 ": %lu requests (%lu accepted, %lu refused, %lu dropped for a bad length), "
+	       "%lu replies, %lu dumps (%lu dump messages), %lu interrupted dumps, %lu adds, "
+	       "%lu deletes, %lu settings changes, %lu state checks, %d mappings left, "
+	       "%lu violations, %.1f s\n",
+	       seed, n_sent, n_ok, n_err, n_nohdr, n_replies, n_dumps, n_dump_msgs, n_interrupted,
+	       n_added, n_deleted, n_cfg_set, n_checks, nmodel, n_violations,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	mnl_socket_close(nl);
+	return n_violations ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# timeout: 1200
+# tools/ftrace/replcopy-graph.sh against real traffic (nginx → nginx, hey,
+# kthread model): function_graph of replcopy_session_run under load until
+# SIGTERM: runs > 0, replcopy_xmit among the top functions, the tracer is
+# restored; -r re-analyses the kept raw trace identically; -s traces one
+# live kthread-model session (a slow upload).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+FT=$TOP/tools/ftrace
+
+[ -d /sys/kernel/tracing/events ] || skip "tracefs not mounted"
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+module_load
+dmesg_mark
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
+
+snap() { rstats_json > "$WORK/$1.json" || die "replctl stats"; }
+d() {
+	python3 - "$WORK/$2.json" "$WORK/$3.json" "$1" <<-'PY'
+	import json, sys
+	def get(p):
+	    j = json.load(open(p))
+	    m = [m for m in j["mappings"] if m["port"] == 8080]
+	    return m[0]["stats"][sys.argv[3]] if m else 0
+	print(get(sys.argv[2]) - get(sys.argv[1]))
+	PY
+}
+traffic() {
+	check_eq "$1: hey keep-alive answered" 200 "$(hey_run $NS_CLIENT -n 200 -c 4 "$URL/small.html")"
+	check_eq "$1: hey one-per-connection answered" 20 \
+		"$(hey_run $NS_CLIENT -n 20 -c 2 -disable-keepalive "$URL/200k.bin")"
+	check "$1: replay finished" wait_replay_idle 8080 180
+}
+
+# ---- replcopy-graph.sh: all worker runs during traffic (kthread model)
+replctl_in $NS_ONLINE set worker kthread || die "set worker kthread"
+"$FT/replcopy-graph.sh" -t 0 -d 6 -n 15 -o "$WORK/graph.raw" > "$WORK/graph.out" 2> "$WORK/graph.err" &
+gpid=$!
+on_exit "kill $gpid 2>/dev/null"
+wait_until 300 grep -q '^Tracing' "$WORK/graph.err" || { cat "$WORK/graph.err"; die "replcopy-graph.sh did not start"; }
+check_eq "graph: hey answered" 50 "$(hey_run $NS_CLIENT -n 50 -c 2 "$URL/small.html")"
+check "graph: replay finished" wait_replay_idle 8080 120
+kill -TERM $gpid
+timeout 120 tail --pid=$gpid -f /dev/null || fail "replcopy-graph.sh did not exit on SIGTERM"
+cat "$WORK/graph.err" "$WORK/graph.out"
+runs=$(sed -n 's/^replcopy_session_run: \([0-9]*\) runs.*/\1/p' "$WORK/graph.out")
+[ "${runs:-0}" -gt 0 ] && pass "graph: $runs worker runs traced" || fail "graph: no worker run traced"
+grep -q '^replcopy_xmit ' "$WORK/graph.out" && pass "graph: replcopy_xmit among the top functions" ||
+	fail "graph: replcopy_xmit not among the top functions"
+[ "$(cat /sys/kernel/tracing/current_tracer)" = nop ] && pass "graph: tracer restored to nop" ||
+	fail "graph: tracer left as $(cat /sys/kernel/tracing/current_tracer)"
+"$FT/replcopy-graph.sh" -n 15 -r "$WORK/graph.raw" > "$WORK/graph2.out" 2>&1
+d2=$(diff_text "$(cat "$WORK/graph.out")" "$(cat "$WORK/graph2.out")") &&
+	pass "graph -r: the kept raw trace gives the same report" || { fail "graph -r differs"; echo "$d2"; }
+
+# ---- replcopy-graph.sh -s: one live kthread-model session (slow upload)
+head -c 1200000 /dev/urandom > "$WORK/up.bin"
+in_ns $NS_CLIENT curl -s -o /dev/null --limit-rate 20k -T "$WORK/up.bin" "$URL/dav/up.bin" &
+cpid=$!
+on_exit "kill $cpid 2>/dev/null"
+sid=""
+wait_until 30 sh -c 'ps -e -o comm= | grep -q "^replcopy/"' && sid=$(ps -e -o comm= | sed -n 's|^replcopy/||p' | head -n 1)
+if [ -n "$sid" ]; then
+	"$FT/replcopy-graph.sh" -s "$sid" -t 3 -d 3 -n 10 > "$WORK/graph-s.out" 2>&1 || true
+	cat "$WORK/graph-s.out"
+	runs=$(sed -n 's/^replcopy_session_run: \([0-9]*\) runs.*/\1/p' "$WORK/graph-s.out")
+	[ "${runs:-0}" -gt 0 ] && pass "graph -s $sid: $runs runs of that session's kthread" ||
+		fail "graph -s $sid: no run traced"
+else
+	fail "no replcopy/<id> kthread for the upload"
+fi
+wait $cpid || fail "slow upload failed"
+check "replay finished after the upload" wait_replay_idle 8080 120
+
+check_replay_exact
+check_sessions_accounted
+check_no_drops
+check_dmesg_clean
+finish

@@ -1,0 +1,100 @@
+#!/bin/bash
+# timeout: 1200
+# tools/ftrace/replcopy-events.sh against real traffic (nginx → nginx, hey),
+# both worker models: a tracefs instance with all events, until SIGTERM: its
+# replcopy_xmit count == sent_segs, replcopy_state "-> ESTABLISHED" lines ==
+# sess_established, one spawn per kthread-model session, events of both
+# models; then -T (trace-cmd) around one curl; then -f 'unbound == 1' after
+# replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+FT=$TOP/tools/ftrace
+
+[ -d /sys/kernel/tracing/events ] || skip "tracefs not mounted"
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+module_load
+dmesg_mark
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
+
+snap() { rstats_json > "$WORK/$1.json" || die "replctl stats"; }
+d() {
+	python3 - "$WORK/$2.json" "$WORK/$3.json" "$1" <<-'PY'
+	import json, sys
+	def get(p):
+	    j = json.load(open(p))
+	    m = [m for m in j["mappings"] if m["port"] == 8080]
+	    return m[0]["stats"][sys.argv[3]] if m else 0
+	print(get(sys.argv[2]) - get(sys.argv[1]))
+	PY
+}
+traffic() {
+	check_eq "$1: hey keep-alive answered" 200 "$(hey_run $NS_CLIENT -n 200 -c 4 "$URL/small.html")"
+	check_eq "$1: hey one-per-connection answered" 20 \
+		"$(hey_run $NS_CLIENT -n 20 -c 2 -disable-keepalive "$URL/200k.bin")"
+	check "$1: replay finished" wait_replay_idle 8080 180
+}
+
+# ---- replcopy-events.sh: everything, both models, until SIGTERM
+EV=$WORK/events.txt
+"$FT/replcopy-events.sh" -t 0 -o "$EV" > "$WORK/events.sum" 2> "$WORK/events.err" &
+evpid=$!
+on_exit "kill $evpid 2>/dev/null"
+wait_until 30 grep -q '^Tracing' "$WORK/events.err" || { cat "$WORK/events.err"; die "replcopy-events.sh did not start"; }
+snap s0
+traffic wq
+replctl_in $NS_ONLINE set worker kthread || die "set worker kthread"
+traffic kthread
+snap s1
+kill -TERM $evpid
+timeout 60 tail --pid=$evpid -f /dev/null || fail "replcopy-events.sh did not exit on SIGTERM"
+cat "$WORK/events.err" "$WORK/events.sum"
+log "first events:"
+head -n 8 "$EV"
+cnt() { sed -n "s/^# $1 *\\([0-9]*\\)\$/\\1/p" "$WORK/events.sum"; }
+check_eq "events: replcopy_xmit count == sent_segs" "$(d sent_segs s0 s1)" "$(cnt replcopy_xmit)"
+check_eq "events: state -> ESTABLISHED lines == sess_established" \
+	"$(d sess_established s0 s1)" "$(grep -c 'replcopy_state:.*-> ESTABLISHED cause=synack' "$EV")"
+check_eq "events: kthread spawns == sessions of the kthread phase" \
+	"$(grep -c 'replcopy_state:.*worker=kthread NONE -> SYN_SENT' "$EV")" "$(cnt replcopy_kthread_spawn)"
+for m in wq kthread; do
+	n=$(grep -c "replcopy_xmit:.*worker=$m " "$EV")
+	[ "$n" -gt 0 ] && pass "events: $n replcopy_xmit events of worker $m" || fail "events: no replcopy_xmit of worker $m"
+done
+for e in capture enqueue worker_start worker_end xmit state kthread_spawn; do
+	n=$(cnt replcopy_$e)
+	[ "${n:-0}" -gt 0 ] && pass "events: replcopy_$e seen ($n)" || fail "events: no replcopy_$e"
+done
+
+# ---- replcopy-events.sh -T (trace-cmd) around one request
+if command -v trace-cmd >/dev/null; then
+	"$FT/replcopy-events.sh" -T -e replcopy_state,replcopy_capture -- \
+		ip netns exec $NS_CLIENT curl -s -o /dev/null "$URL/small.html" > "$WORK/tc.out" 2>&1 ||
+		fail "replcopy-events.sh -T failed"
+	cat "$WORK/tc.out" | tail -n 12
+	n=$(sed -n 's/^# replcopy_capture *\([0-9]*\)$/\1/p' "$WORK/tc.out")
+	[ "${n:-0}" -gt 0 ] && pass "events -T (trace-cmd): $n capture events" || fail "events -T: no capture event"
+	check "replay finished after the curl" wait_replay_idle 8080 60
+fi
+
+# ---- -f: only enqueues to the unbound workqueue, after wq-unbound on
+replctl_in $NS_ONLINE set worker wq wq-unbound on wq-max-active 8 || die "set wq-unbound on"
+"$FT/replcopy-events.sh" -s -e replcopy_enqueue -f 'unbound == 1' -- \
+	ip netns exec $NS_CLIENT curl -s -o /dev/null "$URL/small.html" > "$WORK/ub.out" 2>&1 ||
+	fail "replcopy-events.sh -f failed"
+cat "$WORK/ub.out"
+n=$(sed -n 's/^# replcopy_enqueue *\([0-9]*\)$/\1/p' "$WORK/ub.out")
+[ "${n:-0}" -gt 0 ] && pass "events -f 'unbound == 1': $n enqueues to the unbound workqueue" ||
+	fail "no enqueue to the unbound workqueue after wq-unbound on"
+check "replay finished after the curl" wait_replay_idle 8080 60
+replctl_in $NS_ONLINE set wq-unbound off wq-max-active 0 >/dev/null
+
+check_replay_exact
+check_sessions_accounted
+check_no_drops
+check_dmesg_clean
+finish

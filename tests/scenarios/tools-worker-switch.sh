@@ -1,0 +1,116 @@
+#!/bin/bash
+# timeout: 900
+# Worker model switched under load, and the kthread model's lifecycle.
+#   - hey keep-alive (connections opened on wq) and one-connection-per-request
+#     load run while replctl set worker kthread / wq / wq-unbound on /
+#     wq-max-active switch back and forth: live sessions finish on their
+#     model, new ones take the new one; replctl sessions shows both models at
+#     once; replctl show reports every setting; every captured byte is acked
+#     (captured_bytes == acked_bytes), the target logs the online requests.
+#   - one kthread (comm replcopy/<id>) per live kthread-model session, none
+#     left once the sessions ended.
+#   - replctl del, then rmmod, each with live kthread-model sessions (slow
+#     uploads): threads stopped, sessions reset, no hang, module unloads.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+
+topo_setup
+nginx_start $NS_ONLINE online 8080
+nginx_start $NS_TARGET target 8081
+nginx_make_files online target
+nginx_rotate online
+module_load
+dmesg_mark
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
+replctl_in $NS_ONLINE set worker wq || die "set worker wq"
+
+kthreads() { ps -e -o comm= | grep -c '^replcopy/' || true; }
+show() { replctl_in $NS_ONLINE show --json; }
+sessions_models() { # "wq N kthread N" of the live sessions
+	replctl_in $NS_ONLINE sessions --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print("wq", sum(1 for x in s if x["worker"] == "wq"), "kthread", sum(1 for x in s if x["worker"] == "kthread"))'
+}
+
+check_eq "spawner thread exists" 1 "$(ps -e -o comm= | grep -c '^replcopy_spawn$')"
+
+log "load: hey keep-alive (-c 6) and one connection per request, while switching models"
+in_ns $NS_CLIENT hey -n 1500 -c 6 -q 20 "$URL/small.html" > "$WORK/hey-ka.out" 2>&1 &
+ka=$!
+in_ns $NS_CLIENT hey -n 120 -c 2 -q 4 -disable-keepalive "$URL/small.html" > "$WORK/hey-1.out" 2>&1 &
+one=$!
+on_exit "kill $ka $one 2>/dev/null"
+sleep 4
+replctl_in $NS_ONLINE set worker kthread || fail "set worker kthread under load"
+check_eq "show: worker kthread" kthread "$(json_get "$(show)" 'j["worker"]')"
+both=""
+max_kt=0
+for _ in $(seq 1 40); do
+	sm=$(sessions_models)
+	n=$(kthreads)
+	[ "$n" -gt "$max_kt" ] && max_kt=$n
+	set -- $sm
+	if [ "$2" -gt 0 ] && [ "$4" -gt 0 ]; then both="$sm (kthreads: $n)"; break; fi
+	sleep 0.5
+done
+[ -n "$both" ] && pass "sessions of both models live at once: $both" ||
+	fail "never saw wq and kthread sessions at once (last: $sm)"
+[ "$max_kt" -gt 0 ] && pass "per-session kthreads exist ($max_kt seen)" || fail "no replcopy/<id> kthread seen"
+sleep 3
+replctl_in $NS_ONLINE set worker wq wq-unbound on wq-max-active 4 || fail "set wq-unbound on under load"
+js=$(show)
+check_eq "show: worker wq" wq "$(json_get "$js" 'j["worker"]')"
+check_eq "show: wq_unbound on" True "$(json_get "$js" 'j["wq_unbound"]')"
+check_eq "show: wq_max_active 4" 4 "$(json_get "$js" 'j["wq_max_active"]')"
+replctl_in $NS_ONLINE show
+sleep 3
+replctl_in $NS_ONLINE set worker kthread wq-unbound off wq-max-active 0 || fail "set worker kthread again"
+wait $ka; wait $one
+ok_ka=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-ka.out")
+ok_1=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-1.out")
+check_eq "keep-alive requests answered" 1500 "${ok_ka:-0}"
+check_eq "one-per-connection requests answered" 120 "${ok_1:-0}"
+check "replay finished (acked == captured, no live session)" wait_replay_idle 8080 180
+check_replay_exact
+compare_nginx_logs online target "switched models"
+check_sessions_accounted
+check_no_drops
+wait_until 20 sh -c '! ps -e -o comm= | grep -q "^replcopy/"' &&
+	pass "no session kthread left once the sessions ended" || fail "$(kthreads) session kthreads left"
+
+# ---- teardown with live kthread-model sessions
+upload() { # upload N: N slow uploads in the background
+	local i
+	head -c 400000 /dev/urandom > "$WORK/up.bin"
+	for i in $(seq 1 "$1"); do
+		in_ns $NS_CLIENT curl -s -o /dev/null --max-time 120 --limit-rate 20k -T "$WORK/up.bin" "$URL/dav/up$i.bin" &
+		on_exit "kill $! 2>/dev/null"
+	done
+}
+replctl_in $NS_ONLINE set worker kthread >/dev/null
+upload 3
+wait_until 30 sh -c '[ "$(ps -e -o comm= | grep -c "^replcopy/")" -ge 3 ]' &&
+	pass "3 live kthread sessions ($(kthreads) threads)" || fail "expected 3 session kthreads, have $(kthreads)"
+if timeout 60 ip netns exec $NS_ONLINE "$REPLCTL" del 8080; then
+	pass "replctl del with live kthread sessions returned"
+else
+	fail "replctl del hung or failed"
+fi
+check_eq "session kthreads after replctl del" 0 "$(kthreads)"
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add again"
+upload 3
+wait_until 30 sh -c '[ "$(ps -e -o comm= | grep -c "^replcopy/")" -ge 3 ]' &&
+	pass "3 live kthread sessions again ($(kthreads) threads)" || fail "expected 3 session kthreads, have $(kthreads)"
+if timeout 60 rmmod replcopy; then
+	pass "rmmod with live kthread sessions"
+else
+	fail "rmmod hung or failed"
+fi
+check_eq "no replcopy thread after rmmod" 0 "$(ps -e -o comm= | grep -c '^replcopy')"
+[ ! -d /sys/module/replcopy ] && pass "module unloaded" || fail "module still loaded"
+wait
+check_dmesg_clean
+finish
