@@ -2,7 +2,9 @@
 #
 #   make            build replcopy.ko and user/replctl
 #   make deps       install every Debian package build, tests, demo and bench need
-#   make test       host unit tests, then the VM scenario suite
+#   make test       host unit tests and fuzzing, then the VM scenario suite
+#   make test-full  the same plus the extended (stress) scenarios
+#   make test-debug the VM suite on ../shared/debug-kernel (KASAN, lockdep, kmemleak)
 #   make demo       boot the VM and replicate real HTTP traffic
 #   make install    install module (+depmod), replctl, man page, completion
 #   make bench      benchmark in the VM (bench/results/, docs/BENCHMARKS.md)
@@ -18,7 +20,7 @@ TESTS	?=
 export KVER
 
 .PHONY: all module replctl deps test test-unit test-vm demo install uninstall \
-	dkms-install clean checkpatch bench
+	dkms-install clean checkpatch bench fuzz test-full test-fuzz test-debug
 
 all: module replctl
 
@@ -31,13 +33,25 @@ replctl:
 deps:
 	scripts/deps.sh
 
-test: deps all
+test: deps all fuzz
 	tests/run.sh $(TESTS)
+
+test-full: deps all fuzz
+	EXTENDED=1 tests/run.sh $(TESTS)
+
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+test-fuzz: fuzz
+	$(MAKE) -C tests/fuzz run-parse FUZZ_TIME=30
+
+test-debug: deps replctl fuzz
+	scripts/test-debug.sh $(TESTS)
 
 test-unit: replctl
 	$(MAKE) -C user check
 
-test-vm: deps all
+test-vm: deps all fuzz
 	tests/run.sh --vm-only $(TESTS)
 
 bench: deps all
@@ -66,4 +80,5 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C user clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf build

@@ -1481,7 +1481,17 @@ static void replcopy_timers(struct replcopy_session *s)
 		return;
 	}
 	if (time_after_eq(now, READ_ONCE(s->last_seen) + idle)) {
+		bool quiet = !before(s->snd_una, s->c_nxt) &&
+			     skb_queue_empty(&s->ooo);
+
 		replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+		/*
+		 * An idle keep-alive connection may carry more requests
+		 * later: free the session at once, so that its next data
+		 * starts a fabricated one instead of a zombie absorbing it.
+		 */
+		if (quiet)
+			replcopy_end(s, REPLCOPY_END_ABORT);
 		return;
 	}
 	if (s->rto_at && time_after_eq(now, s->rto_at))

@@ -7,6 +7,10 @@
 # another result. Ends with "N passed, N failed, N skipped" and exits non-zero
 # on any failure.
 #
+# Scenarios whose header says "# suite: extended" (long stress runs, and
+# those not yet passing reliably) run only when named or with EXTENDED=1
+# (make test-full).
+#
 # Environment: KVER, KERNEL, MODDIR (see tests/vm/vm-run); TIMEOUT_FACTOR
 # multiplies every scenario's time limit (debug kernels are slower);
 # RESULTS=DIR keeps each scenario's console log there; WORKERS lists the
@@ -23,7 +27,7 @@ case "${1:-}" in
 --unit-only) vm=0; shift ;;
 esac
 factor=${TIMEOUT_FACTOR:-1}
-workers=${WORKERS:-wq}
+workers=${WORKERS:-wq kthread}
 results=${RESULTS:-$top/build/results}
 mkdir -p "$results"
 passed=0 failed=0 skipped=0 failures=()
@@ -42,6 +46,22 @@ if [ "$unit" = 1 ]; then
 		failures+=("unit tests (make -C user check exited $rc)")
 	fi
 	[ "$f" = 0 ] || failures+=("unit tests: $f failed")
+
+	echo "== fuzz_parse (libFuzzer on replctl's parsers, ${FUZZ_TIME:-30}s)"
+	if command -v clang >/dev/null; then
+		if make -s -C tests/fuzz run-parse FUZZ_TIME="${FUZZ_TIME:-30}" \
+			> "$results/fuzz_parse.log" 2>&1; then
+			passed=$((passed + 1))
+			echo "ok - fuzz_parse"
+		else
+			failed=$((failed + 1))
+			failures+=("fuzz_parse (see $results/fuzz_parse.log)")
+			tail -20 "$results/fuzz_parse.log"
+		fi
+	else
+		skipped=$((skipped + 1))
+		echo "ok - fuzz_parse # SKIP clang missing (make deps)"
+	fi
 fi
 
 if [ "$vm" = 1 ]; then
@@ -64,6 +84,17 @@ if [ "$vm" = 1 ]; then
 			*) scenarios+=("$s") ;;
 			esac
 		done
+		if [ "${EXTENDED:-0}" != 1 ]; then
+			chosen=()
+			for s in "${scenarios[@]}"; do
+				if grep -q '^# suite: extended' "$s"; then
+					echo "# $(basename "$s" .sh): extended suite (make test-full)"
+				else
+					chosen+=("$s")
+				fi
+			done
+			scenarios=("${chosen[@]}")
+		fi
 	fi
 	runs=()
 	for s in "${scenarios[@]}"; do

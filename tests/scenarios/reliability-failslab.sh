@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 300
+# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
 # Allocation failures under replication load (kernels with fault
 # injection, e.g. the debug kernel; skipped elsewhere). While hey drives
 # nginx → nginx traffic through a mapping, failslab and fail_page_alloc make

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 400
+# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
 # Isolation and permissions, with live traffic in two separate topologies
 # (online → target and online2 → target2, same addresses, different ports):
 #   - a dump in one netns (list, stats, sessions) shows only its own

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 600
+# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
 # Lifecycle stress under full replication load (hey keep-alive and
 # one-connection-per-request through an nginx → nginx mapping):
 #   1. rmmod/insmod in the middle of the load, LIFECYCLE_CYCLES times

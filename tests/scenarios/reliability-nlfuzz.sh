@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 900
 # Generic netlink fuzzing (tests/fuzz/nlfuzz): NLFUZZ_N (default 100000)
 # malformed and random requests as root in a netns, then as many as an
 # unprivileged user (setpriv --reuid=65534 --inh-caps=-all). Every request

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 900
+# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
 # Scale: SCALE_CONNS (default 10000) concurrent long-lived keep-alive
 # connections replayed at once, plus one more with max-sessions set to
 # SCALE_CONNS: that one is refused replay (sess_refused == 1) while the
