@@ -1572,11 +1572,12 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	replcopy_timers(s);
 	if (s->ended)
 		return;
-	if (s->c_rst && (!before(s->snd_una, s->c_nxt) ||
-			 time_after_eq(jiffies, s->rst_at))) {
+	if (s->c_rst && !s->zombie &&
+	    (!before(s->snd_una, s->c_nxt) ||
+	     time_after_eq(jiffies, s->rst_at))) {
+		/* Lingers as a zombie: the timer below must still run. */
 		replcopy_send_rst(s);
 		replcopy_end(s, REPLCOPY_END_RESET);
-		return;
 	}
 	replcopy_push(s);
 	replcopy_arm(s);
