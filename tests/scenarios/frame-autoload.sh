@@ -7,7 +7,7 @@ dmesg_mark
 [ ! -d /sys/module/replcopy ] || rmmod replcopy
 # The guest's root is a writable overlay: installing here changes nothing on
 # the host. Install what the build produced, as `make install` would.
-make -s -C "$TOP" install PREFIX=/usr/local >"$WORK/install.log" 2>&1 || {
+make -s -C "$TOP" install -o all -o module -o replctl PREFIX=/usr/local >"$WORK/install.log" 2>&1 || {
 	cat "$WORK/install.log"
 	die "make install failed"
 }

@@ -11,7 +11,7 @@ insmod "$MODULE" && ip netns add warm && replctl_in warm list >/dev/null
 ip netns del warm; rmmod replcopy
 before=$(kernel_mem_kb)
 
-cycles=20 per_ns=100
+cycles=10 per_ns=100
 for ((c = 1; c <= cycles; c++)); do
 	insmod "$MODULE" || die "insmod failed in cycle $c"
 	for ns in a b; do
@@ -35,7 +35,7 @@ pass "$cycles load/add $((2 * per_ns))/unload cycles"
 after=$(kernel_mem_kb)
 growth=$((after - before))
 log "slab+percpu before ${before} KiB, after ${after} KiB"
-# 4000 mappings went through; leaking even their per-cpu counters alone
+# 2000 mappings went through; leaking even their per-cpu counters alone
 # would cost well over a megabyte.
 if [ "$growth" -lt 1024 ]; then
 	pass "kernel memory back to baseline (growth ${growth} KiB)"
