@@ -1,6 +1,7 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 900
 # After `make install`, replctl loads the module by itself (libkmod), and the
+# (depmod -a reads every module of the kernel over 9p: minutes under TCG)
 # generic netlink family alias loads it too.
 source "$(dirname "$0")/../lib.sh"
 dmesg_mark
