@@ -1,8 +1,8 @@
 #!/bin/bash
 # timeout: 900
 # After `make install`, replctl loads the module by itself (libkmod), and the
-# (depmod -a reads every module of the kernel over 9p: minutes under TCG)
-# generic netlink family alias loads it too.
+# generic netlink family alias loads it too. (make install's depmod -a reads
+# every module of the kernel over 9p: minutes under TCG.)
 source "$(dirname "$0")/../lib.sh"
 dmesg_mark
 [ ! -d /sys/module/replcopy ] || rmmod replcopy
