@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 420
+# suite: extended (passed before the latest engine fixes, not yet re-run on them; make test-full)
 # Aggregated client segments onto a smaller-MTU target link. The client's
 # large writes leave as TSO/GSO super-packets over the veth (and GRO is
 # switched on for the online's client-facing veth when the kernel allows),

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 400
+# suite: extended (passed before the latest engine fixes, not yet re-run on them; make test-full)
 # The target is unusable; production must not notice.
 #   A. target port closed (no listener: the target answers RST): every
 #      session ends reset (sess_reset), none established.
