@@ -1,6 +1,5 @@
 #!/bin/bash
 # timeout: 400
-# suite: extended (failed on a lost client RST, fixed since, not yet re-run; make test-full)
 # memcached → memcached with libmemcached-tools: memccp/memccat/memcrm
 # loops (a connection per command, in order) and memcslap load (text and
 # binary protocol, several threads). The target counts the same operations.
