@@ -69,6 +69,13 @@ int cli_kernel_error(struct nl *nl, const char *cmd, int err);
 /* Print an extack message that came with a successful request. */
 void cli_extack_warning(struct nl *nl, const char *cmd);
 
+struct rc_config;
+/*
+ * Ask the module for its settings and version into *c (cmd_config.c; for
+ * show and version). 0, or -errno as nl_talk().
+ */
+int config_get(struct nl *nl, struct rc_config *c);
+
 /* Append one zeroed element of size to *arr; NULL when out of memory. */
 void *cli_push(void **arr, size_t *n, size_t *cap, size_t size);
 

@@ -103,9 +103,17 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int cmd_show(int argc, char **argv)
+int config_get(struct nl *nl, struct rc_config *c)
 {
 	struct nlmsghdr *req;
+
+	memset(c, 0, sizeof(*c));
+	req = msg_get_config(nl->req, nl->family, 0);
+	return nl_talk(nl, req, config_cb, c);
+}
+
+int cmd_show(int argc, char **argv)
+{
 	struct json_args a;
 	struct rc_config c;
 	struct perr e;
@@ -120,9 +128,7 @@ int cmd_show(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	memset(&c, 0, sizeof(c));
-	req = msg_get_config(nl.req, nl.family, 0);
-	err = nl_talk(&nl, req, config_cb, &c);
+	err = config_get(&nl, &c);
 	if (err)
 		rc = cli_kernel_error(&nl, "show", err);
 	else if (a.json)

@@ -3,12 +3,10 @@
  * cmd_version.c - replctl version: replctl's version, the loaded module's
  * version (asked over netlink) and the module's state (from libkmod).
  */
-#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
 #include "kmod.h"
-#include "msg.h"
 #include "output.h"
 #include "parse.h"
 #include "reply.h"
@@ -33,24 +31,10 @@ void usage_version(FILE *f)
 	      f);
 }
 
-static int config_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct rc_config *c = data;
-	struct rc_reply r;
-
-	if (rc_parse_reply(nlh, &r)) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	*c = r.cfg;
-	return MNL_CB_OK;
-}
-
 /* Ask the loaded module for its version; the reason in why if not. */
 static void kernel_version(struct rc_version_info *v, struct rc_config *c,
 			   char *why, size_t len)
 {
-	struct nlmsghdr *req;
 	struct nl nl;
 	int err;
 
@@ -69,9 +53,7 @@ static void kernel_version(struct rc_version_info *v, struct rc_config *c,
 	}
 	v->has_family_version = true;
 	v->family_version = nl.family_version;
-	memset(c, 0, sizeof(*c));
-	req = msg_get_config(nl.req, nl.family, 0);
-	err = nl_talk(&nl, req, config_cb, c);
+	err = config_get(&nl, c);
 	if (err) {
 		snprintf(why, len, "%s%s%s", strerror(-err),
 			 nl.ext.has_msg ? ": " : "", nl.ext.msg);

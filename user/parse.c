@@ -275,6 +275,40 @@ enum {
 #define OPT_ID		{ "id", 0, true, O_ID }
 #define OPT_END_DEF	{ NULL, 0, false, 0 }
 
+/* Where the options several subcommands share land (NULL: not offered). */
+struct common_opts {
+	bool *json;		/* --json/-j */
+	uint32_t *id;		/* --id ID */
+	bool *has_id;
+};
+
+/*
+ * opt_next() that stores the shared options (O_JSON, O_ID) in *c itself
+ * and returns only the subcommand's own ids, OPT_POS, OPT_END or OPT_ERR.
+ */
+static int next_opt(struct optscan *s, const struct optdef *defs,
+		    const struct common_opts *c, const char **val,
+		    const char **name, struct perr *e)
+{
+	int id;
+
+	while ((id = opt_next(s, defs, val, name, e)) != OPT_END) {
+		switch (id) {
+		case O_JSON:
+			*c->json = true;
+			break;
+		case O_ID:
+			if (parse_u32(*val, 1, UINT32_MAX, *name, c->id, e))
+				return OPT_ERR;
+			*c->has_id = true;
+			break;
+		default:
+			return id;
+		}
+	}
+	return OPT_END;
+}
+
 int parse_add_args(int argc, char **argv, struct add_args *a,
 		   struct perr *e)
 {
@@ -285,6 +319,7 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		{ "no-fabricate", 0, false, O_NO_FABRICATE },
 		OPT_END_DEF,
 	};
+	const struct common_opts c = { .json = &a->json };
 	const char *pos[2] = { NULL, NULL }, *val, *name;
 	struct optscan s;
 	int npos = 0, id;
@@ -296,7 +331,7 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		return PARSE_HELP;
 
 	opt_init(&s, "add", argc, argv);
-	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+	while ((id = next_opt(&s, defs, &c, &val, &name, e)) != OPT_END) {
 		switch (id) {
 		case OPT_ERR:
 			return PARSE_ERR;
@@ -307,9 +342,6 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 						"TARGET_IP:PORT and options; "
 						"see replctl add -h", val);
 			pos[npos++] = val;
-			break;
-		case O_JSON:
-			a->json = true;
 			break;
 		case O_SOURCE:
 			if (rc_source_parse(val, &a->source))
@@ -352,6 +384,7 @@ int parse_del_args(int argc, char **argv, struct del_args *a,
 	};
 	const char *pos = NULL, *val, *name;
 	bool has_id = false, all = false;
+	const struct common_opts c = { .id = &a->id, .has_id = &has_id };
 	struct optscan s;
 	int id, n;
 
@@ -360,7 +393,7 @@ int parse_del_args(int argc, char **argv, struct del_args *a,
 		return PARSE_HELP;
 
 	opt_init(&s, "del", argc, argv);
-	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+	while ((id = next_opt(&s, defs, &c, &val, &name, e)) != OPT_END) {
 		switch (id) {
 		case OPT_ERR:
 			return PARSE_ERR;
@@ -371,11 +404,6 @@ int parse_del_args(int argc, char **argv, struct del_args *a,
 						"to delete several, run del for "
 						"each or use --all", val);
 			pos = val;
-			break;
-		case O_ID:
-			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
-				return PARSE_ERR;
-			has_id = true;
 			break;
 		case O_ALL:
 			all = true;
@@ -406,24 +434,22 @@ int parse_json_args(const char *cmd, int argc, char **argv,
 		    struct json_args *a, struct perr *e)
 {
 	static const struct optdef defs[] = { OPT_JSON, OPT_HELP, OPT_END_DEF };
+	const struct common_opts c = { .json = &a->json };
+	const char *val, *name;
 	struct optscan s;
-	const char *val;
 	int id;
 
 	memset(a, 0, sizeof(*a));
 	if (opt_wants_help(argc, argv))
 		return PARSE_HELP;
 	opt_init(&s, cmd, argc, argv);
-	while ((id = opt_next(&s, defs, &val, NULL, e)) != OPT_END) {
+	while ((id = next_opt(&s, defs, &c, &val, &name, e)) != OPT_END) {
 		switch (id) {
 		case OPT_ERR:
 			return PARSE_ERR;
 		case OPT_POS:
 			return perr_set(e, "unexpected argument \"%s\": %s takes "
 					"no arguments, only --json", val, cmd);
-		case O_JSON:
-			a->json = true;
-			break;
 		}
 	}
 	return PARSE_OK;
@@ -438,6 +464,9 @@ int parse_stats_args(int argc, char **argv, struct stats_args *a,
 		{ "count", 'c', true, O_COUNT },
 		OPT_END_DEF,
 	};
+	const struct common_opts c = {
+		.json = &a->json, .id = &a->id, .has_id = &a->has_id,
+	};
 	const char *val, *name;
 	bool has_count = false;
 	struct optscan s;
@@ -447,7 +476,7 @@ int parse_stats_args(int argc, char **argv, struct stats_args *a,
 	if (opt_wants_help(argc, argv))
 		return PARSE_HELP;
 	opt_init(&s, "stats", argc, argv);
-	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+	while ((id = next_opt(&s, defs, &c, &val, &name, e)) != OPT_END) {
 		switch (id) {
 		case OPT_ERR:
 			return PARSE_ERR;
@@ -455,14 +484,6 @@ int parse_stats_args(int argc, char **argv, struct stats_args *a,
 			return perr_set(e, "unexpected argument \"%s\": to print "
 					"every N seconds write -i N [-c COUNT], "
 					"e.g. replctl stats -i 1", val);
-		case O_JSON:
-			a->json = true;
-			break;
-		case O_ID:
-			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
-				return PARSE_ERR;
-			a->has_id = true;
-			break;
 		case O_INTERVAL:
 			if (parse_interval(val, name, &a->interval, e))
 				return PARSE_ERR;
@@ -487,6 +508,9 @@ int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
 	static const struct optdef defs[] = {
 		OPT_JSON, OPT_HELP, OPT_ID, OPT_END_DEF,
 	};
+	const struct common_opts c = {
+		.json = &a->json, .id = &a->id, .has_id = &a->has_id,
+	};
 	const char *val, *name;
 	struct optscan s;
 	int id;
@@ -495,7 +519,7 @@ int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
 	if (opt_wants_help(argc, argv))
 		return PARSE_HELP;
 	opt_init(&s, "sessions", argc, argv);
-	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+	while ((id = next_opt(&s, defs, &c, &val, &name, e)) != OPT_END) {
 		switch (id) {
 		case OPT_ERR:
 			return PARSE_ERR;
@@ -503,14 +527,6 @@ int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
 			return perr_set(e, "unexpected argument \"%s\": to show "
 					"one mapping's sessions write --id ID, "
 					"e.g. replctl sessions --id 1", val);
-		case O_JSON:
-			a->json = true;
-			break;
-		case O_ID:
-			if (parse_u32(val, 1, UINT32_MAX, name, &a->id, e))
-				return PARSE_ERR;
-			a->has_id = true;
-			break;
 		}
 	}
 	return PARSE_OK;

@@ -27,6 +27,25 @@ static struct rc_reply decode(const struct nlmsghdr *nlh)
 	return r;
 }
 
+/* What was written to c since capture_begin() is want. */
+static void expect_text(struct capture *c, const char *want)
+{
+	char *out = capture_end(c);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* The same, and want is valid JSON. */
+static void expect_json(struct capture *c, const char *want)
+{
+	char *out = capture_end(c);
+
+	assert_string_equal(out, want);
+	assert_json(out);
+	free(out);
+}
+
 static struct rc_mapping map_of(const struct kmap *k)
 {
 	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf),
@@ -48,6 +67,13 @@ static const struct kmap K12 = {
 	.pacing = REPLCOPY_PACING_RESPONSE,
 	.flags = REPLCOPY_MAPF_NO_FABRICATE, .sessions = 1234,
 };
+
+/* K1 and K12, as replctl decodes them. */
+static void two_maps(struct rc_mapping m[2])
+{
+	m[0] = map_of(&K1);
+	m[1] = map_of(&K12);
+}
 
 /* ---- small formatters ------------------------------------------------ */
 
@@ -211,39 +237,30 @@ static void test_mappings_text(void **state)
 {
 	struct rc_mapping m[2];
 	struct capture c;
-	char *out;
 
 	(void)state;
-	m[0] = map_of(&K1);
-	m[1] = map_of(&K12);
+	two_maps(m);
 	out_mappings_text(capture_begin(&c), m, 2);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 "ID  ONLINE       TARGET           SOURCE  PACING    FLAGS         SESSIONS\n"
 "1   *:11311      10.0.0.31:11511  auto    stream    -                    0\n"
 "12  10.0.0.5:80  10.0.0.32:8080   client  response  no-fabricate      1234\n");
-	free(out);
 
 	/* No mappings: the header alone. */
 	out_mappings_text(capture_begin(&c), NULL, 0);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 		"ID  ONLINE  TARGET  SOURCE  PACING  FLAGS  SESSIONS\n");
-	free(out);
 }
 
 static void test_mappings_json(void **state)
 {
 	struct rc_mapping m[2];
 	struct capture c;
-	char *out;
 
 	(void)state;
-	m[0] = map_of(&K1);
-	m[1] = map_of(&K12);
+	two_maps(m);
 	out_mappings_json(capture_begin(&c), m, 2);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"[{\"id\":1,\"online_addr\":null,\"port\":11311,"
 		"\"online\":\"*:11311\",\"target_addr\":\"10.0.0.31\","
 		"\"target_port\":11511,\"target\":\"10.0.0.31:11511\","
@@ -254,13 +271,9 @@ static void test_mappings_json(void **state)
 		"\"target_port\":8080,\"target\":\"10.0.0.32:8080\","
 		"\"source\":\"client\",\"pacing\":\"response\","
 		"\"flags\":[\"no_fabricate\"],\"sessions\":1234}]\n");
-	assert_json(out);
-	free(out);
 
 	out_mappings_json(capture_begin(&c), NULL, 0);
-	out = capture_end(&c);
-	assert_string_equal(out, "[]\n");
-	free(out);
+	expect_text(&c, "[]\n");
 }
 
 static void test_added(void **state)
@@ -271,9 +284,7 @@ static void test_added(void **state)
 
 	(void)state;
 	out_added_text(capture_begin(&c), &m);
-	out = capture_end(&c);
-	assert_string_equal(out, "added mapping ID: 12\n");
-	free(out);
+	expect_text(&c, "added mapping ID: 12\n");
 
 	out_mapping_json(capture_begin(&c), &m);
 	out = capture_end(&c);
@@ -294,10 +305,8 @@ static void test_added(void **state)
 	assert_non_null(strstr(out, "\"pacing\":\"unknown(9)\""));
 	free(out);
 	out_added_text(capture_begin(&c), &m);
-	out = capture_end(&c);
-	assert_string_equal(out, "added mapping ID: unknown (not in the "
-			    "kernel's reply)\n");
-	free(out);
+	expect_text(&c, "added mapping ID: unknown (not in the "
+		    "kernel's reply)\n");
 }
 
 /* ---- counters --------------------------------------------------------- */
@@ -335,8 +344,7 @@ static void test_stats_text(void **state)
 	total = stats_entry(&K1, t, false).stats;
 
 	out_stats_text(capture_begin(&c), &e, 1, &total);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 "mapping 1: *:11311 -> 10.0.0.31:11511\n"
 "  captured_segs                      1200\n"
 "  captured_bytes                   153600\n"
@@ -347,7 +355,6 @@ static void test_stats_text(void **state)
 "total (this network namespace, deleted mappings included):\n"
 "  sess_active                           3\n"
 "  fidelity                            n/a  (no bytes captured)\n");
-	free(out);
 
 	/* --id: no totals. */
 	out_stats_text(capture_begin(&c), &e, 1, NULL);
@@ -391,7 +398,6 @@ static void test_stats_json(void **state)
 	struct rc_stats_entry e[2];
 	struct rc_stats total;
 	struct capture c;
-	char *out;
 
 	(void)state;
 	v[REPLCOPY_STAT_CAPTURED_BYTES] = 3;
@@ -406,8 +412,7 @@ static void test_stats_json(void **state)
 	total = stats_entry(&K1, v, false).stats;
 
 	out_stats_json(capture_begin(&c), e, 2, &total);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"{\"mappings\":["
 		"{\"id\":1,\"online_addr\":null,\"port\":11311,"
 		"\"online\":\"*:11311\",\"target_addr\":\"10.0.0.31\","
@@ -421,13 +426,9 @@ static void test_stats_json(void **state)
 		"\"stats\":{},\"drops\":0,\"fidelity_pct\":null}],"
 		"\"total\":{\"stats\":{\"captured_bytes\":10,"
 		"\"acked_bytes\":10},\"drops\":0,\"fidelity_pct\":100.00}}\n");
-	assert_json(out);
-	free(out);
 
 	out_stats_json(capture_begin(&c), NULL, 0, NULL);
-	out = capture_end(&c);
-	assert_string_equal(out, "{\"mappings\":[]}\n");
-	free(out);
+	expect_text(&c, "{\"mappings\":[]}\n");
 }
 
 static void test_delta(void **state)
@@ -500,9 +501,7 @@ static void test_tick(void **state)
 	free(out);
 
 	out_stats_tick_text(capture_begin(&c), &t, NULL, 0);
-	out = capture_end(&c);
-	assert_string_equal(out, "12:00:01 no mappings\n");
-	free(out);
+	expect_text(&c, "12:00:01 no mappings\n");
 
 	out_stats_tick_json(capture_begin(&c), &t, e, 2);
 	out = capture_end(&c);
@@ -551,40 +550,40 @@ static const struct ksess S2 = {
 	.fabricated = true, .age_ms = 5,
 };
 
+/* S1 and S2, as replctl decodes them. */
+static void two_sessions(struct rc_session s[2])
+{
+	s[0] = session_of(&S1);
+	s[1] = session_of(&S2);
+}
+
 static void test_sessions_text(void **state)
 {
 	struct rc_session s[2];
 	struct capture c;
-	char *out;
 
 	(void)state;
-	s[0] = session_of(&S1);
-	s[1] = session_of(&S2);
+	two_sessions(s);
 	out_sessions_text(capture_begin(&c), s, 2);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 "MAP  CLIENT             SOURCE          STATE        WORKER   CAPTURED"
 "    ACKED  QUEUED    AGE  FLAGS\n"
 "1    192.168.7.8:51234  10.0.0.1:40001  established  wq        1048576"
 "  1048000     576  12.3s  -\n"
 "12   172.16.0.10:2      172.16.0.10:2   syn_sent     kthread         0"
 "        0       0    5ms  fabricated\n");
-	free(out);
 }
 
 static void test_sessions_json(void **state)
 {
 	struct rc_session s[2];
 	struct capture c;
-	char *out;
 
 	(void)state;
-	s[0] = session_of(&S1);
-	s[1] = session_of(&S2);
+	two_sessions(s);
 	s[1].state = 42;	/* from a newer module */
 	out_sessions_json(capture_begin(&c), s, 2);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"[{\"map_id\":1,\"client_addr\":\"192.168.7.8\","
 		"\"client_port\":51234,\"source_addr\":\"10.0.0.1\","
 		"\"source_port\":40001,\"state\":\"established\","
@@ -597,8 +596,6 @@ static void test_sessions_json(void **state)
 		"\"worker\":\"kthread\",\"fabricated\":true,"
 		"\"captured_bytes\":0,\"acked_bytes\":0,"
 		"\"queued_bytes\":0,\"age_ms\":5}]\n");
-	assert_json(out);
-	free(out);
 }
 
 /* ---- settings and versions ------------------------------------------- */
@@ -624,12 +621,10 @@ static void test_config_text(void **state)
 {
 	struct rc_config cfg = config_of(&C1);
 	struct capture c;
-	char *out;
 
 	(void)state;
 	out_config_text(capture_begin(&c), &cfg);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 		"module-version     0.1.0\n"
 		"worker             kthread\n"
 		"wq-unbound         on\n"
@@ -640,35 +635,28 @@ static void test_config_text(void **state)
 		"idle-timeout       60 s\n"
 		"syn-retries        5\n"
 		"max-retries        15\n");
-	free(out);
 }
 
 static void test_config_json(void **state)
 {
 	struct rc_config cfg = config_of(&C1);
 	struct capture c;
-	char *out;
 
 	(void)state;
 	out_config_json(capture_begin(&c), &cfg);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"{\"module_version\":\"0.1.0\",\"worker\":\"kthread\","
 		"\"wq_unbound\":true,\"wq_max_active\":0,"
 		"\"max_sessions\":65536,\"max_session_bytes\":1048576,"
 		"\"max_total_kbytes\":262144,\"idle_timeout\":60,"
 		"\"syn_retries\":5,\"max_retries\":15}\n");
-	assert_json(out);
-	free(out);
 
 	/* Settings the kernel left out are left out. */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.has[REPLCOPY_CFG_WQ_UNBOUND] = true;
 	out_config_json(capture_begin(&c), &cfg);
-	out = capture_end(&c);
-	assert_string_equal(out, "{\"module_version\":null,"
-			    "\"wq_unbound\":false}\n");
-	free(out);
+	expect_text(&c, "{\"module_version\":null,"
+		    "\"wq_unbound\":false}\n");
 }
 
 static void test_version(void **state)
@@ -686,18 +674,15 @@ static void test_version(void **state)
 
 	(void)state;
 	out_version_text(capture_begin(&c), &v);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 		"replctl 0.1.0 (netlink family replcopy, version 1)\n"
 		"module: 0.1.0 (netlink family version 1)\n"
 		"module state: live, refcount 0, size 98304, used by a,b\n"
 		"module file: /lib/modules/6.1.0-26-amd64/extra/replcopy.ko "
 		"(version 0.1.0)\n");
-	free(out);
 
 	out_version_json(capture_begin(&c), &v);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"{\"replctl_version\":\"0.1.0\",\"genl_version\":1,"
 		"\"module\":{\"loaded\":true,\"version\":\"0.1.0\","
 		"\"genl_version\":1,\"state\":\"live\",\"refcount\":0,"
@@ -705,8 +690,6 @@ static void test_version(void **state)
 		"\"path\":\"/lib/modules/6.1.0-26-amd64/extra/replcopy.ko\","
 		"\"file_version\":\"0.1.0\","
 		"\"kernel_release\":\"6.1.0-26-amd64\"}}\n");
-	assert_json(out);
-	free(out);
 
 	/* Not loaded, not installed. */
 	memset(&v, 0, sizeof(v));
@@ -716,13 +699,11 @@ static void test_version(void **state)
 	v.size = -1;
 	v.release = "6.1.0-26-amd64";
 	out_version_text(capture_begin(&c), &v);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_text(&c,
 		"replctl 0.1.0 (netlink family replcopy, version 1)\n"
 		"module: not loaded\n"
 		"module state: not loaded\n"
 		"module file: not installed for kernel 6.1.0-26-amd64\n");
-	free(out);
 	out_version_json(capture_begin(&c), &v);
 	out = capture_end(&c);
 	assert_json(out);
@@ -738,7 +719,6 @@ static void test_json_escaping(void **state)
 {
 	struct capture c;
 	struct json j;
-	char *out;
 
 	(void)state;
 	json_init(&j, capture_begin(&c));
@@ -756,12 +736,9 @@ static void test_json_escaping(void **state)
 	json_arr_end(&j);
 	json_arr_end(&j);
 	json_obj_end(&j);
-	out = capture_end(&c);
-	assert_string_equal(out,
+	expect_json(&c,
 		"{\"q\\\"k\":\"a\\\"b\\\\c\\nd\\te\\u0001\\u001f\\u007f/é\","
 		"\"a\":[18446744073709551615,true,null,0.05,0.500,{},[]]}");
-	assert_json(out);
-	free(out);
 
 	/* The checker itself rejects broken JSON. */
 	assert_false(json_valid("{\"a\":1,}"));

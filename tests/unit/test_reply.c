@@ -218,41 +218,41 @@ static void test_unknown_skipped(void **state)
 
 static void test_malformed(void **state)
 {
+	/* Attributes of the wrong size: refused, naming them and their nest. */
+	static const struct {
+		uint8_t cmd;
+		uint16_t nest;		/* 0: top level */
+		uint16_t type;
+		size_t len;
+	} t[] = {
+		/* MAP_ID must be a u32. */
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_ID, 2 },
+		/* MAP_PORT must be a u16. */
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_PORT, 4 },
+		/* Counters must be u64. */
+		{ REPLCOPY_CMD_GET_STATS, REPLCOPY_A_STATS,
+		  REPLCOPY_STAT_SENT_BYTES, 4 },
+		/* WORKER is a u8. */
+		{ REPLCOPY_CMD_GET_CONFIG, REPLCOPY_A_CONFIG,
+		  REPLCOPY_CFG_WORKER, 4 },
+	};
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 	struct rc_reply r;
+	uint64_t v = 1;
+	size_t i;
 
 	(void)state;
-	/* MAP_ID must be a u32. */
-	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
-	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_ID, 4);
-	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
-	assert_int_equal(r.bad_attr, REPLCOPY_A_MAP_ID);
-	assert_int_equal(r.bad_nest, 0);
-
-	/* MAP_PORT must be a u16. */
-	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_PORT, 80);
-	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
-	assert_int_equal(r.bad_attr, REPLCOPY_A_MAP_PORT);
-
-	/* Counters must be u64. */
-	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
-	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_STATS);
-	mnl_attr_put_u32(nlh, REPLCOPY_STAT_SENT_BYTES, 1);
-	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
-	assert_int_equal(r.bad_attr, REPLCOPY_STAT_SENT_BYTES);
-	assert_int_equal(r.bad_nest, REPLCOPY_A_STATS);
-
-	/* WORKER is a u8. */
-	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_CONFIG);
-	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_CONFIG);
-	mnl_attr_put_u32(nlh, REPLCOPY_CFG_WORKER, 1);
-	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
-	assert_int_equal(r.bad_attr, REPLCOPY_CFG_WORKER);
-	assert_int_equal(r.bad_nest, REPLCOPY_A_CONFIG);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		nlh = kmsg(buf, sizeof(buf), t[i].cmd);
+		nest = t[i].nest ? mnl_attr_nest_start(nlh, t[i].nest) : NULL;
+		mnl_attr_put(nlh, t[i].type, t[i].len, &v);
+		if (nest)
+			mnl_attr_nest_end(nlh, nest);
+		assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+		assert_int_equal(r.bad_attr, t[i].type);
+		assert_int_equal(r.bad_nest, t[i].nest);
+	}
 
 	/* An attribute running past the end of the message. */
 	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
