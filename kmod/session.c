@@ -20,23 +20,33 @@
  *   ESTABLISHED  client data is sent in sequence within the target's
  *                window (and a small congestion window), in segments of at
  *                most the target's MSS; target data is acked at once.
- *   FIN_WAIT     the client's FIN was sent: after all of its data, once
- *                the target acknowledged that data, and no sooner after
- *                our last data than the real client's own data->FIN gap
- *                (response pacing: also after the target answered).
+ *   FIN_WAIT     the client's FIN was sent, when the client's end was due
+ *                (see "The client's end" below).
  *   CLOSE_WAIT   the target's FIN came first; client data still flows.
  *   CLOSED       both FINs are acked: linger REPLCOPY_LINGER to absorb the
  *                target's retransmissions, then the session is freed.
  *
- * From every state: client RST -> RST to the target once the target
- * has acknowledged the client data before it (or REPLCOPY_RST_GRACE
- * passed), end (reset); target
- * RST -> end (reset); idle for idle_timeout or max_retries RTOs -> RST,
- * end (timed out); queue limits -> RST, end (reset). These ends linger as
- * a "zombie" (CLOSED, REPLCOPY_LINGER after the last segment) that absorbs
- * the rest of the client connection instead of fabricating a new session
- * in its middle. Mapping deleted, netns exit, rmmod -> RST, freed at once.
- * A client SYN on a lingering tuple starts a new session.
+ * From every state: client RST -> RST to the target when the client's end
+ * is due (below), or once the target made no progress for
+ * REPLCOPY_RST_GRACE, end (reset); target RST -> end (reset); idle for
+ * idle_timeout or max_retries RTOs -> RST, end (timed out); queue limits
+ * -> RST, end (reset). These ends linger as a "zombie" (CLOSED,
+ * REPLCOPY_LINGER after the last segment) that absorbs the rest of the
+ * client connection instead of fabricating a new session in its middle.
+ * Mapping deleted, netns exit, rmmod -> RST, freed at once. A client SYN
+ * on a lingering tuple starts a new session.
+ *
+ * The client's end (its FIN or RST) is due once the target acknowledged
+ * all client data before it and has answered it: it used at least as much
+ * sequence space as the online server had delivered to the client by then
+ * (the client's ACKs tell), or, when its answers differ, it has been quiet
+ * for REPLCOPY_END_QUIET and an idle probe shows it holds nothing we
+ * missed. Also no sooner after our last data than the real client's own
+ * data->end gap, and with response pacing only after the answer. A target
+ * that lags behind the online server (lossy path, requests queued up) thus
+ * serves every request before it sees the end: an early FIN or RST makes
+ * servers drop the requests they have not read or answered yet.
+ * REPLCOPY_END_MAX after the client's end it is due anyway.
  *
  * Ending: the worker unhashes the session, marks it dead (no enqueue or
  * kick any more) and moves it to the table's graveyard; the table's reaper
@@ -80,7 +90,10 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_RTO_MAX	(60 * HZ)
 #define REPLCOPY_LINGER		(2 * HZ)
 #define REPLCOPY_HOLD		(3 * HZ)
-/* How long a client RST waits for the target to take the data before it. */
+/* The client's end: see the comment at the top. */
+#define REPLCOPY_END_QUIET	(1 * HZ)
+#define REPLCOPY_END_MAX	(60 * HZ)
+/* A client RST goes anyway when the target made no progress for this. */
 #define REPLCOPY_RST_GRACE	(5 * HZ)
 #define REPLCOPY_DEFAULT_MSS	536
 #define REPLCOPY_FAB_MSS	1460
@@ -252,6 +265,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->fabricated = fabricated;
 	s->state = REPLCOPY_SS_NONE;
 	s->start = jiffies;
+	s->t_progress_at = s->start;
 	s->last_seen = s->start;
 	s->rto = REPLCOPY_RTO_INIT;
 	spin_lock_init(&s->lock);
@@ -356,24 +370,30 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 		s = NULL;
 	}
 	if (!s) {
-		if (th->rst)
+		bool syn = th->syn && !th->ack;
+
+		/*
+		 * RST, pure ACK or bare FIN of an unknown connection: nothing
+		 * to replay (a fabricated session for a lone FIN would only
+		 * open and close a connection).
+		 */
+		if (th->rst || (!syn && !len))
 			return;
-		if (th->syn && !th->ack) {
-			s = replcopy_session_new(m, tbl, iph, th, false);
-		} else if (len) {
-			if (m->flags & REPLCOPY_MAPF_NO_FABRICATE) {
-				replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
-				return;
-			}
-			s = replcopy_session_new(m, tbl, iph, th, true);
-		} else {
-			/*
-			 * Pure ACK or bare FIN of an unknown connection:
-			 * nothing to replay (a fabricated session for a
-			 * lone FIN would only open and close a connection).
-			 */
+		/*
+		 * One of our own replayed segments, back at LOCAL_IN because
+		 * the target address became local after the mapping was
+		 * added: replaying it again would loop.
+		 */
+		if (unlikely(replcopy_lookup_reply(tbl, iph->daddr, th->dest,
+						   iph->saddr, th->source))) {
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
 			return;
 		}
+		if (!syn && (m->flags & REPLCOPY_MAPF_NO_FABRICATE)) {
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
+			return;
+		}
+		s = replcopy_session_new(m, tbl, iph, th, !syn);
 		if (!s)
 			return;
 	}
@@ -416,6 +436,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	cb->thoff = thoff;
 	cb->off = poff;
 	cb->tcp_flags = tcp_flag_byte(th);
+	cb->ack = ntohl(th->ack_seq);
 	cb->charged = len;
 	/* Capture time, only while someone measures capture -> transmit. */
 	if (trace_replcopy_xmit_enabled())
@@ -648,6 +669,82 @@ static void replcopy_retransmit_head(struct replcopy_session *s)
 	}
 }
 
+/*
+ * Sequence space the target used so far: its bytes, and its FIN, as the
+ * client's ACKs count the online server's FIN too.
+ */
+static u32 replcopy_target_bytes(const struct replcopy_session *s)
+{
+	return s->rcv_nxt - s->irs - 1;
+}
+
+/*
+ * A quiet target may still hold data we lost (its retransmission timer
+ * backs off on a lossy path): an old sequence number makes it answer with
+ * an ACK that carries its next sequence number, which tells. Linux answers
+ * such a probe at most every 500 ms (tcp_invalid_ratelimit). Returns when
+ * to look again.
+ */
+static unsigned long replcopy_idle_probe(struct replcopy_session *s,
+					 unsigned long now)
+{
+	unsigned long wait = max_t(unsigned long, s->rto, HZ / 2);
+
+	if (!s->probe_at || time_after_eq(now, s->probe_at + wait)) {
+		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
+		s->probe_at = now;
+	}
+	return s->probe_at + wait;
+}
+
+/*
+ * Is the client's end (FIN or RST) due? See the comment at the top. If it
+ * is not, s->end_at is when to look again (other events may come sooner).
+ */
+static bool replcopy_end_due(struct replcopy_session *s)
+{
+	unsigned long now = jiffies, at, last, limit;
+
+	/* The latest time: END_MAX, for an RST also RST_GRACE unanswered. */
+	last = s->t_progress_at;
+	if (time_before(last, s->c_end_at))
+		last = s->c_end_at;
+	limit = s->c_end_at + REPLCOPY_END_MAX;
+	if (s->c_rst && time_before(last + REPLCOPY_RST_GRACE, limit))
+		limit = last + REPLCOPY_RST_GRACE;
+	s->end_at = 0;
+	if (time_after_eq(now, limit))
+		return true;
+
+	if (s->state == REPLCOPY_SS_NONE ||
+	    s->state == REPLCOPY_SS_SYN_SENT || s->snd_una != s->c_nxt) {
+		s->end_at = limit;
+		return false;
+	}
+	if (replcopy_hold(s))
+		return false;
+
+	at = now;
+	if (s->fin_gap && time_before(at, s->data_sent_at + s->fin_gap))
+		at = s->data_sent_at + s->fin_gap;
+	if (!s->t_fin &&
+	    (!s->c_ack_seen ||
+	     replcopy_target_bytes(s) < s->c_ack_end - s->c_ack_base)) {
+		/* A hole in the target's data: it has more to send. */
+		if (s->t_hole)
+			at = limit;
+		else if (time_before(at, last + REPLCOPY_END_QUIET))
+			at = last + REPLCOPY_END_QUIET;
+		else if (!s->t_idle)
+			at = replcopy_idle_probe(s, now);
+	}
+	if (time_before(now, at)) {
+		s->end_at = time_before(at, limit) ? at : limit;
+		return false;
+	}
+	return true;
+}
+
 /* Send the client data and FIN that the window, cwnd and pacing allow. */
 static void replcopy_push(struct replcopy_session *s)
 {
@@ -687,28 +784,14 @@ static void replcopy_push(struct replcopy_session *s)
 			s->rto_at = jiffies + s->rto;
 	}
 
-	/*
-	 * The client's FIN goes after all of its data, once the target has
-	 * acknowledged that data, and no sooner after the last data we sent
-	 * than the real client closed after its last data: the target gets
-	 * the time the online server had to answer before the close. With
-	 * response pacing it also waits for the answer, like a request.
-	 */
+	/* The client's FIN goes after all of its data, when its end is due. */
 	if (s->c_fin && s->snd_nxt == s->c_nxt && !s->fin_acked) {
 		bool retrans = s->fin_sent;
 
 		if (retrans && s->snd_max != s->c_nxt + 1)
 			return;
-		if (!retrans) {
-			if (s->snd_una != s->c_nxt || replcopy_hold(s))
-				return;
-			if (s->fin_gap &&
-			    time_before(jiffies, s->data_sent_at + s->fin_gap)) {
-				s->fin_at = s->data_sent_at + s->fin_gap;
-				return;
-			}
-			s->fin_at = 0;
-		}
+		if (!retrans && !replcopy_end_due(s))
+			return;
 		if (replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->snd_nxt))
 			return;
 		if (retrans)
@@ -748,6 +831,8 @@ static enum replcopy_cause replcopy_end_cause(enum replcopy_end why)
 		return REPLCOPY_CAUSE_FIN_ACKED;
 	case REPLCOPY_END_RESET:
 		return REPLCOPY_CAUSE_RESET;
+	case REPLCOPY_END_CLIENT_RST:
+		return REPLCOPY_CAUSE_CLIENT_RST;
 	case REPLCOPY_END_TIMEDOUT:
 		return REPLCOPY_CAUSE_TIMEDOUT;
 	case REPLCOPY_END_LIMIT:
@@ -784,6 +869,7 @@ static void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 		replcopy_send_rst(s);
 		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_TIMEDOUT);
 		break;
+	case REPLCOPY_END_CLIENT_RST:
 	case REPLCOPY_END_LIMIT:
 	case REPLCOPY_END_ABORT:
 		replcopy_send_rst(s);
@@ -1087,6 +1173,24 @@ static const struct tcphdr *replcopy_tcp_header(struct sk_buff *skb,
 	return th;
 }
 
+/*
+ * The client ended its stream (FIN or RST): note when, and how long the
+ * real client waited after its last data unless the segment that ends the
+ * stream carries data itself.
+ */
+static void replcopy_client_end(struct replcopy_session *s, bool with_data)
+{
+	unsigned long max_gap = (unsigned long)
+		READ_ONCE(replcopy_cfg.idle_timeout) * HZ / 2;
+
+	if (s->c_ended)
+		return;
+	s->c_ended = true;
+	s->c_end_at = jiffies;
+	if (s->c_data_at && !with_data)
+		s->fin_gap = min(jiffies - s->c_data_at, max_gap);
+}
+
 /* In-sequence client segment: keep its new bytes, note its FIN. */
 static void replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
 {
@@ -1102,13 +1206,8 @@ static void replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
 	if (n)
 		s->c_data_at = jiffies;
 	if (cb->tcp_flags & TCPHDR_FIN) {
-		unsigned long max_gap = (unsigned long)
-			READ_ONCE(replcopy_cfg.idle_timeout) * HZ / 2;
-
 		s->c_fin = true;
-		/* How long the real client waited after its last data. */
-		if (s->c_data_at && !n)
-			s->fin_gap = min(jiffies - s->c_data_at, max_gap);
+		replcopy_client_end(s, n);
 	}
 	if (!n) {
 		replcopy_free(s, skb);
@@ -1165,6 +1264,25 @@ static void replcopy_client_data(struct replcopy_session *s,
 	}
 }
 
+/*
+ * The client's ACK field: how much of its answer the online server had
+ * delivered. Counted from the first ACK we see (the handshake's ACK is not
+ * queued: a server greeting acked in the first data is not counted).
+ */
+static void replcopy_client_ack(struct replcopy_session *s,
+				const struct replcopy_cb *cb)
+{
+	if (!(cb->tcp_flags & TCPHDR_ACK))
+		return;
+	if (!s->c_ack_seen) {
+		s->c_ack_seen = true;
+		s->c_ack_base = cb->ack;
+		s->c_ack_end = cb->ack;
+	} else if (after(cb->ack, s->c_ack_end)) {
+		s->c_ack_end = cb->ack;
+	}
+}
+
 static void replcopy_rx_client(struct replcopy_session *s,
 			       struct sk_buff *skb)
 {
@@ -1191,8 +1309,9 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		 * got it too; what follows the RST is stale.
 		 */
 		if (th->rst && !s->c_rst) {
+			replcopy_client_ack(s, cb);
 			s->c_rst = true;
-			s->rst_at = jiffies + REPLCOPY_RST_GRACE;
+			replcopy_client_end(s, false);
 		}
 		replcopy_free(s, skb);
 		return;
@@ -1225,6 +1344,8 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		if (o.has_ts && after(o.tsval, s->ts_val))
 			s->ts_val = o.tsval;
 	}
+	if (!s->c_ended)
+		replcopy_client_ack(s, cb);
 	replcopy_client_data(s, skb);
 }
 
@@ -1349,7 +1470,7 @@ static void replcopy_rx_target(struct replcopy_session *s,
 	struct replcopy_opts o;
 	unsigned int len;
 	int optlen;
-	u32 seq, ack, wnd;
+	u32 seq, ack, wnd, una;
 
 	if (s->zombie)
 		goto out;
@@ -1393,6 +1514,8 @@ static void replcopy_rx_target(struct replcopy_session *s,
 
 	if (after(seq, s->rcv_nxt)) {
 		/* Out of order: we keep no target data, ask again. */
+		s->t_hole = true;
+		s->t_progress_at = jiffies;
 		replcopy_send_ack(s);
 		goto out;
 	}
@@ -1403,7 +1526,17 @@ static void replcopy_rx_target(struct replcopy_session *s,
 	}
 
 	wnd = (u32)ntohs(th->window) << s->snd_wscale;
+	una = s->snd_una;
 	replcopy_rx_ack(s, ack, wnd, !len && !th->fin);
+	if (s->snd_una != una || after(seq + len + th->fin, s->rcv_nxt)) {
+		s->t_progress_at = jiffies;
+		s->t_hole = false;
+		s->t_idle = false;
+		s->probe_at = 0;
+	} else if (!len && !th->fin && seq == s->rcv_nxt && s->probe_at) {
+		/* Its next sequence number is ours: it sent all it had. */
+		s->t_idle = true;
+	}
 
 	if (len || th->fin) {
 		if (after(seq + len, s->rcv_nxt)) {
@@ -1517,10 +1650,8 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->rto_at;
 		if (s->hold_at && time_before(s->hold_at, next))
 			next = s->hold_at;
-		if (s->fin_at && time_before(s->fin_at, next))
-			next = s->fin_at;
-		if (s->c_rst && time_before(s->rst_at, next))
-			next = s->rst_at;
+		if (s->end_at && time_before(s->end_at, next))
+			next = s->end_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
 		    s->state != REPLCOPY_SS_NONE) {
@@ -1572,13 +1703,9 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	replcopy_timers(s);
 	if (s->ended)
 		return;
-	if (s->c_rst && !s->zombie &&
-	    (!before(s->snd_una, s->c_nxt) ||
-	     time_after_eq(jiffies, s->rst_at))) {
-		/* Lingers as a zombie: the timer below must still run. */
-		replcopy_send_rst(s);
-		replcopy_end(s, REPLCOPY_END_RESET);
-	}
+	/* Lingers as a zombie: the timer below must still run. */
+	if (s->c_rst && !s->zombie && replcopy_end_due(s))
+		replcopy_end(s, REPLCOPY_END_CLIENT_RST);
 	replcopy_push(s);
 	replcopy_arm(s);
 }

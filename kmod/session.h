@@ -56,6 +56,7 @@ struct replcopy_cb {
 	   has_ts:1;
 	u32 tsval;		/* client TSval, if has_ts */
 	u32 charged;		/* bytes charged to the queue limits */
+	u32 ack;		/* ACK field, if TCPHDR_ACK */
 	u64 cap_ns;		/* capture time (ktime_get_ns), 0: unknown;
 				 * only taken while replcopy_xmit is traced
 				 */
@@ -72,7 +73,8 @@ enum {
 /* Reasons a session ends; decide which counter moves and whether we RST. */
 enum replcopy_end {
 	REPLCOPY_END_CLOSED,	/* FIN exchange done, linger over */
-	REPLCOPY_END_RESET,	/* RST from either side: forward/absorb */
+	REPLCOPY_END_RESET,	/* target RST, or no connection possible */
+	REPLCOPY_END_CLIENT_RST, /* client RST: forwarded, linger */
 	REPLCOPY_END_TIMEDOUT,	/* idle or retransmission limit */
 	REPLCOPY_END_LIMIT,	/* client data lost to limits: RST, linger */
 	REPLCOPY_END_ABORT,	/* mapping gone, module/netns exit: RST, free */
@@ -85,7 +87,8 @@ enum replcopy_cause {
 	REPLCOPY_CAUSE_CLIENT_FIN,	/* client's FIN forwarded */
 	REPLCOPY_CAUSE_TARGET_FIN,	/* target's FIN received */
 	REPLCOPY_CAUSE_FIN_ACKED,	/* both FINs acknowledged */
-	REPLCOPY_CAUSE_RESET,		/* RST from either side */
+	REPLCOPY_CAUSE_RESET,		/* target RST, or connect failed */
+	REPLCOPY_CAUSE_CLIENT_RST,	/* client RST forwarded */
 	REPLCOPY_CAUSE_TIMEDOUT,	/* idle or retransmission limit */
 	REPLCOPY_CAUSE_LIMIT,		/* client data lost to limits */
 	REPLCOPY_CAUSE_ABORT,		/* mapping gone, netns/module exit */
@@ -147,9 +150,13 @@ struct replcopy_session {
 	bool ws_ok;			/* window scaling negotiated */
 	bool c_fin;			/* client FIN received in sequence */
 	bool c_rst;			/* client RST seen, ours is pending */
+	bool c_ended;			/* client FIN or RST seen */
+	bool c_ack_seen;		/* c_ack_base is set */
 	bool fin_sent;			/* our FIN was sent at least once */
 	bool fin_acked;
 	bool t_fin;			/* target FIN received in sequence */
+	bool t_hole;			/* target data missing before some seen */
+	bool t_idle;			/* target sent all it had (probe answer) */
 	bool resp_wait;			/* pacing: request sent, no response */
 	bool rtt_pending;
 	bool in_recovery;		/* fast recovery until snd_una >= recover */
@@ -182,9 +189,12 @@ struct replcopy_session {
 	unsigned long rto_at;		/* 0: not armed */
 	unsigned long hold_at;		/* pacing hold deadline, 0: none */
 	unsigned long linger_at;	/* end of linger, 0: none */
-	unsigned long fin_at;		/* our FIN is due, 0: none */
-	unsigned long rst_at;		/* pending RST sent by then */
-	unsigned long fin_gap;		/* client's last data -> its FIN */
+	unsigned long end_at;		/* look again if the end is due, 0: no */
+	unsigned long c_end_at;		/* client FIN or RST seen, if c_ended */
+	unsigned long fin_gap;		/* client's last data -> its end */
+	unsigned long t_progress_at;	/* target acked or sent new bytes */
+	unsigned long probe_at;		/* idle probe sent, 0: none */
+	u32 c_ack_base, c_ack_end;	/* client's first and highest ACK */
 	unsigned long c_data_at;	/* client data last accepted */
 	unsigned long data_sent_at;	/* new data last sent */
 	unsigned long start;		/* jiffies at creation */
