@@ -1,6 +1,5 @@
 #!/bin/bash
 # timeout: 400
-# suite: extended (passed before the latest engine fixes, not yet re-run on them; make test-full)
 # --source client: replayed connections keep the real client's address and
 # port; the target routes 10.0.1.0/24 back via the online host (topo_setup's
 # default route), where the module consumes the responses. The replay is

@@ -1,12 +1,15 @@
 #!/bin/bash
 # timeout: 400
-# suite: extended (passed before the latest engine fixes, not yet re-run on them; make test-full)
 # The target is unusable; production must not notice.
 #   A. target port closed (no listener: the target answers RST): every
 #      session ends reset (sess_reset), none established.
 #   B. target black-holed (nft drops everything for the port in the target
 #      netns): SYNs go unanswered, every session ends timed out
 #      (syn-retries 2, idle-timeout 5 keep it short).
+#   C. target takes the handshake but drops all data: a 1 MB upload
+#      overflows the per-session queue limit (max-session-bytes 65536):
+#      drop_queue counts it, the session ends reset, the upload on the
+#      online server is intact.
 # Each time: every client request succeeds exactly as without a mapping, no
 # response is slow, the sessions gauge returns to 0. Then the target comes
 # back and a fresh mapping replays exactly. WORKER selects the worker model.
@@ -86,6 +89,35 @@ check_sessions_accounted
 check_eq "black-holed: target nginx got nothing" 0 "$(nginx_count target)"
 log "target nft: $(in_ns $NS_TARGET nft list chain inet blackhole input | grep -o 'counter packets [0-9]*')"
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
+
+# --- C: the target takes connections but none of their data: the replay
+# queues up until the per-session limit (set to its minimum, 64 KiB) drops
+# the session's replay work; the client's upload is untouched. (Under TCG
+# the upload usually overflows the queue before the replayed handshake is
+# even done; the nft counter then shows no data reached the target.)
+in_ns $NS_TARGET nft -f - <<-'EOF' || die "nft in target"
+table inet nodata {
+	chain input {
+		type filter hook input priority -10; policy accept;
+		tcp dport 8081 meta length > 200 counter drop
+	}
+}
+EOF
+replctl set max-session-bytes 65536 || die "replctl set max-session-bytes 65536"
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+head -c 1048576 /dev/urandom > "$WORK/big.bin"
+check_eq "no data taken: 1 MB upload answered" 201 \
+	"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/big.bin" "$URL/dav/big.bin")"
+check_eq "no data taken: online stored the upload intact" "$(sha256sum < "$WORK/big.bin")" \
+	"$(sha256sum < "$(nginx_root online)/dav/big.bin" 2>/dev/null)"
+check_stat_gt drop_queue 0
+check "no data taken: sessions drained" wait_sessions_drained 8080 60
+check_stat_eq sess_reset 1
+check_sessions_accounted
+log "target nft: $(in_ns $NS_TARGET nft list chain inet nodata input | grep -o 'counter packets [0-9]*')"
+replctl_in $NS_ONLINE del 8080 || fail "del 8080"
+in_ns $NS_TARGET nft delete table inet nodata || fail "nft delete table"
+replctl set max-session-bytes 4194304 || fail "replctl set max-session-bytes 4194304"
 
 # --- the target is back: a fresh mapping replays exactly
 in_ns $NS_TARGET nft delete table inet blackhole || fail "nft delete table"

@@ -1,6 +1,5 @@
 #!/bin/bash
 # timeout: 420
-# suite: extended (passed before the latest engine fixes, not yet re-run on them; make test-full)
 # replctl del, then rmmod, each in the middle of load (hey running): the
 # client notices nothing (every request answered), the target's replayed
 # connections are reset (nft counts RSTs arriving at the target; its
