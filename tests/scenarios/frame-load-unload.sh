@@ -29,19 +29,29 @@ for ((c = 1; c <= cycles; c++)); do
 	[ ! -d /sys/module/replcopy ] || fail "cycle $c: module still present"
 	ip netns del a
 	ip netns del b 2>/dev/null
+	((c == cycles / 2)) && sleep 2 && mid=$(kernel_mem_kb)
 done
 pass "$cycles load/add $((2 * per_ns))/unload cycles"
 
+# Deleted network namespaces are freed asynchronously (cleanup_net on a
+# workqueue): give them up to 30 s, keeping the lowest reading.
 after=$(kernel_mem_kb)
-growth=$((after - before))
-log "slab+percpu before ${before} KiB, after ${after} KiB"
-# 2000 mappings went through; leaking even their per-cpu counters alone
-# would cost well over a megabyte.
-if [ "$growth" -lt 1024 ]; then
-	pass "kernel memory back to baseline (growth ${growth} KiB)"
-else
-	fail "kernel memory grew by ${growth} KiB over $cycles cycles"
-fi
+for ((i = 0; i < 30 && after - mid >= 384; i++)); do
+	sleep 1
+	m=$(kernel_mem_kb)
+	[ "$m" -lt "$after" ] && after=$m
+done
+log "slab+percpu: ${before} KiB before, ${mid} KiB after cycle $((cycles / 2)), ${after} KiB after cycle $cycles"
+# Netns churn makes the slab caches settle over the first cycles (about
+# 800 KiB here, flat from cycle 8 on), so the test looks at the trend of the
+# second half: 1000 mappings went through it, and leaking each one's
+# mapping and per-cpu counters (a few hundred bytes) would cost several
+# hundred KiB.
+# kmemleak on the debug kernel (make test-debug) is the exact check.
+check "kernel memory flat over the second half (cycle $((cycles / 2)) -> $cycles: $((after - mid)) KiB)" \
+	test $((after - mid)) -lt 384
+check "kernel memory within 2 MiB of the baseline ($((after - before)) KiB)" \
+	test $((after - before)) -lt 2048
 grep -q replcopy /proc/slabinfo 2>/dev/null && fail "replcopy slab caches left behind"
 dmesg_new | grep -q 'replcopy: .*loaded' || fail "no load message in the kernel log"
 check_dmesg_clean
