@@ -27,7 +27,7 @@
 #   syn_watch NS PORT / syn_count NS nft count of connection attempts
 #   set_worker                       replctl set worker $WORKER when not wq
 #
-# WORKER (wq | kthread, default wq) picks the worker model; every scenario
+# WORKER (wq | wq-unbound | kthread, default wq) picks the worker model; every scenario
 # calls set_worker before its traffic. tests/run.sh does not pass the
 # environment into the VM; run another model with e.g.
 #   tests/vm/vm-run -t 400 -- env WORKER=kthread tests/scenarios/engine-nginx.sh
@@ -234,9 +234,11 @@ memcached_stats() {
 # set_worker: the worker model under test (WORKER, default wq).
 set_worker() {
 	log "worker model: $WORKER"
-	if [ "$WORKER" != wq ]; then
-		replctl_in "$MAP_NS" set worker "$WORKER" || die "replctl set worker $WORKER"
-	fi
+	case $WORKER in
+	wq) ;;
+	wq-unbound) replctl_in "$MAP_NS" set wq-unbound on || die "replctl set wq-unbound on" ;;
+	*) replctl_in "$MAP_NS" set worker "$WORKER" || die "replctl set worker $WORKER" ;;
+	esac
 }
 
 rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
