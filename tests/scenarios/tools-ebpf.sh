@@ -22,33 +22,13 @@
 #                        replcopy_kthread_spawn == phase-2 sessions
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
-MAP_PORT=8080
-URL=http://$ONLINE_IP:8080
+source "$(dirname "$0")/../lib-tools.sh"
 TOOLS=$TOP/tools/ebpf
 
 python3 -c 'import bcc' 2>/dev/null || skip "python3-bpfcc not installed"
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
-module_load
-dmesg_mark
-replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
+tools_setup
 replctl_in $NS_ONLINE set worker wq || die "replctl set worker wq"
 
-# snap NAME: the mapping's counters now, in $WORK/NAME.json.
-snap() { rstats_json > "$WORK/$1.json" || die "replctl stats"; }
-# d KEY A B: counter KEY in snapshot B minus snapshot A.
-d() {
-	python3 - "$WORK/$2.json" "$WORK/$3.json" "$1" <<-'PY'
-	import json, sys
-	def get(p):
-	    j = json.load(open(p))
-	    m = [m for m in j["mappings"] if m["port"] == 8080]
-	    return m[0]["stats"][sys.argv[3]] if m else 0
-	print(get(sys.argv[2]) - get(sys.argv[1]))
-	PY
-}
 # field FILE REGEX: the last number matched by REGEX's group 1 in FILE.
 field() { sed -nE "s/$2/\\1/p" "$1" | tail -n 1; }
 

@@ -7,36 +7,10 @@
 # live kthread-model session (a slow upload).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
-MAP_PORT=8080
-URL=http://$ONLINE_IP:8080
+source "$(dirname "$0")/../lib-tools.sh"
 FT=$TOP/tools/ftrace
-
 [ -d /sys/kernel/tracing/events ] || skip "tracefs not mounted"
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
-module_load
-dmesg_mark
-replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
-
-snap() { rstats_json > "$WORK/$1.json" || die "replctl stats"; }
-d() {
-	python3 - "$WORK/$2.json" "$WORK/$3.json" "$1" <<-'PY'
-	import json, sys
-	def get(p):
-	    j = json.load(open(p))
-	    m = [m for m in j["mappings"] if m["port"] == 8080]
-	    return m[0]["stats"][sys.argv[3]] if m else 0
-	print(get(sys.argv[2]) - get(sys.argv[1]))
-	PY
-}
-traffic() {
-	check_eq "$1: hey keep-alive answered" 200 "$(hey_run $NS_CLIENT -n 200 -c 4 "$URL/small.html")"
-	check_eq "$1: hey one-per-connection answered" 20 \
-		"$(hey_run $NS_CLIENT -n 20 -c 2 -disable-keepalive "$URL/200k.bin")"
-	check "$1: replay finished" wait_replay_idle 8080 180
-}
+tools_setup
 
 # ---- replcopy-graph.sh: all worker runs during traffic (kthread model)
 replctl_in $NS_ONLINE set worker kthread || die "set worker kthread"
