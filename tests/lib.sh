@@ -85,6 +85,28 @@ module_unload() {
 	rmmod replcopy
 }
 
+# stop_bg GRACE_S PID...: SIGINT the background commands (hey prints its
+# report on it), SIGKILL those still running after GRACE_S, reap them all.
+# Fails if one needed the SIGKILL. Start such a command with
+# "ip netns exec NS CMD &", not "in_ns NS CMD &": a backgrounded function is
+# a subshell of its own, and background subshells ignore SIGINT.
+_exited() { [ ! -e "/proc/$1" ] || grep -q ') Z' "/proc/$1/stat"; }	# zombie until reaped
+stop_bg() {
+	local grace=$1 p rc=0
+	shift
+	kill -INT "$@" 2>/dev/null
+	for p in "$@"; do
+		if ! wait_until "$grace" _exited "$p"; then
+			printf '# pid %s (%s) ignored SIGINT for %ss: killed\n' \
+				"$p" "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" "$grace"
+			kill -KILL "$p" 2>/dev/null
+			rc=1
+		fi
+		wait "$p" 2>/dev/null
+	done
+	return $rc
+}
+
 # wait_until TIMEOUT_S COMMAND...: poll until the command succeeds.
 wait_until() {
 	local deadline=$((SECONDS + $1))

@@ -137,7 +137,11 @@ if [ "$vm" = 1 ]; then
 		case $rc in
 		0) passed=$((passed + 1)); echo "ok - $name (${took}s)" ;;
 		4) skipped=$((skipped + 1)); echo "ok - $name # SKIP (${took}s)" ;;
-		*) failed=$((failed + 1)); failures+=("$name (exit $rc)")
+		*) failed=$((failed + 1))
+		   # Keep the failed checks for the summary: a CI excerpt
+		   # shows the end of the output, not the middle.
+		   why=$(grep -E '^(FAIL|not ok)' "$results/$name.out" | head -n 5 | sed 's/^/    /')
+		   failures+=("$name (exit $rc)${why:+$'\n'$why}")
 		   echo "not ok - $name (exit $rc, ${took}s)" ;;
 		esac
 	done

@@ -2,8 +2,9 @@
 # timeout: 420
 # replctl del, then rmmod, each in the middle of load (hey running): the
 # client notices nothing (every request answered), the target's replayed
-# connections are reset (nft counts RSTs arriving at the target; its
-# established connections drop to 0 long before nginx's 300 s keep-alive
+# connections are reset (nft counts RSTs and FINs arriving at the target:
+# one per open session, RSTs among them; its established connections drop
+# to 0 long before nginx's 300 s keep-alive
 # timeout), no live session is left, the module unloads, the kernel log is
 # clean. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
@@ -24,11 +25,14 @@ in_ns $NS_TARGET nft -f - <<-'EOF' || die "nft in target"
 table inet watch {
 	chain input {
 		type filter hook input priority 0; policy accept;
-		tcp dport 8081 tcp flags & rst == rst counter
+		tcp dport 8081 tcp flags & rst == rst counter comment "rst"
+		tcp dport 8081 tcp flags & (fin | rst) == fin counter comment "fin"
 	}
 }
 EOF
-target_rsts() { in_ns $NS_TARGET nft list chain inet watch input | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+# Segments of each kind that reached the target: closes (RST or FIN).
+target_count() { in_ns $NS_TARGET nft list chain inet watch input | sed -n "s/.*packets \([0-9]*\).*comment \"$1\".*/\1/p"; }
+target_closes() { echo $(($(target_count rst) + $(target_count fin))); }
 target_estab() { timeout 10 ip netns exec $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
 estab_at_least() { [ "$(target_estab)" -ge "$1" ]; }
 no_estab() { [ "$(target_estab)" = 0 ]; }
@@ -42,13 +46,10 @@ stuck() {
 	sleep 1
 	dmesg | tail -80 | sed 's/^/#   /'
 }
-hey_done() { [ ! -e /proc/$hey_pid ] || grep -q ') Z' /proc/$hey_pid/stat; }	# exited (zombie until waited for)
 hey_check() {
 	log "$1: t=${SECONDS}s, stopping hey"
 	sleep 2	# load keeps going after the teardown
-	kill -INT $hey_pid
-	wait_until 20 hey_done || { fail "$1: hey did not stop on SIGINT"; kill $hey_pid; }
-	wait $hey_pid
+	stop_bg 20 $hey_pid || fail "$1: hey did not stop on SIGINT"
 	local ok errs
 	ok=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$1.out")
 	errs=$(grep -E '^ *\[[0-9]+\]' "$WORK/hey-$1.out" | grep -vc '\[200\]')
@@ -59,10 +60,14 @@ hey_check() {
 	grep -q '^Error distribution:' "$WORK/hey-$1.out" && fail "$1: client saw errors"
 }
 
-# Sessions not yet closed: each has a target connection to reset (closed
-# ones only linger to absorb retransmissions).
+# Sessions whose target connection is open and not yet closing on our side
+# (closed ones only linger to absorb retransmissions; in fin_wait our FIN
+# went out already). Each must send the target a RST at the teardown, or a
+# FIN if it closes normally first: hey (Go's HTTP client) opens a few
+# connections beyond -c and closes them again while it runs.
 open_sessions() {
-	json_get "$(replctl_in $NS_ONLINE sessions --json)" 'sum(1 for x in j if x["state"] != "closed")'
+	json_get "$(replctl_in $NS_ONLINE sessions --json)" \
+		'sum(1 for x in j if x["state"] in ("syn_sent", "established", "close_wait"))'
 }
 
 # --- replctl del under load
@@ -72,7 +77,7 @@ hey_bg del
 log "del: t=${SECONDS}s, hey started"
 check "del: replayed connections established on the target" wait_until 90 estab_at_least 10
 sleep 2
-rst0=$(target_rsts)
+c0=$(target_closes) r0=$(target_count rst)
 live=$(open_sessions)
 log "del: $live open sessions, $(target_estab) target connections, before del"
 check "del: sessions live under load before del" test "${live:-0}" -gt 0
@@ -80,8 +85,10 @@ t0=$SECONDS
 timeout 60 ip netns exec $NS_ONLINE "$REPLCTL" del 8080 && pass "del: replctl del 8080 under load ($((SECONDS - t0))s)" || stuck "del: replctl del 8080 (exit $?)"
 check "del: target connections gone (reset, not timed out)" wait_until 10 no_estab
 log "del: target connections now: $(target_estab)"
-rst1=$(target_rsts)
-check "del: target received RSTs ($((rst1 - rst0)) after del, $live sessions were open)" test "$((rst1 - rst0))" -ge "${live:-1}"
+c1=$(target_closes) r1=$(target_count rst)
+check "del: target received a RST or FIN per open session ($((r1 - r0)) RSTs + $((c1 - c0 - r1 + r0)) FINs after del, $live sessions were open)" \
+	test "$((c1 - c0))" -ge "${live:-1}"
+check "del: target received RSTs ($((r1 - r0)))" test "$((r1 - r0))" -gt 0
 check_eq "del: no live session in the netns" 0 "$(rstat sess_active total)"
 check_eq "del: no session listed" 0 "$(json_get "$(replctl_in $NS_ONLINE sessions --json)" 'len(j)')"
 hey_check del
@@ -92,7 +99,7 @@ hey_bg rmmod
 log "rmmod: t=${SECONDS}s, hey started"
 check "rmmod: replayed connections established on the target" wait_until 90 estab_at_least 10
 sleep 2
-rst0=$(target_rsts)
+c0=$(target_closes) r0=$(target_count rst)
 live=$(open_sessions)
 log "rmmod: $live live sessions, $(target_estab) target connections, before rmmod"
 check "rmmod: sessions live under load before rmmod" test "${live:-0}" -gt 0
@@ -100,8 +107,10 @@ t0=$SECONDS
 timeout 60 rmmod replcopy && pass "rmmod: rmmod replcopy under load ($((SECONDS - t0))s)" || stuck "rmmod: rmmod replcopy (exit $?)"
 check "rmmod: module gone" test ! -d /sys/module/replcopy
 check "rmmod: target connections gone (reset, not timed out)" wait_until 10 no_estab
-rst1=$(target_rsts)
-check "rmmod: target received RSTs ($((rst1 - rst0)) after rmmod, $live sessions were open)" test "$((rst1 - rst0))" -ge "${live:-1}"
+c1=$(target_closes) r1=$(target_count rst)
+check "rmmod: target received a RST or FIN per open session ($((r1 - r0)) RSTs + $((c1 - c0 - r1 + r0)) FINs after rmmod, $live sessions were open)" \
+	test "$((c1 - c0))" -ge "${live:-1}"
+check "rmmod: target received RSTs ($((r1 - r0)))" test "$((r1 - r0))" -gt 0
 hey_check rmmod
 ! declare -F kmemleak_check >/dev/null || kmemleak_check "after rmmod under load"
 log "kernel slab+percpu: $mem_idle KiB before insmod, $(kernel_mem_kb) KiB after rmmod"
