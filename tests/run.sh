@@ -134,6 +134,12 @@ if [ "$vm" = 1 ]; then
 		# The scenario's own lines, without the firmware and kernel chatter.
 		grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.out"
 		took=$((SECONDS - start))
+		# A scenario passes by saying so (lib.sh's finish): exit 0 without
+		# its verdict line means it ended somewhere else.
+		if [ "$rc" = 0 ] && ! grep -q "^PASS: $(basename "$s")" "$results/$name.out"; then
+			echo "FAIL: $name exited 0 without its verdict line (PASS: $(basename "$s"))"
+			grep -q '^FAIL' "$results/$name.out" && rc=1 || rc=3
+		fi
 		case $rc in
 		0) passed=$((passed + 1)); echo "ok - $name (${took}s)" ;;
 		4) skipped=$((skipped + 1)); echo "ok - $name # SKIP (${took}s)" ;;
