@@ -54,9 +54,9 @@ on_exit "$REPLCTL" set idle-timeout 300 syn-retries 5 max-retries 12
 # --- injection under load: at least SECS seconds, and until a loss was
 # counted (at most FAILSLAB_MAX_SECS): a slow guest sends little traffic.
 drops() { rstats_json 2>/dev/null | grep -o '"drop_nomem":[0-9]*' | head -1 | cut -d: -f2; }
-in_ns $NS_CLIENT hey -z 600s -c 10 "$URL/small.html" > "$WORK/hey-small.out" 2>&1 &
+ip netns exec $NS_CLIENT hey -z 600s -c 10 "$URL/small.html" > "$WORK/hey-small.out" 2>&1 &
 p1=$!
-in_ns $NS_CLIENT hey -z 600s -c 4 -disable-keepalive "$URL/200k.bin" > "$WORK/hey-big.out" 2>&1 &
+ip netns exec $NS_CLIENT hey -z 600s -c 4 -disable-keepalive "$URL/200k.bin" > "$WORK/hey-big.out" 2>&1 &
 p2=$!
 sleep 2
 log "injecting: failslab $PROB%, fail_page_alloc $((PROB / 3 + 1))%, at least $SECS s"
@@ -71,12 +71,7 @@ while :; do
 done
 inject 0 0
 log "injection stopped after $((SECONDS - t0)) s"
-_gone() { [ ! -e /proc/$1 ] || grep -q ') Z' /proc/$1/stat; }
-kill -INT $p1 $p2 2>/dev/null
-for p in $p1 $p2; do
-	wait_until 120 _gone $p || kill -9 $p
-	wait $p 2>/dev/null
-done
+check "hey stopped on SIGINT" stop_bg 120 $p1 $p2
 for f in small big; do
 	log "hey $f during injection: $(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$f.out") answered 200; $(grep -c '^ *\[[0-9]*\]' "$WORK/hey-$f.out") status lines; errors: $(sed -n '/^Error distribution:/,$p' "$WORK/hey-$f.out" | wc -l) lines"
 done

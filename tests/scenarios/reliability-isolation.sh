@@ -1,6 +1,5 @@
 #!/bin/bash
 # timeout: 400
-# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
 # Isolation and permissions, with live traffic in two separate topologies
 # (online → target and online2 → target2, same addresses, different ports):
 #   - a dump in one netns (list, stats, sessions) shows only its own
@@ -30,9 +29,9 @@ replctl_in online add 7000 $TARGET_IP:7001 >/dev/null || die "add 2 in online"
 replctl_in online2 add 8090 $TARGET_IP:8091 >/dev/null || die "add in online2"
 
 # Long-lived keep-alive traffic in both: 5 connections and 7 connections.
-in_ns client hey -z 900s -c 5 "http://$ONLINE_IP:8080/small.html" > "$WORK/hey1.out" 2>&1 &
+ip netns exec client hey -z 900s -c 5 "http://$ONLINE_IP:8080/small.html" > "$WORK/hey1.out" 2>&1 &
 h1=$!
-in_ns client2 hey -z 900s -c 7 "http://$ONLINE_IP:8090/small.html" > "$WORK/hey2.out" 2>&1 &
+ip netns exec client2 hey -z 900s -c 7 "http://$ONLINE_IP:8090/small.html" > "$WORK/hey2.out" 2>&1 &
 h2=$!
 on_exit "kill $h1 $h2"
 # Without python (slow under TCG): counts and client ports from the JSON.
@@ -92,7 +91,6 @@ client_ports client 8080 > "$WORK/other"
 check "unprivileged in online2: sessions listed" test -s "$WORK/usess"
 check_eq "unprivileged in online2: no session of online's clients listed" "" \
 	"$(grep -xF -f "$WORK/other" "$WORK/usess" | grep . || true)"
-	"$(unpriv online2 sessions --json | grep -o '"client_port":[0-9]*' | wc -l)"
 
 check_eq "unprivileged in the init netns: nothing listed" 0 \
 	"$(json_get "$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$REPLCTL" list --json)" 'len(j)')"
@@ -123,7 +121,7 @@ if unshare -U -r -n true 2>/dev/null; then
 		$REPLCTL list --json && $REPLCTL sessions --json && $REPLCTL stats --json" 2>&1)
 	rc=$?
 	check_eq "userns root: add/del/list in its own netns" 0 "$rc"
-	log "userns view: $(printf '%s' "$out" | head -c 400)"
+	log "userns view: $(printf "%s" "$out" | head -c 400 | tr "\n" " ")"
 	check_eq "userns root: its netns lists only its own mapping" "[9292]" \
 		"$(printf '%s\n' "$out" | head -1 | python3 -c 'import json,sys; print([m["port"] for m in json.load(sys.stdin)])')"
 	expect_fail 1 'permission denied' "userns root: module-wide set refused" \
@@ -137,8 +135,7 @@ else
 	log "user namespaces not available in this kernel: userns part skipped"
 fi
 
-kill -INT $h1 $h2 2>/dev/null
-wait $h1 $h2 2>/dev/null
+check "hey stopped on SIGINT" stop_bg 60 $h1 $h2
 for f in hey1 hey2; do
 	check "$f: client saw no error" sh -c "! grep -q '^Error distribution' $WORK/$f.out"
 done
