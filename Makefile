@@ -5,6 +5,7 @@
 #   make test       host unit tests and fuzzing, then the VM scenario suite
 #   make test-full  the same plus the extended (stress) scenarios
 #   make test-debug the VM suite on ../shared/debug-kernel (KASAN, lockdep, kmemleak)
+#   make test-debug-quick  every scenario once on it, light load (CI's pass)
 #   make demo       boot the VM and replicate real HTTP traffic
 #   make install    install module (+depmod), replctl, man page, completion
 #   make bench      benchmark in the VM (bench/results/, docs/BENCHMARKS.md)
@@ -20,7 +21,8 @@ TESTS	?=
 export KVER
 
 .PHONY: all module replctl deps test test-unit test-vm demo install uninstall \
-	dkms-install clean checkpatch bench fuzz test-full test-fuzz test-debug
+	dkms-install clean checkpatch bench fuzz test-full test-fuzz test-debug \
+	test-debug-quick
 
 all: module replctl
 
@@ -47,6 +49,9 @@ test-fuzz: fuzz
 
 test-debug: deps replctl fuzz
 	scripts/test-debug.sh $(TESTS)
+
+test-debug-quick: deps replctl fuzz
+	scripts/test-debug.sh --quick $(TESTS)
 
 test-unit: replctl
 	$(MAKE) -C user check

@@ -22,10 +22,7 @@ show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
 online() { printf '$ replctl %s\n' "$*"; replctl_in $NS_ONLINE "$@" 2>&1 | sed 's/^/  /'; }
 
 say "topology: client $CLIENT_IP -> online $ONLINE_IP / $ONLINE_TIP -> target $TARGET_IP"
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 echo "replcopy $(cat /sys/module/replcopy/version 2>/dev/null) loaded; kernel $(uname -r)"

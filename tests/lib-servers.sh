@@ -8,6 +8,7 @@
 # /etc/nginx, /var/lib/redis, ... configurations.
 #
 #   nginx_start NS NAME PORT         nginx on PORT (any address of NS)
+#   nginx_pair_setup                 topology + nginx online:8080 and target:8081
 #   nginx_log NAME                   the access log (one request a line:
 #                                    addr method uri status request_length bytes_sent conn)
 #   nginx_requests NAME              "method uri status request_length" lines, sorted
@@ -117,6 +118,16 @@ nginx_make_files() {
 	for n in "$@"; do
 		cp "$src"/* "$(nginx_root "$n")/"
 	done
+}
+
+# nginx_pair_setup: the standard topology (topo_setup) with nginx "online"
+# on $NS_ONLINE:8080 and nginx "target" on $NS_TARGET:8081, both serving
+# the same files (nginx_make_files). The module is not loaded yet.
+nginx_pair_setup() {
+	topo_setup
+	nginx_start $NS_ONLINE online 8080
+	nginx_start $NS_TARGET target 8081
+	nginx_make_files online target
 }
 
 # nginx_requests NAME: what the server got, one request a line, sorted:

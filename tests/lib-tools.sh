@@ -13,10 +13,7 @@ MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
 tools_setup() {
-	topo_setup
-	nginx_start $NS_ONLINE online 8080
-	nginx_start $NS_TARGET target 8081
-	nginx_make_files online target
+	nginx_pair_setup
 	module_load
 	dmesg_mark
 	replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"

@@ -28,6 +28,24 @@ CLIENT_IP=10.0.1.2 ONLINE_IP=10.0.1.1 ONLINE_TIP=10.0.2.1 TARGET_IP=10.0.2.2
 _failed=0
 _cleanups=()
 
+# Load size. LOAD=light (scripts/test-debug.sh sets it: a KASAN kernel under
+# TCG replays about ten times slower) makes the scenarios send a tenth of
+# their requests and bytes; every check stays the same. tests/run.sh passes
+# LOAD into the guest.
+: "${LOAD:=full}"
+case $LOAD in
+full|light) ;;
+*) printf 'FAIL: LOAD=%s: use full or light\n' "$LOAD"; exit 1 ;;
+esac
+# scaled N: N, or N/10 (at least 1) under LOAD=light.
+scaled() {
+	if [ "$LOAD" = light ]; then
+		echo $(($1 / 10 > 0 ? $1 / 10 : 1))
+	else
+		echo "$1"
+	fi
+}
+
 log() { printf '# %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*"; _failed=1; }
 pass() { printf 'ok: %s\n' "$*"; }

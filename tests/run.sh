@@ -14,7 +14,9 @@
 # Environment: KVER, KERNEL, MODDIR (see tests/vm/vm-run); TIMEOUT_FACTOR
 # multiplies every scenario's time limit (debug kernels are slower);
 # RESULTS=DIR keeps each scenario's console log there; WORKERS lists the
-# worker models every engine-* scenario runs under (default: all of them);
+# worker models every engine-* scenario runs under (default: all of them; a
+# scenario named as NAME@MODEL runs under that model only); LOAD=light makes
+# the scenarios send a tenth of their load (tests/lib.sh: scaled);
 # TEST_BUDGET=SECONDS: start a scenario only if it can end (its time limit)
 # within that many seconds of the suite's start (CI's time limit); the
 # others are reported as skipped, by name.
@@ -68,9 +70,11 @@ if [ "$vm" = 1 ]; then
 	if [ $# -gt 0 ]; then
 		scenarios=()
 		for s in "$@"; do
+			w=
+			case $s in *@*) w=@${s##*@} s=${s%@*} ;; esac
 			[ -f "$s" ] || s=tests/scenarios/$s
 			[ -f "$s" ] || s=$s.sh
-			scenarios+=("$s")
+			scenarios+=("$s$w")
 		done
 	else
 		# The frame first, then the engine, its tools, the stress runs.
@@ -99,6 +103,7 @@ if [ "$vm" = 1 ]; then
 	runs=()
 	for s in "${scenarios[@]}"; do
 		case $(basename "$s") in
+		*@*) runs+=("${s%@*}:${s##*@}") ;;
 		engine-*) for w in $workers; do runs+=("$s:$w"); done ;;
 		*) runs+=("$s:") ;;
 		esac
@@ -108,7 +113,7 @@ if [ "$vm" = 1 ]; then
 	# Boot the VM for scenario $s under worker model $worker.
 	boot() {
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
-			env WORKER="${worker:-wq}" "$s" > "$results/$name.out" 2>&1
+			env WORKER="${worker:-wq}" LOAD="${LOAD:-full}" "$s" > "$results/$name.out" 2>&1
 	}
 	for run in "${runs[@]}"; do
 		s=${run%:*} worker=${run##*:}

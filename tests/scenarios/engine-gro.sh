@@ -50,14 +50,15 @@ EOF
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
 
+up_kb=$(scaled 5120)
 for i in 1 2 3; do
-	head -c 5242880 /dev/urandom > "$WORK/up$i.bin"
-	check_eq "PUT /dav/up$i.bin (5 MB)" 201 \
+	head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up$i.bin"
+	check_eq "PUT /dav/up$i.bin ($up_kb KB)" 201 \
 		"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/up$i.bin" "$URL/dav/up$i.bin")"
 done
-check_eq "POST 5 MB" 200 \
+check_eq "POST $up_kb KB" 200 \
 	"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' --data-binary @"$WORK/up1.bin" "$URL/post")"
-check_eq "hey keep-alive POSTs of 200 KB: every request answered" 20 "$(hey_run $NS_CLIENT -n 20 -c 5 -m POST -D "$WORK/files/200k.bin" "$URL/post")"
+check_eq "hey keep-alive POSTs of 200 KB: every request answered" "$(scaled 20)" "$(hey_run $NS_CLIENT -n "$(scaled 20)" -c 5 -m POST -D "$WORK/files/200k.bin" "$URL/post")"
 
 big=$(in_ns $NS_ONLINE nft list chain inet watch input | sed -n 's/.*packets \([0-9]*\).*/\1/p')
 log "client packets > 1500 bytes at LOCAL_IN: $big; captured: $(rstat captured_segs) segments, $(rstat captured_bytes) bytes"

@@ -55,19 +55,21 @@ check "replay finished after the sequential part" wait_replay_idle 11211 60
 compare_stats "sequential memccp/memccat/memcrm" "$SEQ_KEYS"
 
 # Concurrent load, text protocol.
+n=$(scaled 600)
 for t in set get mget; do
-	log "memcslap --test=$t --concurrency=4 --execute-number=600"
+	log "memcslap --test=$t --concurrency=4 --execute-number=$n"
 	t0=$SECONDS
-	timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --test=$t --concurrency=4 --execute-number=600 >/dev/null ||
+	timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --test=$t --concurrency=4 --execute-number="$n" >/dev/null ||
 		fail "memcslap --test=$t against the online server: exit $? after $((SECONDS - t0))s"
 	log "  took $((SECONDS - t0))s"
 done
 check "replay finished after memcslap (text)" wait_replay_idle 11211 120
 check_replay_exact
 # Binary protocol (memcslap ends each connection with a binary QUIT).
-log "memcslap --binary --test=get --concurrency=4 --execute-number=300"
+n=$(scaled 300)
+log "memcslap --binary --test=get --concurrency=4 --execute-number=$n"
 t0=$SECONDS
-timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --binary --test=get --concurrency=4 --execute-number=300 >/dev/null ||
+timeout 120 ip netns exec $NS_CLIENT memcslap --servers=$ONLINE_IP:11211 --binary --test=get --concurrency=4 --execute-number="$n" >/dev/null ||
 	fail "memcslap --binary against the online server: exit $? after $((SECONDS - t0))s"
 log "memcslap --binary took $((SECONDS - t0))s; $(rstats_line)"
 check "replay finished after memcslap" wait_replay_idle 11211 120

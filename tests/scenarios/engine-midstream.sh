@@ -15,10 +15,7 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 NCLIENTS=3 BEFORE=3 AFTER=5
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 set_worker

@@ -11,10 +11,7 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 
@@ -28,12 +25,15 @@ syn_watch $NS_ONLINE 8080
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
 
-check_eq "hey keep-alive: every request answered" 1000 "$(hey_run $NS_CLIENT -n 1000 -c 10 "$URL/small.html")"
-check_eq "hey one-per-connection: every request answered" 60 \
-	"$(hey_run $NS_CLIENT -n 60 -c 6 -disable-keepalive "$URL/200k.bin")"
+n=$(scaled 1000)
+check_eq "hey keep-alive: every request answered" "$n" "$(hey_run $NS_CLIENT -n "$n" -c 10 "$URL/small.html")"
+n=$(scaled 60)
+check_eq "hey one-per-connection: every request answered" "$n" \
+	"$(hey_run $NS_CLIENT -n "$n" -c 6 -disable-keepalive "$URL/200k.bin")"
+up_kb=$(scaled 3072)
 for i in 1 2 3; do
-	head -c 3145728 /dev/urandom > "$WORK/up$i.bin"
-	check_eq "PUT /dav/up$i.bin (3 MB)" 201 \
+	head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up$i.bin"
+	check_eq "PUT /dav/up$i.bin ($up_kb KB)" 201 \
 		"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/up$i.bin" "$URL/dav/up$i.bin")"
 done
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # timeout: 420
 # nginx → nginx: keep-alive requests (hey), one connection per request
-# (hey -disable-keepalive, 200 KB file), 5 MB uploads (PUT and POST). The
+# (hey -disable-keepalive, 200 KB file), 5 MB uploads (PUT and POST); a
+# tenth of it all under LOAD=light. The
 # target nginx logs exactly the online one's requests, stores byte-identical
 # uploads, and the client's responses are the same with and without the
 # mapping. WORKER selects the worker model (default wq).
@@ -11,10 +12,7 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 
@@ -41,22 +39,23 @@ syn_watch $NS_TARGET 8081
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
 
-log "keep-alive: hey -n 2000 -c 20 $URL/small.html"
-check_eq "hey keep-alive: every request answered 200" 2000 "$(hey_run $NS_CLIENT -n 2000 -c 20 "$URL/small.html")"
+n_ka=$(scaled 2000) n_conn=$(scaled 100) up_kb=$(scaled 5120)
+log "keep-alive: hey -n $n_ka -c 20 $URL/small.html (LOAD=$LOAD)"
+check_eq "hey keep-alive: every request answered 200" "$n_ka" "$(hey_run $NS_CLIENT -n "$n_ka" -c 20 "$URL/small.html")"
 hey_errors
 
-log "one connection per request: hey -n 100 -c 10 -disable-keepalive $URL/200k.bin"
-check_eq "hey one-per-connection: every request answered 200" 100 \
-	"$(hey_run $NS_CLIENT -n 100 -c 10 -disable-keepalive "$URL/200k.bin")"
+log "one connection per request: hey -n $n_conn -c 10 -disable-keepalive $URL/200k.bin"
+check_eq "hey one-per-connection: every request answered 200" "$n_conn" \
+	"$(hey_run $NS_CLIENT -n "$n_conn" -c 10 -disable-keepalive "$URL/200k.bin")"
 hey_errors
 
-log "uploads: 2 x 5 MB PUT, 1 x 5 MB POST"
-for i in 1 2 3; do head -c 5242880 /dev/urandom > "$WORK/up$i.bin"; done
+log "uploads: 2 x $up_kb KB PUT, 1 x $up_kb KB POST"
+for i in 1 2 3; do head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up$i.bin"; done
 for i in 1 2; do
-	check_eq "PUT /dav/up$i.bin (5 MB) created" 201 \
+	check_eq "PUT /dav/up$i.bin ($up_kb KB) created" 201 \
 		"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/up$i.bin" "$URL/dav/up$i.bin")"
 done
-check_eq "POST /post (5 MB) answered" 200 \
+check_eq "POST /post ($up_kb KB) answered" 200 \
 	"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' --data-binary @"$WORK/up3.bin" "$URL/post")"
 
 fetch replicated

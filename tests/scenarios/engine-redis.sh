@@ -2,7 +2,7 @@
 # timeout: 400
 # redis → redis: redis-benchmark pipelined (-P 16) and unpipelined against the
 # online redis. The target's INFO commandstats calls equal the online one's,
-# command by command.
+# command by command. A tenth of the requests under LOAD=light.
 #
 # What the harness itself sends: INFO (to read the counters), which is left
 # out of the comparison (on the online side it is replayed too, but the
@@ -29,9 +29,9 @@ bench() {
 		grep 'requests per second' | sed 's/^/#   /'
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "redis-benchmark $* failed"
 }
-bench -P 16 -c 10 -n 10000 -t set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,mset -d 64
-bench -c 10 -n 2000 -t set,get,incr,lpush,lpop,mset -d 256
-bench -c 4 -n 500 -t set,get -d 4000 -r 1000
+bench -P 16 -c 10 -n "$(scaled 10000)" -t set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,mset -d 64
+bench -c 10 -n "$(scaled 2000)" -t set,get,incr,lpush,lpop,mset -d 256
+bench -c 4 -n "$(scaled 500)" -t set,get -d 4000 -r 1000
 # A few single commands through redis-cli, a connection each.
 for i in 1 2 3 4 5; do
 	in_ns $NS_CLIENT redis-cli -h $ONLINE_IP -p 6379 set "cli:$i" "value $i" >/dev/null || fail "redis-cli set"

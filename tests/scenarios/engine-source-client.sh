@@ -12,10 +12,7 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 log "target routes: $(in_ns $NS_TARGET ip route | tr '\n' ';')"
@@ -36,11 +33,14 @@ set_worker
 check_eq "mapping uses the client's address" client \
 	"$(json_get "$(replctl_in $NS_ONLINE list --json)" '[m["source"] for m in j if m["port"] == 8080][0]')"
 
-check_eq "hey keep-alive: every request answered" 500 "$(hey_run $NS_CLIENT -n 500 -c 10 "$URL/small.html")"
-check_eq "hey one-per-connection: every request answered" 40 \
-	"$(hey_run $NS_CLIENT -n 40 -c 5 -disable-keepalive "$URL/200k.bin")"
-head -c 5242880 /dev/urandom > "$WORK/up.bin"
-check_eq "PUT 5 MB" 201 \
+n=$(scaled 500)
+check_eq "hey keep-alive: every request answered" "$n" "$(hey_run $NS_CLIENT -n "$n" -c 10 "$URL/small.html")"
+n=$(scaled 40)
+check_eq "hey one-per-connection: every request answered" "$n" \
+	"$(hey_run $NS_CLIENT -n "$n" -c 5 -disable-keepalive "$URL/200k.bin")"
+up_kb=$(scaled 5120)
+head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up.bin"
+check_eq "PUT $up_kb KB" 201 \
 	"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/up.bin" "$URL/dav/up.bin")"
 
 # Look at live sessions once: the source is the client's address.

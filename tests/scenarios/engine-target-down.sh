@@ -20,10 +20,7 @@ MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 KA_N=500 CL_N=60
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 module_load
 dmesg_mark
 replctl_in $NS_ONLINE set syn-retries 2 idle-timeout 5 || die "replctl set syn-retries 2 idle-timeout 5"

@@ -39,10 +39,7 @@ inject() {
 }
 on_exit inject 0 0
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 mem_idle=$(kernel_mem_kb)
 module_load
 dmesg_mark
@@ -87,10 +84,12 @@ replctl_in $NS_ONLINE del 8080 || fail "replctl del"
 nginx_rotate online
 nginx_rotate target
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add (after injection)"
-check_eq "after injection: keep-alive requests answered" 1000 \
-	"$(hey_run $NS_CLIENT -n 1000 -c 10 "$URL/small.html")"
-check_eq "after injection: one-connection requests answered" 50 \
-	"$(hey_run $NS_CLIENT -n 50 -c 5 -disable-keepalive "$URL/200k.bin")"
+n=$(scaled 1000)
+check_eq "after injection: keep-alive requests answered" "$n" \
+	"$(hey_run $NS_CLIENT -n "$n" -c 10 "$URL/small.html")"
+n=$(scaled 50)
+check_eq "after injection: one-connection requests answered" "$n" \
+	"$(hey_run $NS_CLIENT -n "$n" -c 5 -disable-keepalive "$URL/200k.bin")"
 check "after injection: replay finished" wait_replay_idle 8080 120
 check_replay_exact
 check_stat_eq drop_nomem 0

@@ -23,10 +23,7 @@ MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 CYCLES=${LIFECYCLE_CYCLES:-50}
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 mem_idle=$(kernel_mem_kb)
 dmesg_mark
 

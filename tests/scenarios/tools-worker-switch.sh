@@ -16,10 +16,7 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 
-topo_setup
-nginx_start $NS_ONLINE online 8080
-nginx_start $NS_TARGET target 8081
-nginx_make_files online target
+nginx_pair_setup
 nginx_rotate online
 module_load
 dmesg_mark
