@@ -9,6 +9,7 @@
 #
 #   nginx_start NS NAME PORT         nginx on PORT (any address of NS)
 #   nginx_pair_setup                 topology + nginx online:8080 and target:8081
+#   hey_check WHAT N HEY_ARG...      hey -n $(scaled N) from the client; all answered 200
 #   nginx_log NAME                   the access log (one request a line:
 #                                    addr method uri status request_length bytes_sent conn)
 #   nginx_requests NAME              "method uri status request_length" lines, sorted
@@ -189,6 +190,14 @@ hey_run() {
 	awk '/^ *\[200\]/ { print $2; f = 1 } END { if (!f) print 0 }' "$WORK/hey.out"
 }
 hey_errors() { sed -n '/^Error distribution:/,$p' "$WORK/hey.out"; }
+# hey_check WHAT N HEY_ARG...: hey -n $(scaled N) HEY_ARG... from the
+# client; check that every request was answered 200.
+hey_check() {
+	local what=$1 n
+	n=$(scaled "$2")
+	shift 2
+	check_eq "hey $what: every request answered 200" "$n" "$(hey_run $NS_CLIENT -n "$n" "$@")"
+}
 
 # ---------------------------------------------------------------- redis
 

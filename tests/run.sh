@@ -12,7 +12,8 @@
 # (make test-full).
 #
 # Environment: KVER, KERNEL, MODDIR (see tests/vm/vm-run); TIMEOUT_FACTOR
-# multiplies every scenario's time limit (debug kernels are slower);
+# multiplies every scenario's time limit (debug kernels are slower), and
+# TIMEOUT_CAP caps the result (light runs, whose limits are set for full load);
 # RESULTS=DIR keeps each scenario's console log there; WORKERS lists the
 # worker models every engine-* scenario runs under (default: all of them; a
 # scenario named as NAME@MODEL runs under that model only); LOAD=light makes
@@ -22,7 +23,7 @@
 # others are reported as skipped, by name.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 unit=1 vm=1
 case "${1:-}" in
 --vm-only) unit=0; shift ;;
@@ -120,6 +121,7 @@ if [ "$vm" = 1 ]; then
 		name=$(basename "$s" .sh)${worker:+@$worker}
 		limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
 		limit=$(( ${limit:-300} * factor ))
+		[ -z "${TIMEOUT_CAP:-}" ] || [ "$limit" -le "$TIMEOUT_CAP" ] || limit=$TIMEOUT_CAP
 		if ! fits "$limit"; then
 			skipped=$((skipped + 1))
 			echo "ok - $name # SKIP its ${limit}s limit does not fit in what is left of TEST_BUDGET=${TEST_BUDGET}s"

@@ -25,11 +25,8 @@ syn_watch $NS_ONLINE 8080
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
 
-n=$(scaled 1000)
-check_eq "hey keep-alive: every request answered" "$n" "$(hey_run $NS_CLIENT -n "$n" -c 10 "$URL/small.html")"
-n=$(scaled 60)
-check_eq "hey one-per-connection: every request answered" "$n" \
-	"$(hey_run $NS_CLIENT -n "$n" -c 6 -disable-keepalive "$URL/200k.bin")"
+hey_check keep-alive 1000 -c 10 "$URL/small.html"
+hey_check one-per-connection 60 -c 6 -disable-keepalive "$URL/200k.bin"
 up_kb=$(scaled 3072)
 for i in 1 2 3; do
 	head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up$i.bin"

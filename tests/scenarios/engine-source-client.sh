@@ -33,11 +33,8 @@ set_worker
 check_eq "mapping uses the client's address" client \
 	"$(json_get "$(replctl_in $NS_ONLINE list --json)" '[m["source"] for m in j if m["port"] == 8080][0]')"
 
-n=$(scaled 500)
-check_eq "hey keep-alive: every request answered" "$n" "$(hey_run $NS_CLIENT -n "$n" -c 10 "$URL/small.html")"
-n=$(scaled 40)
-check_eq "hey one-per-connection: every request answered" "$n" \
-	"$(hey_run $NS_CLIENT -n "$n" -c 5 -disable-keepalive "$URL/200k.bin")"
+hey_check keep-alive 500 -c 10 "$URL/small.html"
+hey_check one-per-connection 40 -c 5 -disable-keepalive "$URL/200k.bin"
 up_kb=$(scaled 5120)
 head -c $((up_kb * 1024)) /dev/urandom > "$WORK/up.bin"
 check_eq "PUT $up_kb KB" 201 \
