@@ -30,8 +30,19 @@ EOF
 # Segments of each kind that reached the target: closes (RST or FIN).
 target_count() { in_ns $NS_TARGET nft list chain inet watch input | sed -n "s/.*packets \([0-9]*\).*comment \"$1\".*/\1/p"; }
 target_closes() { echo $(($(target_count rst) + $(target_count fin))); }
-target_estab() { timeout 10 ip netns exec $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
-estab_at_least() { [ "$(target_estab)" -ge "$1" ]; }
+# Established connections at the target; "ss-failed" when ss did not answer
+# (in time: a debug kernel under load is slow).
+target_estab() {
+	local out
+	out=$(timeout 30 ip netns exec $NS_TARGET ss -Htn state established '( sport = :8081 )') || { echo ss-failed; return; }
+	printf '%s' "$out" | grep -c .
+}
+estab_at_least() { [ "$(target_estab)" -ge "$1" ] 2>/dev/null; }
+# session_states: "state count" of the sessions listed in the online netns.
+session_states() {
+	json_get "$(replctl_in $NS_ONLINE sessions --json)" \
+		'" ".join(f"{k}:{v}" for k, v in sorted(__import__("collections").Counter(x["state"] for x in j).items()))'
+}
 no_estab() { [ "$(target_estab)" = 0 ]; }
 # hey runs until interrupted (SIGINT makes it stop and print its report).
 hey_bg() { ip netns exec $NS_CLIENT hey -z 600s -c 20 "$URL/small.html" > "$WORK/hey-$1.out" 2>&1 & hey_pid=$!; }
@@ -43,7 +54,7 @@ stuck() {
 	sleep 1
 	dmesg | tail -80 | sed 's/^/#   /'
 }
-hey_check() {
+hey_report() {
 	log "$1: t=${SECONDS}s, stopping hey"
 	sleep 2	# load keeps going after the teardown
 	stop_bg 20 $hey_pid || fail "$1: hey did not stop on SIGINT"
@@ -76,7 +87,7 @@ check "del: replayed connections established on the target" wait_until 90 estab_
 sleep 2
 c0=$(target_closes) r0=$(target_count rst)
 live=$(open_sessions)
-log "del: $live open sessions, $(target_estab) target connections, before del"
+log "del: $live open sessions ($(session_states)), $(target_estab) target connections, before del"
 check "del: sessions live under load before del" test "${live:-0}" -gt 0
 t0=$SECONDS
 timeout 60 ip netns exec $NS_ONLINE "$REPLCTL" del 8080 && pass "del: replctl del 8080 under load ($((SECONDS - t0))s)" || stuck "del: replctl del 8080 (exit $?)"
@@ -88,7 +99,7 @@ check "del: target received a RST or FIN per open session ($((r1 - r0)) RSTs + $
 check "del: target received RSTs ($((r1 - r0)))" test "$((r1 - r0))" -gt 0
 check_eq "del: no live session in the netns" 0 "$(rstat sess_active total)"
 check_eq "del: no session listed" 0 "$(json_get "$(replctl_in $NS_ONLINE sessions --json)" 'len(j)')"
-hey_check del
+hey_report del
 
 # --- rmmod under load
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add (again)"
@@ -98,7 +109,7 @@ check "rmmod: replayed connections established on the target" wait_until 90 esta
 sleep 2
 c0=$(target_closes) r0=$(target_count rst)
 live=$(open_sessions)
-log "rmmod: $live live sessions, $(target_estab) target connections, before rmmod"
+log "rmmod: $live open sessions ($(session_states)), $(target_estab) target connections, before rmmod"
 check "rmmod: sessions live under load before rmmod" test "${live:-0}" -gt 0
 t0=$SECONDS
 timeout 60 rmmod replcopy && pass "rmmod: rmmod replcopy under load ($((SECONDS - t0))s)" || stuck "rmmod: rmmod replcopy (exit $?)"
@@ -108,7 +119,7 @@ c1=$(target_closes) r1=$(target_count rst)
 check "rmmod: target received a RST or FIN per open session ($((r1 - r0)) RSTs + $((c1 - c0 - r1 + r0)) FINs after rmmod, $live sessions were open)" \
 	test "$((c1 - c0))" -ge "${live:-1}"
 check "rmmod: target received RSTs ($((r1 - r0)))" test "$((r1 - r0))" -gt 0
-hey_check rmmod
+hey_report rmmod
 ! declare -F kmemleak_check >/dev/null || kmemleak_check "after rmmod under load"
 log "kernel slab+percpu: $mem_idle KiB before insmod, $(kernel_mem_kb) KiB after rmmod"
 
