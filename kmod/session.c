@@ -817,6 +817,10 @@ static void replcopy_reap_later(struct replcopy_session *s)
 		hlist_del_init_rcu(&s->cnode);
 	if (!hlist_unhashed(&s->tnode))
 		hlist_del_init_rcu(&s->tnode);
+	if (s->port_held) {
+		s->port_held = false;
+		s->m->nr_ports--;
+	}
 	list_move_tail(&s->node, &tbl->graveyard);
 	schedule_work(&tbl->reaper);
 	spin_unlock_bh(&tbl->lock);
@@ -960,6 +964,9 @@ static __be16 replcopy_pick_port(struct replcopy_session *s)
 	if (!lo || lo > hi || hi > 65535)
 		return 0;
 	n = hi - lo + 1;
+	/* Every port of the range held by this mapping: fail at once. */
+	if (s->m->nr_ports >= n)
+		return 0;
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		port = lo + (tbl->port_cursor++ % n);
@@ -1007,7 +1014,7 @@ static int replcopy_connect(struct replcopy_session *s)
 					    s->sport);
 		if (old && !READ_ONCE(old->lingering)) {
 			spin_unlock_bh(&tbl->lock);
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOPORT);
 			return -EADDRINUSE;
 		}
 		/* The lingering one gets no target segment any more. */
@@ -1017,9 +1024,11 @@ static int replcopy_connect(struct replcopy_session *s)
 		s->sport = replcopy_pick_port(s);
 		if (!s->sport) {
 			spin_unlock_bh(&tbl->lock);
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOPORT);
 			return -EADDRNOTAVAIL;
 		}
+		s->port_held = true;
+		m->nr_ports++;
 	}
 	hlist_add_head_rcu(&s->tnode,
 			   &tbl->thash[replcopy_hash(s->taddr, s->saddr,

@@ -145,7 +145,7 @@ struct replcopy_session {
 	bool fabricated;
 	bool ended;			/* worker finished the session */
 	bool zombie;			/* ended abnormally, lingering */
-	bool hashed_reply;		/* tnode is in the reply hash */
+	bool port_held;			/* sport counted in m->nr_ports */
 	bool ts_ok;			/* timestamps negotiated */
 	bool ws_ok;			/* window scaling negotiated */
 	bool c_fin;			/* client FIN received in sequence */

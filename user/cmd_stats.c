@@ -49,7 +49,7 @@ void usage_stats(FILE *f)
 "sess_established sess_closed sess_reset sess_timedout sess_refused\n"
 "sent_segs sent_bytes retrans_segs resp_segs resp_bytes acked_bytes\n"
 "drop_nomem drop_queue drop_nosyn drop_noroute drop_xmit drop_other\n"
-"sess_active (a gauge: live sessions now).\n"
+"sess_active (a gauge: live sessions now) drop_noport.\n"
 "\n"
 "Examples:\n"
 "  replctl stats\n"

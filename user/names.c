@@ -31,6 +31,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_DROP_XMIT]	= "drop_xmit",
 	[REPLCOPY_STAT_DROP_OTHER]	= "drop_other",
 	[REPLCOPY_STAT_SESS_ACTIVE]	= "sess_active",
+	[REPLCOPY_STAT_DROP_NOPORT]	= "drop_noport",
 };
 
 const char *rc_stat_name(unsigned int stat)
@@ -45,8 +46,9 @@ bool rc_stat_is_gauge(unsigned int stat)
 
 bool rc_stat_is_drop(unsigned int stat)
 {
-	return stat >= REPLCOPY_STAT_DROP_NOMEM &&
-	       stat <= REPLCOPY_STAT_DROP_OTHER;
+	return (stat >= REPLCOPY_STAT_DROP_NOMEM &&
+		stat <= REPLCOPY_STAT_DROP_OTHER) ||
+	       stat == REPLCOPY_STAT_DROP_NOPORT;
 }
 
 static const char *const source_names[] = {

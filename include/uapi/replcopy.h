@@ -161,6 +161,9 @@ enum replcopy_stat {
 	REPLCOPY_STAT_DROP_XMIT,	/* ip_local_out refused */
 	REPLCOPY_STAT_DROP_OTHER,	/* segment unusable (bad header etc.) */
 	REPLCOPY_STAT_SESS_ACTIVE,	/* gauge: live sessions */
+	REPLCOPY_STAT_DROP_NOPORT,	/* no free source port (auto), or
+					 * the client's tuple busy (client)
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)

@@ -207,6 +207,11 @@ static void test_stat_names_match_uapi(void **state)
 	assert_null(rc_stat_name(__REPLCOPY_STAT_MAX));
 	assert_true(rc_stat_is_gauge(REPLCOPY_STAT_SESS_ACTIVE));
 	assert_false(rc_stat_is_gauge(REPLCOPY_STAT_SESS_SYN));
+	/* Every drop_* counter, and only those, adds to "drops". */
+	for (idx = 0; idx < __REPLCOPY_STAT_MAX; idx++)
+		assert_int_equal(rc_stat_is_drop(idx),
+				 rc_stat_name(idx) &&
+				 !strncmp(rc_stat_name(idx), "drop_", 5));
 }
 
 static void test_enum_names(void **state)
@@ -491,11 +496,11 @@ static void test_tick(void **state)
 	out_stats_tick_text(capture_begin(&c), &t, e, 2);
 	out = capture_end(&c);
 	/* cap 2/3 sent 11/12 retrans 13 resp 14/15 acked 16, new 4+5,
-	 * active 23, drops 17+...+22.
+	 * active 23, drops 17+...+22 + 24 (drop_noport).
 	 */
 	assert_string_equal(out,
 		"12:00:01 map 1: cap 2/3 sent 11/12 retrans 13 resp 14/15 "
-		"acked 16 new 9 active 23 drops 117\n"
+		"acked 16 new 9 active 23 drops 141\n"
 		"12:00:01 map 12: cap 0/0 sent 0/0 retrans 0 resp 0/0 acked 0 "
 		"new 0 active 0 drops 0\n");
 	free(out);
@@ -510,7 +515,8 @@ static void test_tick(void **state)
 	assert_non_null(strstr(out, "{\"time\":\"2024-05-01T12:00:01+0200\","
 			       "\"timestamp\":1714557601.250,"
 			       "\"interval\":1.000,\"mappings\":[{\"id\":1,"));
-	assert_non_null(strstr(out, "\"sess_active\":23},\"drops\":117}"));
+	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24},"
+			       "\"drops\":141}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);
 
