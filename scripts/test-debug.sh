@@ -51,7 +51,7 @@ engine-target-down@wq engine-midstream@wq engine-memcached@kthread
 engine-source-client@wq engine-gro@kthread engine-loop@wq frame-bad-input
 frame-permissions frame-netns-isolation frame-rmmod-mappings tools-worker-switch
 tools-ftrace tools-ebpf tools-ftrace-graph frame-autoload frame-load-unload
-reliability-isolation reliability-lifecycle"
+reliability-isolation reliability-lifecycle reliability-scale"
 
 shopt -s nullglob
 image_deb=("$debs"/linux-image-*.deb)

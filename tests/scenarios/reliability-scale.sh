@@ -1,20 +1,19 @@
 #!/bin/bash
-# timeout: 900
-# suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
-# Scale: SCALE_CONNS (default 10000) concurrent long-lived keep-alive
-# connections replayed at once, plus one more with max-sessions set to
-# SCALE_CONNS: that one is refused replay (sess_refused == 1) while the
-# client's own connections all work (a request on every connection, before
-# and after). Reports the module's memory per session (slab+percpu delta
-# over the replayed sessions, with the sockets' own share estimated from a
-# run without the mapping) and shows it returns to idle after the
-# connections close, and after rmmod (kmemleak where present).
-# TCG is slow: connections are opened 64 at a time; expect several minutes.
+# timeout: 600
+# Scale: SCALE_CONNS (default 10000; LOAD=light: 1000) concurrent long-lived
+# keep-alive connections replayed at once, plus one more with max-sessions
+# set to SCALE_CONNS: that one is refused replay (N + 1 SYNs, N sessions,
+# sess_refused > 0) while the client's own connections all work (a request
+# on every connection, before and after). Reports the module's memory per
+# session (slab+percpu delta over the replayed sessions, with the sockets'
+# own share estimated from a run without the mapping) and shows it returns
+# to idle after the connections close, and after rmmod (kmemleak where
+# present). Connections are opened 64 at a time (about 70 s under TCG).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
-N=${SCALE_CONNS:-10000}
-BASE_N=${SCALE_BASE_CONNS:-2000}
+N=${SCALE_CONNS:-$(scaled 10000)}
+BASE_N=${SCALE_BASE_CONNS:-$(scaled 2000)}
 
 ulimit -n 65536 || die "cannot raise the open-file limit"
 sysctl -qw net.core.somaxconn=4096
