@@ -10,6 +10,7 @@
 #      there against the debug kernel's headers (the stock build in the
 #      repository's top directory is left alone);
 #   3. run tests/run.sh --vm-only with KERNEL/KVER/MODDIR of the debug kernel,
+#      EXTENDED=1 (reliability-failslab needs this kernel's fault injection),
 #      TIMEOUT_FACTOR=4 (override with the environment), LOAD=light (a
 #      tenth of each scenario's requests and bytes: under TCG the KASAN
 #      kernel replays about ten times slower, and full load overflows the
@@ -132,6 +133,9 @@ fi
 export VM_APPEND="no5lvl${VM_APPEND:+ $VM_APPEND}"
 start=$SECONDS
 rc=0
+# EXTENDED=1: reliability-failslab (extended because it skips on kernels
+# without fault injection) is part of the whole suite here.
+EXTENDED=${EXTENDED:-1} \
 KVER=$kver KERNEL=$kernel MODDIR=$moddir REPLCOPY_KO=$ko LOAD=${LOAD:-light} \
 TIMEOUT_FACTOR=$factor RESULTS=${RESULTS:-$top/build/results-debug} \
 	tests/run.sh --vm-only "$@" || rc=$?
