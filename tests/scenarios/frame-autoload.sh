@@ -7,10 +7,21 @@ source "$(dirname "$0")/../lib.sh"
 dmesg_mark
 [ ! -d /sys/module/replcopy ] || rmmod replcopy
 # The guest's root is a writable overlay: installing here changes nothing on
-# the host. Install what the build produced, as `make install` would.
-make -s -C "$TOP" install -o all -o module -o replctl PREFIX=/usr/local >"$WORK/install.log" 2>&1 || {
+# the host. Install what the build produced, as `make install` would, for
+# the running kernel.
+if [ "$MODULE" = "$TOP/replcopy.ko" ]; then
+	make -s -C "$TOP" install -o all -o module -o replctl PREFIX=/usr/local \
+		KVER="$(uname -r)"
+else
+	# Another kernel's build (make test-debug: build/debug-src/): make
+	# install would install the top directory's module, built for the
+	# stock kernel. Its module step by hand, the rest by make install.
+	install -D -m 644 "$MODULE" "/lib/modules/$(uname -r)/extra/replcopy.ko" &&
+		depmod -a &&
+		make -s -C "$TOP/user" install PREFIX=/usr/local
+fi >"$WORK/install.log" 2>&1 || {
 	cat "$WORK/install.log"
-	die "make install failed"
+	die "installing failed"
 }
 on_exit module_unload
 check "module installed under extra/" test -f "/lib/modules/$(uname -r)/extra/replcopy.ko"
