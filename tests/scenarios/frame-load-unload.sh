@@ -53,8 +53,15 @@ log "slab+percpu: ${before} KiB before, ${mid} KiB after cycle $((cycles / 2)), 
 # kmemleak on the debug kernel (make test-debug) is the exact check.
 check "kernel memory flat over the second half (cycle $((cycles / 2)) -> $cycles: $((after - mid)) KiB)" \
 	test $((after - mid)) -lt 384
-check "kernel memory within 2 MiB of the baseline ($((after - before)) KiB)" \
-	test $((after - before)) -lt 2048
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	# A debug kernel: KASAN's quarantine holds freed objects back (4.6 MiB
+	# over this run), so the distance to the baseline says nothing;
+	# kmemleak below is the check.
+	log "kernel memory $((after - before)) KiB above the baseline (KASAN quarantine; kmemleak checks)"
+else
+	check "kernel memory within 2 MiB of the baseline ($((after - before)) KiB)" \
+		test $((after - before)) -lt 2048
+fi
 grep -q replcopy /proc/slabinfo 2>/dev/null && fail "replcopy slab caches left behind"
 kmemleak_check "after $cycles load/unload cycles"
 dmesg_new | grep -q 'replcopy: .*loaded' || fail "no load message in the kernel log"
