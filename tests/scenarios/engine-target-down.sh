@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 400
+# timeout: 480
 # The target is unusable; production must not notice.
 #   A. target port closed (no listener: the target answers RST): every
 #      session ends reset (sess_reset), none established.
@@ -10,6 +10,9 @@
 #      overflows the per-session queue limit (max-session-bytes 65536):
 #      drop_queue counts it, the session ends reset, the upload on the
 #      online server is intact.
+#   D. no source port left (src_port_max lowered to a range of 4 ports, 8
+#      keep-alive connections at once): drop_noport counts the sessions
+#      beyond it.
 # Each time: every client request succeeds exactly as without a mapping, no
 # response is slow, the sessions gauge returns to 0. Then the target comes
 # back and a fresh mapping replays exactly. WORKER selects the worker model.
@@ -116,9 +119,34 @@ replctl_in $NS_ONLINE del 8080 || fail "del 8080"
 in_ns $NS_TARGET nft delete table inet nodata || fail "nft delete table"
 replctl set max-session-bytes 4194304 || fail "replctl set max-session-bytes 4194304"
 
-# --- the target is back: a fresh mapping replays exactly
+# --- the target is back
 in_ns $NS_TARGET nft delete table inet blackhole || fail "nft delete table"
+
+# --- D: no source port left. The range of source ports holds 4 and 8
+# keep-alive connections run at once: the sessions beyond the range are not
+# replayed (drop_noport), the others are; every session either got a port
+# and its handshake, or counts in drop_noport.
+P=/sys/module/replcopy/parameters
+echo 61003 > $P/src_port_max || die "src_port_max"
+on_exit "echo 65535 > $P/src_port_max"
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+online_before=$(nginx_count online)
+check_eq "no port: keep-alive requests all answered" $KA_N "$(hey_run $NS_CLIENT -n $KA_N -c 8 "$URL/small.html")"
+check_eq "no port: online served every request" $((online_before + KA_N)) "$(nginx_count online)"
+check "no port: sessions drained" wait_sessions_drained 8080 60
+check_stat_gt drop_noport 3
+check_stat_gt sess_established 0
+check_eq "no port: every session got a port and the handshake, or counts in drop_noport" \
+	"$(started)" "$(($(rstat sess_established) + $(rstat drop_noport)))"
+check "no port: the target got some of the requests, not all ($(nginx_count target) of $KA_N)" \
+	test "$(nginx_count target)" -gt 0 -a "$(nginx_count target)" -lt $KA_N
+check_sessions_accounted
+replctl_in $NS_ONLINE del 8080 || fail "del 8080"
+echo 65535 > $P/src_port_max || fail "src_port_max"
+
+# --- a fresh mapping replays exactly
 nginx_rotate online
+nginx_rotate target
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 traffic "target back"
 check "target back: replay finished" wait_replay_idle 8080 120
