@@ -10,7 +10,7 @@
 #      overflows the per-session queue limit (max-session-bytes 65536):
 #      drop_queue counts it, the session ends reset, the upload on the
 #      online server is intact.
-#   D. no source port left (src_port_max lowered to a range of 4 ports, 8
+#   D. no source port left (src_port_max lowered to a range of 4 ports, 10
 #      keep-alive connections at once): drop_noport counts the sessions
 #      beyond it.
 # Each time: every client request succeeds exactly as without a mapping, no
@@ -122,7 +122,7 @@ replctl set max-session-bytes 4194304 || fail "replctl set max-session-bytes 419
 # --- the target is back
 in_ns $NS_TARGET nft delete table inet blackhole || fail "nft delete table"
 
-# --- D: no source port left. The range of source ports holds 4 and 8
+# --- D: no source port left. The range of source ports holds 4 and 10
 # keep-alive connections run at once: the sessions beyond the range are not
 # replayed (drop_noport), the others are; every session either got a port
 # and its handshake, or counts in drop_noport.
@@ -131,7 +131,7 @@ echo 61003 > $P/src_port_max || die "src_port_max"
 on_exit "echo 65535 > $P/src_port_max"
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 online_before=$(nginx_count online)
-check_eq "no port: keep-alive requests all answered" $KA_N "$(hey_run $NS_CLIENT -n $KA_N -c 8 "$URL/small.html")"
+check_eq "no port: keep-alive requests all answered" $KA_N "$(hey_run $NS_CLIENT -n $KA_N -c 10 "$URL/small.html")"
 check_eq "no port: online served every request" $((online_before + KA_N)) "$(nginx_count online)"
 check "no port: sessions drained" wait_sessions_drained 8080 60
 check_stat_gt drop_noport 3
