@@ -51,14 +51,14 @@ log "slab+percpu: ${before} KiB before, ${mid} KiB after cycle $((cycles / 2)), 
 # mapping and per-cpu counters (a few hundred bytes) would cost several
 # hundred KiB.
 # kmemleak on the debug kernel (make test-debug) is the exact check.
-check "kernel memory flat over the second half (cycle $((cycles / 2)) -> $cycles: $((after - mid)) KiB)" \
-	test $((after - mid)) -lt 384
 if [ -w /sys/kernel/debug/kmemleak ]; then
-	# A debug kernel: KASAN's quarantine holds freed objects back (4.6 MiB
-	# over this run), so the distance to the baseline says nothing;
-	# kmemleak below is the check.
-	log "kernel memory $((after - before)) KiB above the baseline (KASAN quarantine; kmemleak checks)"
+	# A debug kernel: KASAN's quarantine holds freed objects back until it
+	# is full (it grew slab by 3.4-4.6 MiB over these runs), so slab
+	# readings say nothing about leaks; kmemleak below is the check.
+	log "kernel memory: +$((after - mid)) KiB over the second half, +$((after - before)) KiB over the baseline (KASAN quarantine; kmemleak checks)"
 else
+	check "kernel memory flat over the second half (cycle $((cycles / 2)) -> $cycles: $((after - mid)) KiB)" \
+		test $((after - mid)) -lt 384
 	check "kernel memory within 2 MiB of the baseline ($((after - before)) KiB)" \
 		test $((after - before)) -lt 2048
 fi
