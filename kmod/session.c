@@ -745,6 +745,18 @@ static bool replcopy_end_due(struct replcopy_session *s)
 	return true;
 }
 
+/*
+ * The stack refused a segment (drop_xmit, drop_noroute, no memory): try
+ * again on the retransmission timer, even when nothing is in flight that
+ * would arm it (the first segment of a burst, the client's FIN). Without
+ * it the session would wait for the idle timeout.
+ */
+static void replcopy_xmit_failed(struct replcopy_session *s)
+{
+	if (!s->rto_at)
+		s->rto_at = jiffies + s->rto;
+}
+
 /* Send the client data and FIN that the window, cwnd and pacing allow. */
 static void replcopy_push(struct replcopy_session *s)
 {
@@ -765,8 +777,10 @@ static void replcopy_push(struct replcopy_session *s)
 		len = min3(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt,
 			   (u32)s->mss);
 		retrans = before(s->snd_nxt, s->snd_max);
-		if (replcopy_send_data(s, s->snd_nxt, len))
+		if (replcopy_send_data(s, s->snd_nxt, len)) {
+			replcopy_xmit_failed(s);
 			break;
+		}
 		if (!retrans) {
 			s->resp_wait = true;
 			s->hold_at = 0;
@@ -792,8 +806,10 @@ static void replcopy_push(struct replcopy_session *s)
 			return;
 		if (!retrans && !replcopy_end_due(s))
 			return;
-		if (replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->snd_nxt))
+		if (replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->snd_nxt)) {
+			replcopy_xmit_failed(s);
 			return;
+		}
 		if (retrans)
 			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
 		s->fin_sent = true;
@@ -1606,6 +1622,21 @@ static void replcopy_rto(struct replcopy_session *s)
 		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
 		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
 		s->rto_at = jiffies + s->rto;
+		return;
+	}
+	if (before(s->snd_nxt, s->c_nxt) ||
+	    (s->c_fin && !s->fin_sent && s->snd_nxt == s->c_nxt)) {
+		/*
+		 * Nothing in flight but something to send: a local transmit
+		 * failed (replcopy_xmit_failed). Back off; replcopy_push(),
+		 * which runs next, tries again.
+		 */
+		if (s->retries >= READ_ONCE(replcopy_cfg.max_retries)) {
+			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+			return;
+		}
+		s->retries++;
+		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
 	}
 }
 
