@@ -191,11 +191,17 @@ hey_run() {
 }
 hey_errors() { sed -n '/^Error distribution:/,$p' "$WORK/hey.out"; }
 # hey_check WHAT N HEY_ARG...: hey -n $(scaled N) HEY_ARG... from the
-# client; check that every request was answered 200.
+# client; check that every request was answered 200. hey sends -n rounded
+# down to a multiple of -c (none when -n < -c): the count is rounded up.
 hey_check() {
-	local what=$1 n
+	local what=$1 n c=50 a prev=
 	n=$(scaled "$2")
 	shift 2
+	for a in "$@"; do
+		[ "$prev" = -c ] && c=$a
+		prev=$a
+	done
+	n=$(((n + c - 1) / c * c))
 	check_eq "hey $what: every request answered 200" "$n" "$(hey_run $NS_CLIENT -n "$n" "$@")"
 }
 
