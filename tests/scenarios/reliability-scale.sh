@@ -11,6 +11,7 @@
 # present). Connections are opened 64 at a time (about 70 s under TCG).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 N=${SCALE_CONNS:-$(scaled 10000)}
 BASE_N=${SCALE_BASE_CONNS:-$(scaled 2000)}
