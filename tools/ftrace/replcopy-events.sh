@@ -107,7 +107,14 @@ if [ "$use_tc" = 1 ]; then
 	else
 		trace-cmd record -q -o "$dat" "${tcargs[@]}" sleep "$secs" >&2
 	fi
-	trace-cmd report -q -i "$dat" 2>/dev/null | grep -E ' replcopy_[a-z_]+:' > "$out" || true
+	rep=$(mktemp /tmp/replcopy-events.XXXXXX.err)
+	trap 'rm -f "$out" "$dat" "$rep"' EXIT
+	trace-cmd report -q -i "$dat" 2> "$rep" | grep -E ' replcopy_[a-z_]+:' > "$out" || true
+	# Nothing recorded: show what trace-cmd said, so that the cause is not lost.
+	if [ ! -s "$out" ]; then
+		echo "replcopy-events.sh: trace-cmd recorded no replcopy event ($(stat -c %s "$dat") bytes of trace data)" >&2
+		head -n 20 "$rep" >&2
+	fi
 else
 	inst="$tracefs/instances/replcopy-events-$$"
 	mkdir "$inst"
