@@ -64,7 +64,17 @@ for _ in $(seq 1 40); do
 	n=$(kthreads)
 	[ "$n" -gt "$max_kt" ] && max_kt=$n
 done
-[ "$max_kt" -gt 0 ] && pass "per-session kthreads exist ($max_kt seen)" || fail "no replcopy/<id> kthread seen"
+if [ "$max_kt" -gt 0 ]; then
+	pass "per-session kthreads exist ($max_kt seen)"
+else
+	fail "no replcopy/<id> kthread seen ($(sessions_models) listed)"
+	# Where the spawner (and kthreadd, which it waits for) are.
+	for p in $(pgrep -x replcopy_spawn) $(pgrep -x kthreadd); do
+		log "$(cat /proc/$p/comm) (pid $p): state $(awk '{ print $3 }' /proc/$p/stat), wchan $(cat /proc/$p/wchan)"
+		sed 's/^/#   /' /proc/$p/stack 2>/dev/null || true
+	done
+	ps -e -o pid=,stat=,comm= | grep replcopy | sed 's/^/#   /' || true
+fi
 sleep 3
 replctl_in $NS_ONLINE set worker wq wq-unbound on wq-max-active 4 || fail "set wq-unbound on under load"
 js=$(show)
