@@ -20,7 +20,9 @@
 # the scenarios send a tenth of their load (tests/lib.sh: scaled);
 # TEST_BUDGET=SECONDS: start a scenario only if it can end (its time limit)
 # within that many seconds of the suite's start (CI's time limit); the
-# others are reported as skipped, by name.
+# others are reported as skipped, by name. JOBS=N runs up to N scenarios
+# at once, each in its own VM (default 1); results are reported as they
+# finish, in the order started.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -116,19 +118,10 @@ if [ "$vm" = 1 ]; then
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
 			env WORKER="${worker:-wq}" LOAD="${LOAD:-full}" "$s" > "$results/$name.out" 2>&1
 	}
-	for run in "${runs[@]}"; do
-		s=${run%:*} worker=${run##*:}
-		name=$(basename "$s" .sh)${worker:+@$worker}
-		limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
-		limit=$(( ${limit:-300} * factor ))
-		[ -z "${TIMEOUT_CAP:-}" ] || [ "$limit" -le "$TIMEOUT_CAP" ] || limit=$TIMEOUT_CAP
-		if ! fits "$limit"; then
-			skipped=$((skipped + 1))
-			echo "ok - $name # SKIP its ${limit}s limit does not fit in what is left of TEST_BUDGET=${TEST_BUDGET}s"
-			continue
-		fi
-		echo "== $name (VM, limit ${limit}s)"
-		start=$SECONDS
+	# Run one scenario (in the background when JOBS > 1) and leave its
+	# exit status, duration and script in $results/$name.rc.
+	run_one() {
+		local start=$SECONDS rc
 		boot
 		rc=$?
 		if [ "$rc" = 124 ] && fits "$limit"; then
@@ -138,9 +131,16 @@ if [ "$vm" = 1 ]; then
 			boot
 			rc=$?
 		fi
+		echo "$rc $((SECONDS - start)) $s" > "$results/$name.rc.tmp"
+		mv "$results/$name.rc.tmp" "$results/$name.rc"
+	}
+	# Print the result of a finished run and count it.
+	report() {
+		local name=$1 rc took s
+		read -r rc took s < "$results/$name.rc"
+		[ "$jobs" = 1 ] || echo "== $name: result"
 		# The scenario's own lines, without the firmware and kernel chatter.
 		grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.out"
-		took=$((SECONDS - start))
 		# A scenario passes by saying so (lib.sh's finish): exit 0 without
 		# its verdict line means it ended somewhere else.
 		if [ "$rc" = 0 ] && ! grep -q "^PASS: $(basename "$s")" "$results/$name.out"; then
@@ -157,7 +157,47 @@ if [ "$vm" = 1 ]; then
 		   failures+=("$name (exit $rc)${why:+$'\n'$why}")
 		   echo "not ok - $name (exit $rc, ${took}s)" ;;
 		esac
+	}
+	# Report the runs that have finished (in the order started, among those).
+	pending=()
+	collect() {
+		local keep=() n
+		for n in "${pending[@]}"; do
+			if [ -f "$results/$n.rc" ]; then report "$n"; else keep+=("$n"); fi
+		done
+		pending=("${keep[@]}")
+	}
+	# JOBS=N boots up to N scenarios at once. Each is its own VM, so they
+	# cannot disturb each other's state; under TCG two at a time on two
+	# cores finish about 1.6 times as many runs per hour as one at a time
+	# (the guest leaves part of the host idle), at the cost of each run
+	# taking longer, so time limits must allow for it.
+	jobs=${JOBS:-1}
+	for run in "${runs[@]}"; do
+		s=${run%:*} worker=${run##*:}
+		name=$(basename "$s" .sh)${worker:+@$worker}
+		limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
+		limit=$(( ${limit:-300} * factor ))
+		[ -z "${TIMEOUT_CAP:-}" ] || [ "$limit" -le "$TIMEOUT_CAP" ] || limit=$TIMEOUT_CAP
+		# Wait for a free slot before judging the budget: what is left
+		# is known only once the run can start.
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n
+			collect
+		done
+		if ! fits "$limit"; then
+			skipped=$((skipped + 1))
+			echo "ok - $name # SKIP its ${limit}s limit does not fit in what is left of TEST_BUDGET=${TEST_BUDGET}s"
+			continue
+		fi
+		echo "== $name (VM, limit ${limit}s)"
+		rm -f "$results/$name.rc"
+		pending+=("$name")
+		run_one &
+		[ "$jobs" != 1 ] || { wait; collect; }
 	done
+	wait
+	collect
 fi
 
 echo
