@@ -32,7 +32,7 @@
 # TIMEOUT_FACTOR (default 4, --quick 2), TIMEOUT_CAP (--quick: 900), LOAD
 # (default light), VM_APPEND (no5lvl is always added), RESULTS
 # (default build/results-debug), DEBUG_SCENARIOS: scenarios to run when
-# none are named (default: all), TEST_BUDGET (seconds from this script's
+# none are named (default: all, longest first), TEST_BUDGET (seconds from this script's
 # start; the unpacking and build come out of it).
 # Exit status: that of tests/run.sh (non-zero when any scenario failed).
 set -euo pipefail
@@ -57,6 +57,25 @@ engine-source-client@wq engine-gro@kthread engine-loop@wq frame-bad-input
 frame-permissions frame-netns-isolation frame-rmmod-mappings tools-worker-switch
 tools-ftrace tools-ebpf tools-ftrace-graph frame-autoload frame-load-unload
 reliability-isolation reliability-lifecycle reliability-scale"
+
+# The whole suite (make test-debug), longest first, so that two runs at a
+# time end close together; engine scenarios run under both models. A
+# scenario missing from this list runs at the end all the same.
+full_order="reliability-lifecycle tools-ebpf tools-ftrace-graph
+tools-worker-switch tools-ftrace engine-teardown frame-load-unload
+engine-target-down reliability-scale engine-memcached engine-midstream
+reliability-isolation engine-nginx reliability-failslab reliability-nlfuzz
+engine-netem engine-redis engine-gro engine-source-client engine-loop
+frame-bad-input frame-mappings frame-permissions frame-netns-isolation
+frame-rmmod-mappings frame-autoload"
+full_scenarios() {
+	local f n
+	echo $full_order
+	for f in "$top"/tests/scenarios/*.sh; do
+		n=$(basename "$f" .sh)
+		case " $(echo $full_order) " in *" $n "*) ;; *) echo "$n" ;; esac
+	done
+}
 
 shopt -s nullglob
 image_deb=("$debs"/linux-image-*.deb)
@@ -122,6 +141,9 @@ if [ $# = 0 ] && [ "$quick" = 1 ]; then
 elif [ $# = 0 ] && [ -n "${DEBUG_SCENARIOS:-}" ]; then
 	# shellcheck disable=SC2086
 	set -- $DEBUG_SCENARIOS
+elif [ $# = 0 ]; then
+	# shellcheck disable=SC2046
+	set -- $(full_scenarios)
 fi
 if [ -n "${TEST_BUDGET:-}" ]; then
 	TEST_BUDGET=$((TEST_BUDGET - (SECONDS - t_start)))
