@@ -19,7 +19,8 @@
 #
 # --quick [SCENARIO...] is CI's pass: the scenarios named, or else every
 # one once (engine scenarios under one worker model each, the models
-# alternating), most telling first, with TIMEOUT_FACTOR=2 and
+# alternating), most telling first (QUICK_ROTATE=K rotates all but the
+# first two by K), with TIMEOUT_FACTOR=2 and
 # TIMEOUT_CAP=900 (the first six took 146-600 s each under light load).
 # With TEST_BUDGET set (what CI has left), run.sh starts a scenario only
 # when its limit fits, and lists the others as skipped.
@@ -138,6 +139,18 @@ fi
 if [ $# = 0 ] && [ "$quick" = 1 ]; then
 	# shellcheck disable=SC2086
 	set -- $quick_scenarios
+	# QUICK_ROTATE=K: keep the first two (replay with uploads, allocation
+	# failures) and rotate the rest by K. CI has time for part of the
+	# pass only; rotating by its commit count makes successive CI runs
+	# cover all of it.
+	if [ -n "${QUICK_ROTATE:-}" ]; then
+		head=("$1" "$2")
+		shift 2
+		rest=("$@")
+		k=$((QUICK_ROTATE % ${#rest[@]}))
+		set -- "${head[@]}" "${rest[@]:k}" "${rest[@]:0:k}"
+		echo "test-debug: quick pass rotated by $k: $*"
+	fi
 elif [ $# = 0 ] && [ -n "${DEBUG_SCENARIOS:-}" ]; then
 	# shellcheck disable=SC2086
 	set -- $DEBUG_SCENARIOS
