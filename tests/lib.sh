@@ -247,10 +247,7 @@ kmemleak_check() {
 	echo scan > "$f" 2>/dev/null || return 0
 	out=$(cat "$f" 2>/dev/null)
 	log "kmemleak ($what): two scans took $((SECONDS - t0))s"
-	ours=$(printf '%s\n' "$out" | awk '
-		/^unreferenced object/ { if (blk != "" && hit) print blk; blk = $0; hit = 0; next }
-		{ blk = blk "\n" $0; if ($0 ~ /replcopy/ || $0 ~ /\] 0xffffffff[a-f][0-9a-f]+ *$/) hit = 1 }
-		END { if (blk != "" && hit) print blk }')
+	ours=$(printf '%s\n' "$out" | "$TOP/tests/vm/kmemleak-ours")
 	if [ -n "$ours" ]; then
 		fail "kmemleak ($what): objects allocated by replcopy leaked:"
 		printf '%s\n' "$ours" | head -60
