@@ -111,8 +111,9 @@ if [ "$vm" = 1 ]; then
 		*) runs+=("$s:") ;;
 		esac
 	done
-	# Can a run of at most $1 seconds (plus boot) finish within TEST_BUDGET?
-	fits() { [ -z "${TEST_BUDGET:-}" ] || [ $((SECONDS + $1 + 30)) -le "$TEST_BUDGET" ]; }
+	# Can a run of at most $1 seconds (plus vm-run's two minutes for the
+	# boot and the end-of-run checks) finish within TEST_BUDGET?
+	fits() { [ -z "${TEST_BUDGET:-}" ] || [ $((SECONDS + $1 + 120)) -le "$TEST_BUDGET" ]; }
 	# Boot the VM for scenario $s under worker model $worker.
 	boot() {
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
