@@ -27,19 +27,8 @@ nginx_pair_setup
 mem_idle=$(kernel_mem_kb)
 dmesg_mark
 
-# Keep the kernel's netfilter static keys (nf_hooks_needed) switched on,
-# as any host with a firewall or conntrack has them: otherwise every
-# rmmod/insmod flips them and rewrites every NF_HOOK site in the kernel
-# text (text_poke_bp, int3) under full load, 100 times. Under qemu TCG that
-# live-locked both vCPUs in ip_local_deliver() (soft lockup, RCU stall;
-# see docs/RELIABILITY.md). The module's own hooks still come and go.
-nft -f - <<-'EOF' || die "nft in the init netns"
-table ip keep_hooks {
-	chain pre { type filter hook prerouting priority 0; policy accept; }
-	chain in { type filter hook input priority 0; policy accept; }
-}
-EOF
-on_exit "nft delete table ip keep_hooks"
+# lib.sh keeps the netfilter static keys on (report 7): the 100 module
+# loads and unloads below do not rewrite the kernel's NF_HOOK sites.
 
 # Background load: runs until stopped; its report must show no error.
 load_start() {
