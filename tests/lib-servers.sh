@@ -269,8 +269,10 @@ set_worker() {
 
 rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
 
-# rstat KEY [PORT]: counter KEY of the mapping on PORT (default $MAP_PORT);
-# PORT "total" gives the netns-wide total. Prints "?" when it cannot be read.
+# rstat KEY[,KEY...] [PORT]: counter KEY of the mapping on PORT (default
+# $MAP_PORT); PORT "total" gives the netns-wide total. Several keys give
+# their values from one reading, joined by "/". Prints "?" when it cannot be
+# read.
 rstat() {
 	local key=$1 port=${2:-$MAP_PORT} js
 	js=$(rstats_json 2>/dev/null) || { echo "?"; return 1; }
@@ -278,10 +280,10 @@ rstat() {
 	import json, sys
 	j = json.loads(sys.argv[1]); key = sys.argv[2]; port = sys.argv[3]
 	if port == "total":
-	    print(j["total"]["stats"][key])
+	    st = j["total"]["stats"]
 	else:
-	    m = [m for m in j["mappings"] if str(m["port"]) == port]
-	    print(m[0]["stats"][key])
+	    st = [m for m in j["mappings"] if str(m["port"]) == port][0]["stats"]
+	print("/".join(str(st[k]) for k in key.split(",")))
 	EOF
 }
 
@@ -307,9 +309,10 @@ wait_replay_idle() {
 	local port=${1:-$MAP_PORT} t=${2:-60} deadline prev="" cur c a s still=0 last_log=$SECONDS
 	deadline=$((SECONDS + t))
 	while [ $SECONDS -lt $deadline ]; do
-		if c=$(rstat captured_bytes "$port") && a=$(rstat acked_bytes "$port") &&
-			s=$(rstat sess_active "$port"); then
-			cur="$c/$a/$s"
+		# One reading a round: on a slow guest each replctl and python run
+		# takes seconds.
+		if cur=$(rstat captured_bytes,acked_bytes,sess_active "$port"); then
+			IFS=/ read -r c a s <<< "$cur"
 			if [ "$cur" = "$prev" ]; then
 				still=$((still + 1))
 				[ "$c" = "$a" ] && [ "$s" = 0 ] && return 0
