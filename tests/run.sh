@@ -174,6 +174,22 @@ if [ "$vm" = 1 ]; then
 	# (the guest leaves part of the host idle), at the cost of each run
 	# taking longer, so time limits must allow for it.
 	jobs=${JOBS:-1}
+	# Stopped (SIGINT, SIGTERM): stop the runs in flight too, VMs
+	# included. Each process is frozen before its children are killed,
+	# so that no run_one boots a killed VM once more.
+	killtree() {
+		local c
+		kill -STOP "$1" 2>/dev/null
+		for c in $(pgrep -P "$1"); do killtree "$c"; done
+		kill "$1" 2>/dev/null
+		kill -CONT "$1" 2>/dev/null
+	}
+	stop_runs() {
+		local p
+		for p in $(jobs -p); do killtree "$p"; done
+		exit 130
+	}
+	trap stop_runs INT TERM
 	for run in "${runs[@]}"; do
 		s=${run%:*} worker=${run##*:}
 		name=$(basename "$s" .sh)${worker:+@$worker}
