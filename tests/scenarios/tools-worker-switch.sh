@@ -36,9 +36,12 @@ print("wq", sum(1 for x in s if x["worker"] == "wq"), "kthread", sum(1 for x in 
 check_eq "spawner thread exists" 1 "$(ps -e -o comm= | grep -c '^replcopy_spawn$')"
 
 log "load: hey keep-alive (-c 6) and one connection per request, while switching models"
-in_ns $NS_CLIENT hey -n 1500 -c 6 -q 20 "$URL/small.html" > "$WORK/hey-ka.out" 2>&1 &
+# The load runs until the switching below is done (stop_bg), however slow
+# the guest: with a fixed count it ended on the debug kernel before the
+# first look at the sessions.
+ip netns exec $NS_CLIENT hey -z 600s -c 6 -q 20 "$URL/small.html" > "$WORK/hey-ka.out" 2>&1 &
 ka=$!
-in_ns $NS_CLIENT hey -n 120 -c 2 -q 4 -disable-keepalive "$URL/small.html" > "$WORK/hey-1.out" 2>&1 &
+ip netns exec $NS_CLIENT hey -z 600s -c 2 -q 4 -disable-keepalive "$URL/small.html" > "$WORK/hey-1.out" 2>&1 &
 one=$!
 on_exit "kill $ka $one 2>/dev/null"
 sleep 4
@@ -84,11 +87,14 @@ check_eq "show: wq_max_active 4" 4 "$(json_get "$js" 'j["wq_max_active"]')"
 replctl_in $NS_ONLINE show
 sleep 3
 replctl_in $NS_ONLINE set worker kthread wq-unbound off wq-max-active 0 || fail "set worker kthread again"
-wait $ka; wait $one
-ok_ka=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-ka.out")
-ok_1=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-1.out")
-check_eq "keep-alive requests answered" 1500 "${ok_ka:-0}"
-check_eq "one-per-connection requests answered" 120 "${ok_1:-0}"
+sleep 3
+stop_bg 60 $ka $one || fail "hey did not stop on SIGINT"
+for f in ka 1; do
+	n=$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$f.out")
+	errs=$(sed -n '/^Error distribution:/,$p' "$WORK/hey-$f.out" | grep -c '\[')
+	check "hey-$f: requests answered 200 (${n:-0})" test "${n:-0}" -gt 0
+	check_eq "hey-$f: no client error" 0 "$errs"
+done
 check "replay finished (acked == captured, no live session)" wait_replay_idle 8080 180
 check_replay_exact
 compare_nginx_logs online target "switched models"
