@@ -72,11 +72,12 @@ engine-netem engine-redis engine-gro engine-source-client engine-loop
 frame-bad-input frame-mappings frame-permissions frame-netns-isolation
 frame-rmmod-mappings frame-autoload"
 full_scenarios() {
-	local f n
-	echo $full_order
+	local f n listed
+	listed=" $(echo $full_order) "
+	echo "$listed"
 	for f in "$top"/tests/scenarios/*.sh; do
 		n=$(basename "$f" .sh)
-		case " $(echo $full_order) " in *" $n "*) ;; *) echo "$n" ;; esac
+		case $listed in *" $n "*) ;; *) echo "$n" ;; esac
 	done
 }
 
