@@ -21,11 +21,8 @@ nginx_start $NS_TARGET target 8081
 nginx_make_files online target
 module_load
 dmesg_mark
-# The 5 MB uploads reach the online server much faster than a TCG guest
-# replays them over MTU 1000: with the default 4 MiB per session the queue
-# limit (correctly) drops the rest of an upload, which is not what this
-# scenario is about. Let a session hold a whole upload.
-replctl set max-session-bytes 16777216 || die "replctl set max-session-bytes 16777216"
+# The 5 MB uploads: see room_for_uploads.
+room_for_uploads
 
 # GRO on the online's c-veth (veth NAPI mode), with the ethtool ioctl since
 # the ethtool program may be missing: ETHTOOL_SGRO = 0x2c.
