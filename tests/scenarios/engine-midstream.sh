@@ -49,7 +49,7 @@ run_clients() {
 		in_ns $NS_CLIENT python3 "$WORK/ka.py" "$tag$i" $BEFORE $AFTER "$WORK/go-$tag" > "$WORK/ka-$tag$i.out" 2>&1 &
 		pids+=($!)
 	done
-	wait_until 30 sh -c "[ \$(ls $WORK/go-$tag.*.ready 2>/dev/null | wc -l) = $NCLIENTS ]" ||
+	wait_until 120 sh -c "[ \$(ls $WORK/go-$tag.*.ready 2>/dev/null | wc -l) = $NCLIENTS ]" ||
 		die "clients did not get their first answers"
 	replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 "$@" >/dev/null || die "replctl add 8080 $TARGET_IP:8081 $*"
 	touch "$WORK/go-$tag"
