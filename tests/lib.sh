@@ -216,6 +216,21 @@ kernel_mem_kb() {
 	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
 
+# kernel_mem_settle SECONDS MAX_KB: the lowest kernel_mem_kb reading, taken
+# about once a second until one is at most MAX_KB or SECONDS passed. Freed
+# sessions, sockets and network namespaces are released after RCU grace
+# periods and by workqueues, so memory returns over a few seconds.
+kernel_mem_settle() {
+	local deadline=$((SECONDS + $1)) low m
+	low=$(kernel_mem_kb)
+	while [ "$low" -gt "$2" ] && [ $SECONDS -lt $deadline ]; do
+		sleep 1
+		m=$(kernel_mem_kb)
+		[ "$m" -lt "$low" ] && low=$m
+	done
+	echo "$low"
+}
+
 # expect_fail CODE PATTERN DESCRIPTION COMMAND...: the command must exit with
 # CODE and print PATTERN (extended regex) on stderr.
 expect_fail() {

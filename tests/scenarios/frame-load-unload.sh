@@ -38,21 +38,16 @@ pass "$cycles load/add $((2 * per_ns))/unload cycles"
 
 # Deleted network namespaces are freed asynchronously (cleanup_net on a
 # workqueue): give them up to 30 s, keeping the lowest reading.
-after=$(kernel_mem_kb)
-for ((i = 0; i < 30 && after - mid >= 384; i++)); do
-	sleep 1
-	m=$(kernel_mem_kb)
-	[ "$m" -lt "$after" ] && after=$m
-done
+after=$(kernel_mem_settle 30 $((mid + 383)))
 log "slab+percpu: ${before} KiB before, ${mid} KiB after cycle $((cycles / 2)), ${after} KiB after cycle $cycles"
 # Netns churn makes the slab caches settle over the first cycles (about
 # 800 KiB here, flat from cycle 8 on), so the test looks at the trend of the
 # second half: 1000 mappings went through it, and leaking each one's
 # mapping and per-cpu counters (a few hundred bytes) would cost several
 # hundred KiB.
-# kernel_mem_kb shrinks the slab caches, which on a KASAN kernel also
-# empties its quarantine of freed objects, so the readings mean the same
-# there (once 3.4-4.6 MiB of quarantine made them useless). kmemleak on the
+# On a KASAN kernel kernel_mem_kb shrinks the slab caches, which empties
+# its quarantine of freed objects, so the readings mean the same there
+# (3.4-4.6 MiB of quarantine once made them useless). kmemleak on the
 # debug kernel (make test-debug) is the exact check.
 check "kernel memory flat over the second half (cycle $((cycles / 2)) -> $cycles: $((after - mid)) KiB)" \
 	test $((after - mid)) -lt 384

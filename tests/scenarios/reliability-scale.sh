@@ -201,17 +201,9 @@ check_stat_eq sess_syn "$N"
 check_stat_eq drop_nomem 0
 replctl_in $NS_ONLINE del --all
 # Back to idle: within 10% of the peak's growth (caches keep some slabs).
-# Sessions, sockets and skbs are freed after RCU grace periods and by
-# workqueues: up to 60 s for that, keeping the lowest reading.
-mem_after=$(kernel_mem_kb)
-mem_back() {
-	local m
-	m=$(kernel_mem_kb)
-	[ "$m" -lt "$mem_after" ] && mem_after=$m
-	[ $((mem_after - mem_idle2)) -le $((delta / 10 + 1024)) ]
-}
+# Up to 60 s for the memory to come back (kernel_mem_settle).
 t0=$SECONDS
-wait_until 60 mem_back || true
+mem_after=$(kernel_mem_settle 60 $((mem_idle2 + delta / 10 + 1024)))
 log "after close and del: slab+percpu $mem_after KiB (idle $mem_idle2 KiB, peak $mem_peak KiB; lowest reading within $((SECONDS - t0))s)"
 check "memory returned to idle (within 10% of the growth: $((mem_after - mem_idle2)) KiB of $delta KiB)" \
 	test $((mem_after - mem_idle2)) -le $((delta / 10 + 1024))
