@@ -144,6 +144,7 @@ for f in hey1 hey2; do
 	check "$f: client saw no error" sh -c "! grep -q '^Error distribution' $WORK/$f.out"
 done
 check "online: replay finished" wait_replay_idle 8080 90
+# shellcheck disable=SC2034 # MAP_NS is read by wait_replay_idle
 idle2() { local MAP_NS=online2; wait_replay_idle 8090 90; }
 check "online2: replay finished" idle2
 replctl_in online del --all
