@@ -129,6 +129,7 @@ if [ "$vm" = 1 ]; then
 			# The VM itself did not finish (host starved, boot hang):
 			# say so and give the scenario one more boot.
 			echo "# $name: VM did not finish in ${limit}s; booting it once more"
+			mv "$results/$name.out" "$results/$name.first.out"
 			boot
 			rc=$?
 		fi
@@ -140,6 +141,11 @@ if [ "$vm" = 1 ]; then
 		local name=$1 rc took s
 		read -r rc took s < "$results/$name.rc"
 		[ "$jobs" = 1 ] || echo "== $name: result"
+		if [ -f "$results/$name.first.out" ]; then
+			echo "# $name: the end of its first boot, which timed out:"
+			grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.first.out" |
+				tail -n 15 | sed 's/^/#   /'
+		fi
 		# The scenario's own lines, without the firmware and kernel chatter.
 		grep -Ev '^(SeaBIOS|Booting from|\[ *[0-9]+\.[0-9]+\])' "$results/$name.out"
 		# A scenario passes by saying so (lib.sh's finish): exit 0 without
@@ -208,7 +214,7 @@ if [ "$vm" = 1 ]; then
 			continue
 		fi
 		echo "== $name (VM, limit ${limit}s)"
-		rm -f "$results/$name.rc"
+		rm -f "$results/$name.rc" "$results/$name.first.out"
 		pending+=("$name")
 		run_one &
 		[ "$jobs" != 1 ] || { wait; collect; }
