@@ -203,10 +203,11 @@ replctl_in $NS_ONLINE del --all
 # Back to idle: within 10% of the peak's growth (caches keep some slabs).
 # Up to 60 s for the memory to come back (kernel_mem_settle).
 t0=$SECONDS
-mem_after=$(kernel_mem_settle 60 $((mem_idle2 + delta / 10 + 1024)))
+allowed=$((delta / 10 + 1024))
+mem_after=$(kernel_mem_settle 60 $((mem_idle2 + allowed)))
 log "after close and del: slab+percpu $mem_after KiB (idle $mem_idle2 KiB, peak $mem_peak KiB; lowest reading within $((SECONDS - t0))s)"
 check "memory returned to idle (within 10% of the growth: $((mem_after - mem_idle2)) KiB of $delta KiB)" \
-	test $((mem_after - mem_idle2)) -le $((delta / 10 + 1024))
+	test $((mem_after - mem_idle2)) -le $allowed
 check_dmesg_clean
 module_unload_checked
 log "after rmmod: slab+percpu $(kernel_mem_kb) KiB"
