@@ -4,8 +4,9 @@
 # both worker models: a tracefs instance with all events, until SIGTERM: its
 # replcopy_xmit count == sent_segs, replcopy_state "-> ESTABLISHED" lines ==
 # sess_established, one spawn per kthread-model session, events of both
-# models; then -T (trace-cmd) around one curl; then -f 'unbound == 1' after
-# replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
+# models; the top-level buffer not left at its minimum; then -T (trace-cmd,
+# its own instance, removed after) around one curl; then -f 'unbound == 1'
+# after replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 source "$(dirname "$0")/../lib-tools.sh"
@@ -14,6 +15,10 @@ FT=$TOP/tools/ftrace
 tools_setup
 
 # ---- replcopy-events.sh: everything, both models, until SIGTERM
+# The top-level buffer's size before any tracing: "7 (expanded: 1408)"
+# (boot-time minimum, default once used) on a freshly booted guest.
+TRACEFS=/sys/kernel/tracing
+top0=$(cat "$TRACEFS/buffer_size_kb")
 EV=$WORK/events.txt
 "$FT/replcopy-events.sh" -t 0 -o "$EV" > "$WORK/events.sum" 2> "$WORK/events.err" &
 evpid=$!
@@ -27,6 +32,19 @@ snap s1
 kill -TERM $evpid
 timeout 60 tail --pid=$evpid -f /dev/null || fail "replcopy-events.sh did not exit on SIGTERM"
 cat "$WORK/events.err" "$WORK/events.sum"
+# Resizing its instance must not leave the top-level buffer at its minimum
+# (on 6.1 it then never grows, and trace-cmd recording there lost events).
+case $top0 in
+*"expanded: "*)
+	want=${top0##*expanded: }
+	want=${want%)}
+	top1=$(cat "$TRACEFS/buffer_size_kb")
+	[ "${top1%% *}" -ge "$want" ] &&
+		pass "top-level trace buffer has its default size after the instance ($top1 KB, default $want)" ||
+		fail "top-level trace buffer left at $top1 KB after replcopy-events.sh (default $want)"
+	;;
+*) log "top-level trace buffer already in use ($top0 KB): expansion not checked" ;;
+esac
 log "first events:"
 head -n 8 "$EV"
 cnt() { sed -n "s/^# $1 *\\([0-9]*\\)\$/\\1/p" "$WORK/events.sum"; }
@@ -52,6 +70,8 @@ if command -v trace-cmd >/dev/null; then
 	cat "$WORK/tc.out" | tail -n 12
 	n=$(sed -n 's/^# replcopy_capture *\([0-9]*\)$/\1/p' "$WORK/tc.out")
 	[ "${n:-0}" -gt 0 ] && pass "events -T (trace-cmd): $n capture events" || fail "events -T: no capture event"
+	check_eq "no replcopy-events instance left after -T" 0 \
+		"$(find "$TRACEFS/instances" -mindepth 1 -maxdepth 1 -name 'replcopy-events-*' | wc -l)"
 	check "replay finished after the curl" wait_replay_idle 8080 60
 fi
 

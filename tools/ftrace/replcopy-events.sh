@@ -8,9 +8,9 @@
 # USAGE: replcopy-events.sh [-h] [-t SECONDS] [-e EVENT[,EVENT...]]
 #                           [-f FILTER] [-o FILE] [-s] [-T] [-- COMMAND...]
 #
-# Uses a private tracefs instance (instances/replcopy-events-PID), so the
-# global trace buffer and other tracers are untouched; -T uses trace-cmd
-# instead. Must run as root.
+# Records into a private tracefs instance (instances/replcopy-events-PID,
+# 8 MiB per CPU), so the global trace buffer and other tracers are
+# untouched; -T has trace-cmd record that instance. Must run as root.
 set -euo pipefail
 
 usage() {
@@ -77,6 +77,27 @@ fi
 
 out=$(mktemp /tmp/replcopy-events.XXXXXX)
 trap 'rm -f "$out"' EXIT
+inst_name=replcopy-events-$$
+buf_kb=8192
+
+# Kernels before 6.7 keep one "expanded" flag for every trace buffer: a
+# buffer that was never used has its boot-time minimum (buffer_size_kb reads
+# "7 (expanded: 1408)") and grows on first use, unless some buffer was
+# resized before. Resizing our instance would then leave the top-level
+# buffer at 7 KB per CPU for good, and whoever traces there next loses
+# events (trace-cmd record did, here). So give it its default size first,
+# as its first use would.
+expand_top_buffer() {
+	local kb
+	kb=$(cat "$tracefs/buffer_size_kb")
+	case $kb in
+	*"expanded: "*)
+		kb=${kb##*expanded: }
+		echo "${kb%)}" > "$tracefs/buffer_size_kb"
+		;;
+	esac
+}
+expand_top_buffer
 
 # run_window: run COMMAND, or wait SECONDS (0: until SIGINT/SIGTERM).
 run_window() {
@@ -97,7 +118,8 @@ if [ "$use_tc" = 1 ]; then
 	[ $# -gt 0 ] || [ "$secs" != 0 ] || { echo "replcopy-events.sh: -T needs -t SECONDS > 0 or a COMMAND" >&2; exit 2; }
 	dat=$(mktemp /tmp/replcopy-events.XXXXXX.dat)
 	trap 'rm -f "$out" "$dat"' EXIT
-	tcargs=()
+	# The instance is trace-cmd's: it creates it and removes it at the end.
+	tcargs=(-B "$inst_name" -b "$buf_kb")
 	for e in $sel; do
 		tcargs+=(-e "replcopy:$e")
 		[ -z "$filter" ] || tcargs+=(-f "$filter")
@@ -116,11 +138,11 @@ if [ "$use_tc" = 1 ]; then
 		head -n 20 "$rep" >&2
 	fi
 else
-	inst="$tracefs/instances/replcopy-events-$$"
+	inst="$tracefs/instances/$inst_name"
 	mkdir "$inst"
 	trap 'echo 0 > "$inst/tracing_on" 2>/dev/null; echo 0 > "$inst/events/enable" 2>/dev/null; rmdir "$inst" 2>/dev/null; rm -f "$out"' EXIT
 	echo 0 > "$inst/tracing_on"
-	echo 8192 > "$inst/buffer_size_kb"
+	echo "$buf_kb" > "$inst/buffer_size_kb"
 	for e in $sel; do
 		if [ -n "$filter" ]; then
 			echo "$filter" > "$inst/events/replcopy/$e/filter" ||
