@@ -80,24 +80,26 @@ trap 'rm -f "$out"' EXIT
 inst_name=replcopy-events-$$
 buf_kb=8192
 
-# Kernels before 6.7 keep one "expanded" flag for every trace buffer: a
-# buffer that was never used has its boot-time minimum (buffer_size_kb reads
-# "7 (expanded: 1408)") and grows on first use, unless some buffer was
-# resized before. Resizing our instance would then leave the top-level
-# buffer at 7 KB per CPU for good, and whoever traces there next loses
-# events (trace-cmd record did, here). So give it its default size first,
-# as its first use would.
-expand_top_buffer() {
-	local kb
-	kb=$(cat "$tracefs/buffer_size_kb")
-	case $kb in
-	*"expanded: "*)
-		kb=${kb##*expanded: }
-		echo "${kb%)}" > "$tracefs/buffer_size_kb"
-		;;
-	esac
+# On 6.1 one "expanded" flag covers every trace buffer. A buffer never used
+# has its boot-time minimum (buffer_size_kb reads "7 (expanded: 1408)") and
+# grows on first use, unless some buffer was resized before. Resizing our
+# instance thus left the top-level buffer at 7 KB per CPU for good, and
+# whoever traced there next lost events (trace-cmd record did, here).
+# keep_top_expansion gives it the size its first use would have given it,
+# when the resize took that away; where the kernel keeps the flag per
+# buffer, the top-level buffer still reads "(expanded: N)" and it does
+# nothing.
+top_before=$(cat "$tracefs/buffer_size_kb")
+keep_top_expansion() {
+	local want now
+	case $top_before in *"expanded: "*) ;; *) return 0 ;; esac
+	want=${top_before##*expanded: }
+	want=${want%)}
+	now=$(cat "$tracefs/buffer_size_kb")
+	# Still "N (expanded: M)", or "X" (per-CPU sizes differ): leave it.
+	case $now in ''|*[!0-9]*) return 0 ;; esac
+	[ "$now" -ge "$want" ] || echo "$want" > "$tracefs/buffer_size_kb"
 }
-expand_top_buffer
 
 # run_window: run COMMAND, or wait SECONDS (0: until SIGINT/SIGTERM).
 run_window() {
@@ -117,8 +119,9 @@ if [ "$use_tc" = 1 ]; then
 	command -v trace-cmd >/dev/null || { echo "replcopy-events.sh: trace-cmd not installed" >&2; exit 1; }
 	[ $# -gt 0 ] || [ "$secs" != 0 ] || { echo "replcopy-events.sh: -T needs -t SECONDS > 0 or a COMMAND" >&2; exit 2; }
 	dat=$(mktemp /tmp/replcopy-events.XXXXXX.dat)
-	trap 'rm -f "$out" "$dat"' EXIT
-	# The instance is trace-cmd's: it creates it and removes it at the end.
+	# The instance is trace-cmd's: it creates and sizes it, and removes it
+	# at the end.
+	trap 'keep_top_expansion; rm -f "$out" "$dat"' EXIT
 	tcargs=(-B "$inst_name" -b "$buf_kb")
 	for e in $sel; do
 		tcargs+=(-e "replcopy:$e")
@@ -130,7 +133,7 @@ if [ "$use_tc" = 1 ]; then
 		trace-cmd record -q -o "$dat" "${tcargs[@]}" sleep "$secs" >&2
 	fi
 	rep=$(mktemp /tmp/replcopy-events.XXXXXX.err)
-	trap 'rm -f "$out" "$dat" "$rep"' EXIT
+	trap 'keep_top_expansion; rm -f "$out" "$dat" "$rep"' EXIT
 	trace-cmd report -q -i "$dat" 2> "$rep" | grep -E ' replcopy_[a-z_]+:' > "$out" || true
 	# Nothing recorded: show what trace-cmd said, so that the cause is not lost.
 	if [ ! -s "$out" ]; then
@@ -143,6 +146,7 @@ else
 	trap 'echo 0 > "$inst/tracing_on" 2>/dev/null; echo 0 > "$inst/events/enable" 2>/dev/null; rmdir "$inst" 2>/dev/null; rm -f "$out"' EXIT
 	echo 0 > "$inst/tracing_on"
 	echo "$buf_kb" > "$inst/buffer_size_kb"
+	keep_top_expansion
 	for e in $sel; do
 		if [ -n "$filter" ]; then
 			echo "$filter" > "$inst/events/replcopy/$e/filter" ||
