@@ -10,7 +10,8 @@
 #
 # Records into a private tracefs instance (instances/replcopy-events-PID,
 # 8 MiB per CPU), so the global trace buffer and other tracers are
-# untouched; -T has trace-cmd record that instance. Must run as root.
+# untouched (but for keep_top_expansion below); -T has trace-cmd record
+# that instance. Must run as root.
 set -euo pipefail
 
 usage() {
