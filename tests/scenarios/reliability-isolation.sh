@@ -40,23 +40,25 @@ h1=$!
 ip netns exec client2 hey -z 900s -c 7 -q 1 "http://$ONLINE_IP:8090/small.html" > "$WORK/hey2.out" 2>&1 &
 h2=$!
 on_exit "kill $h1 $h2"
-# Without python (slow under TCG): counts and client ports from the JSON.
-# json_all KEY JSON: every value of "KEY" (a number or a string) in
-# replctl's JSON, in order, space-separated, with bash's own matching (list
-# and stats have one "port" per mapping, sessions one "client_port" per
-# session); json_count KEY JSON: how many; map_keys JSON: each mapping's
-# id, port and target.
+# Without python (slow under TCG): replctl's JSON read with bash's own
+# matching. json_all KEY JSON: every value of "KEY" (a number or a quoted
+# string), one per line, in order (list and stats have one "port" per
+# mapping, sessions one "client_port" per session); json_count KEY JSON:
+# how many; map_keys JSON: each mapping's id, port and target, on one line.
 json_all() {
-	local s=$2 out=""
+	local s=$2
 	while [[ $s =~ \"$1\":(\"[^\"]*\"|[0-9]+) ]]; do
-		out+="${out:+ }${BASH_REMATCH[1]}"
+		printf '%s\n' "${BASH_REMATCH[1]}"
 		s=${s#*"${BASH_REMATCH[0]}"}
 	done
-	echo "$out"
 }
-json_count() { local v; read -ra v <<< "$(json_all "$1" "$2")"; echo "${#v[@]}"; }
-map_keys() { echo "$(json_all id "$1") / $(json_all port "$1") / $(json_all target "$1")"; }
-nsess() { replctl_in "$1" sessions --json | grep -o '"client_port":[0-9]*' | wc -l; }
+json_count() { local v; mapfile -t v < <(json_all "$1" "$2"); echo "${#v[@]}"; }
+map_keys() {
+	local k out=""
+	for k in id port target; do out+="$(json_all "$k" "$1" | paste -sd ' ') / "; done
+	echo "${out% / }"
+}
+nsess() { json_count client_port "$(replctl_in "$1" sessions --json)"; }
 sess_at_least() { [ "$(nsess "$1")" -ge "$2" ]; }
 wait_until 180 sess_at_least online 5 || log "online sessions: $(nsess online)"
 wait_until 180 sess_at_least online2 7 || log "online2 sessions: $(nsess online2)"
@@ -65,7 +67,7 @@ wait_until 180 sess_at_least online2 7 || log "online2 sessions: $(nsess online2
 # of the sessions a netns lists (sessions linger a little after a close, and
 # a slow guest makes hey reconnect, so a netns may list a few more).
 client_ports() { in_ns "$1" ss -Htn state established "( dport = :$2 )" | awk '{ n = split($3, a, ":"); print a[n] }' | sort -n; }
-sess_ports() { replctl_in "$1" sessions --json | grep -o '"client_port":[0-9]*' | cut -d: -f2 | sort -n; }
+sess_ports() { json_all client_port "$(replctl_in "$1" sessions --json)"; }
 # check_sessions_of NS CLIENT PORT OTHER_CLIENT OTHER_PORT
 check_sessions_of() {
 	local ns=$1 c=$2 p=$3 oc=$4 op=$5 mine sess other missing foreign
@@ -85,7 +87,7 @@ check_sessions_of() {
 check_sessions_of online client 8080 client2 8090
 check_sessions_of online2 client2 8090 client 8080
 check_eq "online: list shows its 2 mappings only" "7000 8080" \
-	"$(json_all port "$(replctl_in online list --json)" | tr ' ' '\n' | sort -n | paste -sd ' ')"
+	"$(json_all port "$(replctl_in online list --json)" | sort -n | paste -sd ' ')"
 check_eq "online2: list shows its mapping only" "8090" "$(json_all port "$(replctl_in online2 list --json)")"
 check_eq "online2: stats show its mapping only" "8090" "$(json_all port "$(replctl_in online2 stats --json)")"
 check_eq "init netns: no mapping, no session" "0 0" \
@@ -105,7 +107,7 @@ check_eq "unprivileged in online2: list shows only online2's mapping" "8090" \
 	"$(json_all port "$(unpriv online2 list --json)")"
 # (Sessions come and go while hey runs: compare with the other netns's
 # connections, not with a second snapshot.)
-unpriv online2 sessions --json | grep -o '"client_port":[0-9]*' | cut -d: -f2 > "$WORK/usess"
+json_all client_port "$(unpriv online2 sessions --json)" > "$WORK/usess"
 client_ports client 8080 > "$WORK/other"
 check "unprivileged in online2: sessions listed" test -s "$WORK/usess"
 check_eq "unprivileged in online2: no session of online's clients listed" "" \

@@ -41,9 +41,9 @@ on_exit "kill $cpid 2>/dev/null"
 sid=""
 wait_until 30 sh -c 'ps -e -o comm= | grep -q "^replcopy/"' && sid=$(ps -e -o comm= | sed -n 's|^replcopy/||p' | head -n 1)
 if [ -n "$sid" ]; then
-	# curl --limit-rate sends its 64 KB upload buffer at once, then waits
-	# 3.2 s at 20 KB/s: a 3 s window could fall between two bursts and see
-	# no run (it did once, stock kernel). 8 s holds at least two.
+	# curl --limit-rate likely sends its 64 KB upload buffer at once, then
+	# waits 3.2 s at 20 KB/s: a 3 s window saw no run once (stock kernel).
+	# 8 s holds at least two such periods.
 	"$FT/replcopy-graph.sh" -s "$sid" -t 8 -d 3 -n 10 > "$WORK/graph-s.out" 2>&1 || true
 	cat "$WORK/graph-s.out"
 	runs=$(sed -n 's/^replcopy_session_run: \([0-9]*\) runs.*/\1/p' "$WORK/graph-s.out")
