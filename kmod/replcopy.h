@@ -67,10 +67,6 @@ struct replcopy_mapping {
 					 * REPLCOPY_STAT_SESS_ACTIVE and
 					 * REPLCOPY_A_MAP_SESSIONS
 					 */
-	unsigned int nr_ports;		/* source ports of mode auto held
-					 * by its sessions (reply hash),
-					 * under the session table's lock
-					 */
 	struct replcopy_pcpu_stats __percpu *stats;
 };
 

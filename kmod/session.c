@@ -60,6 +60,7 @@
 #include <linux/moduleparam.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/genetlink.h>
@@ -101,6 +102,8 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_RCV_WND	65535
 #define REPLCOPY_INIT_CWND	10
 #define REPLCOPY_INBOX_MAX	4096	/* target segments waiting */
+/* SYNs sent again at once after resetting an old connection (SYN_SENT). */
+#define REPLCOPY_SYN_RSTS_FAST	3
 
 struct replcopy_table {
 	struct replcopy_net *rn;
@@ -113,13 +116,14 @@ struct replcopy_table {
 	wait_queue_head_t waitq;	/* a session was freed */
 	atomic_t nr;			/* sessions not freed yet */
 	bool dying;
-	u32 port_cursor;
+	struct replcopy_ports ports;	/* source ports of mode auto */
 };
 
 static atomic_t replcopy_nr_sessions = ATOMIC_INIT(0);
 static atomic_long_t replcopy_queued = ATOMIC_LONG_INIT(0);
 static u32 replcopy_hash_rnd __read_mostly;
 static atomic_t replcopy_next_id = ATOMIC_INIT(0);
+static siphash_aligned_key_t replcopy_ts_key;
 
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
@@ -524,6 +528,29 @@ out:
 /* ------------------------------------------------------------------ */
 /* Worker: segments to the target                                      */
 
+/*
+ * The TSval we send. The replayed connection is ours, not the client's: its
+ * timestamps come from our own clock, offset per (source, target) address
+ * pair as Linux offsets its own. So they only grow from one connection to
+ * the next on the same pair, and a target that still holds a reused source
+ * port in TIME-WAIT accepts the new SYN (RFC 6191). The client's TSvals are
+ * random per connection (Debian's 6.1 kernel offsets them per 4-tuple):
+ * replayed as they were, PAWS refused such a SYN about every other time.
+ *
+ * The clock ticks every 10 ms (RFC 7323 allows 1 ms to 1 s). PAWS lets a
+ * segment be one tick older than the newest one seen; the segments of one
+ * session leave from whichever CPU its worker ran on, and two of them can
+ * swap places in two CPUs' backlogs. A 1 ms tick made the target drop 1 in
+ * 11 000 connections' segments as PAWS failures (engine-shortconn).
+ */
+#define REPLCOPY_TS_HZ		100
+
+static u32 replcopy_ts_now(const struct replcopy_session *s)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_SEC / REPLCOPY_TS_HZ) +
+	       s->ts_off;
+}
+
 static u8 replcopy_ts_opt(struct replcopy_session *s, u8 *opt)
 {
 	if (!s->ts_ok)
@@ -532,7 +559,7 @@ static u8 replcopy_ts_opt(struct replcopy_session *s, u8 *opt)
 	opt[1] = TCPOPT_NOP;
 	opt[2] = TCPOPT_TIMESTAMP;
 	opt[3] = TCPOLEN_TIMESTAMP;
-	put_unaligned_be32(s->ts_val, opt + 4);
+	put_unaligned_be32(replcopy_ts_now(s), opt + 4);
 	put_unaligned_be32(s->ts_recent, opt + 8);
 	return TCPOLEN_TSTAMP_ALIGNED;
 }
@@ -589,7 +616,8 @@ static void replcopy_send_syn(struct replcopy_session *s, bool retrans)
 	struct replcopy_seg seg = {};
 
 	if (s->synopt_ts_off)
-		put_unaligned_be32(s->ts_val, s->synopt + s->synopt_ts_off);
+		put_unaligned_be32(replcopy_ts_now(s),
+				   s->synopt + s->synopt_ts_off);
 	seg.flags = TCPHDR_SYN;
 	seg.seq = s->iss;
 	seg.window = REPLCOPY_RCV_WND;
@@ -835,7 +863,7 @@ static void replcopy_reap_later(struct replcopy_session *s)
 		hlist_del_init_rcu(&s->tnode);
 	if (s->port_held) {
 		s->port_held = false;
-		s->m->nr_ports--;
+		replcopy_pool_put(s->pool, ntohs(s->sport), true);
 	}
 	list_move_tail(&s->node, &tbl->graveyard);
 	schedule_work(&tbl->reaper);
@@ -968,40 +996,101 @@ static void replcopy_reaper(struct work_struct *work)
 /* ------------------------------------------------------------------ */
 /* Worker: connecting                                                  */
 
-/* A free source port toward the target; tbl->lock held. */
-static __be16 replcopy_pick_port(struct replcopy_session *s)
+/*
+ * tbl->lock held: the least recently used port of pool that no session of
+ * ours (mode client included) and no socket of the host uses toward the
+ * target, or 0. *reused: see replcopy_pool_get().
+ */
+static __be16 replcopy_pick_port(struct replcopy_session *s,
+				 struct replcopy_pool *pool, bool *reused)
 {
 	struct replcopy_table *tbl = s->tbl;
 	struct net *net = tbl->rn->net;
-	u32 lo = READ_ONCE(src_port_min), hi = READ_ONCE(src_port_max);
-	u32 n, i, port;
+	u32 i, n = replcopy_pool_nfree(pool);
 	struct sock *sk;
+	u16 port;
 
-	if (!lo || lo > hi || hi > 65535)
-		return 0;
-	n = hi - lo + 1;
-	/* Every port of the range held by this mapping: fail at once. */
-	if (s->m->nr_ports >= n)
-		return 0;
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
-		port = lo + (tbl->port_cursor++ % n);
-		if (replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
-					  htons(port)))
-			continue;
-		sk = __inet_lookup_established(net,
-					       net->ipv4.tcp_death_row.hashinfo,
-					       s->taddr, s->tport, s->saddr,
-					       port, 0, 0);
-		if (sk) {
+		port = replcopy_pool_get(pool, reused);
+		if (!replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
+					   htons(port))) {
+			sk = __inet_lookup_established(net,
+						       net->ipv4.tcp_death_row.hashinfo,
+						       s->taddr, s->tport,
+						       s->saddr, htons(port),
+						       0, 0);
+			if (!sk) {
+				rcu_read_unlock();
+				return htons(port);
+			}
 			sock_gen_put(sk);
-			continue;
 		}
-		rcu_read_unlock();
-		return htons(port);
+		replcopy_pool_put(pool, port, false);
 	}
 	rcu_read_unlock();
 	return 0;
+}
+
+/*
+ * Mode auto: take a source port from the target's pool (ports.c) and enter
+ * the reply tuple. Returns 0, or -errno (counted).
+ */
+static int replcopy_take_port(struct replcopy_session *s)
+{
+	u32 lo = READ_ONCE(src_port_min), hi = READ_ONCE(src_port_max);
+	struct replcopy_table *tbl = s->tbl;
+	struct replcopy_pool *pool, *new = NULL;
+	bool reused = false;
+	LIST_HEAD(gc);
+	int err = 0;
+
+	if (!lo || lo > hi || hi > 65535) {
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+		return -EADDRNOTAVAIL;
+	}
+	spin_lock_bh(&tbl->lock);
+	pool = replcopy_pool_find(&tbl->ports, s->saddr, s->taddr, s->tport,
+				  lo, hi);
+	if (!pool) {
+		/* The first session toward this target: make its pool. */
+		spin_unlock_bh(&tbl->lock);
+		new = replcopy_pool_new(s->saddr, s->taddr, s->tport, lo, hi);
+		if (!new) {
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOMEM);
+			return -ENOMEM;
+		}
+		spin_lock_bh(&tbl->lock);
+		pool = replcopy_pool_find(&tbl->ports, s->saddr, s->taddr,
+					  s->tport, lo, hi);
+		if (!pool) {
+			replcopy_pool_add(&tbl->ports, new, &gc);
+			pool = new;
+			new = NULL;
+		}
+	}
+	s->sport = replcopy_pick_port(s, pool, &reused);
+	if (s->sport) {
+		s->pool = pool;
+		s->port_held = true;
+		hlist_add_head_rcu(&s->tnode,
+				   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
+							     s->tport,
+							     s->sport)]);
+	}
+	spin_unlock_bh(&tbl->lock);
+
+	if (new)
+		replcopy_pool_free(new);
+	replcopy_pools_free(&gc);
+	if (!s->sport) {
+		/* Every port of the range busy toward this target. */
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+		err = -EADDRNOTAVAIL;
+	} else if (reused) {
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_PORT_REUSED);
+	}
+	return err;
 }
 
 /* Choose the source, enter the reply tuple, send the SYN. */
@@ -1010,6 +1099,7 @@ static int replcopy_connect(struct replcopy_session *s)
 	struct replcopy_table *tbl = s->tbl;
 	struct replcopy_mapping *m = s->m;
 	struct replcopy_session *old;
+	int err;
 	u32 mss;
 
 	if (m->source == REPLCOPY_SOURCE_CLIENT) {
@@ -1024,8 +1114,11 @@ static int replcopy_connect(struct replcopy_session *s)
 		}
 	}
 
-	spin_lock_bh(&tbl->lock);
+	s->ts_off = (u32)siphash_2u32((__force u32)s->saddr,
+				      (__force u32)s->taddr, &replcopy_ts_key);
+
 	if (m->source == REPLCOPY_SOURCE_CLIENT) {
+		spin_lock_bh(&tbl->lock);
 		old = replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
 					    s->sport);
 		if (old && !READ_ONCE(old->lingering)) {
@@ -1036,20 +1129,16 @@ static int replcopy_connect(struct replcopy_session *s)
 		/* The lingering one gets no target segment any more. */
 		if (old)
 			hlist_del_init_rcu(&old->tnode);
+		hlist_add_head_rcu(&s->tnode,
+				   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
+							     s->tport,
+							     s->sport)]);
+		spin_unlock_bh(&tbl->lock);
 	} else {
-		s->sport = replcopy_pick_port(s);
-		if (!s->sport) {
-			spin_unlock_bh(&tbl->lock);
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOPORT);
-			return -EADDRNOTAVAIL;
-		}
-		s->port_held = true;
-		m->nr_ports++;
+		err = replcopy_take_port(s);
+		if (err)
+			return err;
 	}
-	hlist_add_head_rcu(&s->tnode,
-			   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
-						     s->tport, s->sport)]);
-	spin_unlock_bh(&tbl->lock);
 
 	mss = replcopy_route_mss(s);
 	s->mss = mss ? mss : REPLCOPY_DEFAULT_MSS;
@@ -1099,7 +1188,8 @@ static void replcopy_syn_options(struct replcopy_session *s,
 			break;
 		case TCPOPT_TIMESTAMP:
 			if (n == TCPOLEN_TIMESTAMP) {
-				s->ts_val = get_unaligned_be32(opt + i + 2);
+				/* Our clock's TSval goes there, TSecr 0. */
+				put_unaligned_be32(0, s->synopt + i + 6);
 				s->synopt_ts_off = i + 2;
 				s->ts_ok = true;	/* offered */
 			}
@@ -1115,19 +1205,26 @@ static void replcopy_syn_options(struct replcopy_session *s,
 		       TCPOPT_EOL : TCPOPT_NOP, len - i);
 }
 
+/*
+ * Options of a fabricated SYN (mid-stream session): MSS, window scale and,
+ * since the timestamps are our own clock's, timestamps.
+ */
 static void replcopy_fabricate_syn(struct replcopy_session *s)
 {
 	static const u8 opt[] = {
 		TCPOPT_MSS, TCPOLEN_MSS, REPLCOPY_FAB_MSS >> 8,
 		REPLCOPY_FAB_MSS & 0xff,
 		TCPOPT_NOP, TCPOPT_WINDOW, TCPOLEN_WINDOW, REPLCOPY_FAB_WSCALE,
+		TCPOPT_NOP, TCPOPT_NOP, TCPOPT_TIMESTAMP, TCPOLEN_TIMESTAMP,
+		0, 0, 0, 0, 0, 0, 0, 0,
 	};
 
 	memcpy(s->synopt, opt, sizeof(opt));
 	s->synopt_len = sizeof(opt);
+	s->synopt_ts_off = 12;
 	s->rcv_wscale = REPLCOPY_FAB_WSCALE;
 	s->ws_ok = true;
-	s->ts_ok = false;
+	s->ts_ok = true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1314,7 +1411,6 @@ static void replcopy_rx_client(struct replcopy_session *s,
 	struct replcopy_cb *cb = REPLCOPY_CB(skb);
 	u8 buf[60];
 	const struct tcphdr *th;
-	struct replcopy_opts o;
 	int optlen;
 
 	if (s->zombie) {
@@ -1364,11 +1460,6 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		return;
 	}
 
-	if (s->ts_ok && optlen) {
-		replcopy_parse_opts((const u8 *)(th + 1), optlen, &o);
-		if (o.has_ts && after(o.tsval, s->ts_val))
-			s->ts_val = o.tsval;
-	}
 	if (!s->c_ended)
 		replcopy_client_ack(s, cb);
 	replcopy_client_data(s, skb);
@@ -1487,6 +1578,26 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 ack, u32 wnd,
 	s->snd_wnd = wnd;
 }
 
+/*
+ * SYN_SENT, and the target acked something that is not our SYN: most
+ * likely its TIME-WAIT socket of an earlier connection on this tuple, which
+ * refused our SYN (PAWS, or an ISN below its old rcv_nxt) and acked its old
+ * connection instead. As RFC 793 says, reset it with seq = SEG.ACK: a Linux
+ * target drops the TIME-WAIT socket on that RST (unless tcp_rfc1337 is
+ * set). Then the SYN again, at once the first few times; after that the
+ * SYN timer's backoff paces it.
+ */
+static void replcopy_syn_sent_bad_ack(struct replcopy_session *s, u32 ack)
+{
+	replcopy_stat_inc(s->m, REPLCOPY_STAT_SYN_RST);
+	replcopy_send_ctl(s, TCPHDR_RST, ack);
+	if (s->syn_rsts < REPLCOPY_SYN_RSTS_FAST) {
+		s->syn_rsts++;
+		replcopy_send_syn(s, true);
+		s->rto_at = jiffies + s->rto;
+	}
+}
+
 static void replcopy_rx_target(struct replcopy_session *s,
 			       struct sk_buff *skb)
 {
@@ -1510,8 +1621,11 @@ static void replcopy_rx_target(struct replcopy_session *s,
 	ack = ntohl(th->ack_seq);
 
 	if (s->state == REPLCOPY_SS_SYN_SENT) {
-		if (th->ack && ack != s->iss + 1)
+		if (th->ack && ack != s->iss + 1) {
+			if (!th->rst)
+				replcopy_syn_sent_bad_ack(s, ack);
 			goto out;
+		}
 		if (th->rst) {
 			if (th->ack)
 				replcopy_end(s, REPLCOPY_END_RESET);
@@ -1869,7 +1983,7 @@ int replcopy_sessions_net_init(struct replcopy_net *rn)
 	INIT_WORK(&tbl->reaper, replcopy_reaper);
 	init_waitqueue_head(&tbl->waitq);
 	atomic_set(&tbl->nr, 0);
-	tbl->port_cursor = get_random_u32();
+	replcopy_ports_init(&tbl->ports);
 	rn->sessions = tbl;
 	return 0;
 }
@@ -1888,6 +2002,7 @@ void replcopy_sessions_net_exit(struct replcopy_net *rn)
 	spin_unlock_bh(&tbl->lock);
 	wait_event(tbl->waitq, !atomic_read(&tbl->nr));
 	flush_work(&tbl->reaper);
+	replcopy_ports_exit(&tbl->ports);
 	rn->sessions = NULL;
 	kvfree(tbl);
 }
@@ -1899,6 +2014,7 @@ int replcopy_sessions_init(void)
 	BUILD_BUG_ON(sizeof(struct replcopy_cb) >
 		     sizeof_field(struct sk_buff, cb));
 	replcopy_hash_rnd = get_random_u32();
+	get_random_bytes(&replcopy_ts_key, sizeof(replcopy_ts_key));
 	err = replcopy_wq_init();
 	if (err)
 		return err;

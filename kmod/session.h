@@ -102,6 +102,34 @@ enum {
 };
 
 struct replcopy_table;
+struct replcopy_pool;
+
+/*
+ * How long a target keeps a connection it closed first in TIME-WAIT
+ * (Linux: TCP_TIMEWAIT_LEN): a source port reused sooner is counted.
+ */
+#define REPLCOPY_TW_LEN		(60 * HZ)
+
+/* ports.c: source ports of mode auto, a pool per target (see there). */
+struct replcopy_ports {
+	struct list_head pools;
+	unsigned int nr;
+};
+
+void replcopy_ports_init(struct replcopy_ports *p);
+void replcopy_ports_exit(struct replcopy_ports *p);
+struct replcopy_pool *replcopy_pool_new(__be32 saddr, __be32 taddr,
+					__be16 tport, u16 lo, u16 hi);
+void replcopy_pool_free(struct replcopy_pool *pool);
+void replcopy_pools_free(struct list_head *gc);
+struct replcopy_pool *replcopy_pool_find(struct replcopy_ports *p,
+					 __be32 saddr, __be32 taddr,
+					 __be16 tport, u16 lo, u16 hi);
+void replcopy_pool_add(struct replcopy_ports *p, struct replcopy_pool *pool,
+		       struct list_head *gc);
+u16 replcopy_pool_get(struct replcopy_pool *pool, bool *reused);
+void replcopy_pool_put(struct replcopy_pool *pool, u16 port, bool used);
+u32 replcopy_pool_nfree(const struct replcopy_pool *pool);
 
 struct replcopy_session {
 	/* Lookup, protected by the table lock for writers, RCU for readers. */
@@ -112,6 +140,7 @@ struct replcopy_session {
 
 	struct replcopy_table *tbl;
 	struct replcopy_mapping *m;	/* holds a reference */
+	struct replcopy_pool *pool;	/* of sport, while port_held */
 
 	/* Client side: caddr:cport -> laddr:lport (what the local app sees). */
 	__be32 caddr, laddr;
@@ -145,7 +174,7 @@ struct replcopy_session {
 	bool fabricated;
 	bool ended;			/* worker finished the session */
 	bool zombie;			/* ended abnormally, lingering */
-	bool port_held;			/* sport counted in m->nr_ports */
+	bool port_held;			/* sport taken from pool */
 	bool ts_ok;			/* timestamps negotiated */
 	bool ws_ok;			/* window scaling negotiated */
 	bool c_fin;			/* client FIN received in sequence */
@@ -163,6 +192,7 @@ struct replcopy_session {
 	u8 snd_wscale;			/* target's shift */
 	u8 rcv_wscale;			/* ours (the client's) */
 	u8 syn_tries;
+	u8 syn_rsts;			/* old connections reset in SYN_SENT */
 	u8 retries;			/* consecutive RTOs at snd_una */
 	u8 dupacks;
 	u8 synopt_len;
@@ -177,7 +207,7 @@ struct replcopy_session {
 	u32 ssthresh;
 	u32 recover;			/* snd_max when fast recovery began */
 	u32 irs, rcv_nxt;		/* target ISN, next byte expected */
-	u32 ts_val;			/* TSval we send (monotonic) */
+	u32 ts_off;			/* our TSval = ms clock + ts_off */
 	u32 ts_recent;			/* last TSval from the target */
 	u16 t_mss;			/* target's MSS option */
 	u16 mss;			/* payload bytes per segment */

@@ -32,6 +32,8 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_DROP_OTHER]	= "drop_other",
 	[REPLCOPY_STAT_SESS_ACTIVE]	= "sess_active",
 	[REPLCOPY_STAT_DROP_NOPORT]	= "drop_noport",
+	[REPLCOPY_STAT_PORT_REUSED]	= "port_reused",
+	[REPLCOPY_STAT_SYN_RST]		= "syn_rst",
 };
 
 const char *rc_stat_name(unsigned int stat)

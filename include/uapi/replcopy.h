@@ -164,6 +164,14 @@ enum replcopy_stat {
 	REPLCOPY_STAT_DROP_NOPORT,	/* no free source port (auto), or
 					 * the client's tuple busy (client)
 					 */
+	REPLCOPY_STAT_PORT_REUSED,	/* source port (auto) reused within
+					 * 60 s of its last session toward
+					 * the same target (its TIME-WAIT)
+					 */
+	REPLCOPY_STAT_SYN_RST,		/* SYN answered with an ACK of an
+					 * old connection: reset it, SYN
+					 * sent again
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)

@@ -515,7 +515,8 @@ static void test_tick(void **state)
 	assert_non_null(strstr(out, "{\"time\":\"2024-05-01T12:00:01+0200\","
 			       "\"timestamp\":1714557601.250,"
 			       "\"interval\":1.000,\"mappings\":[{\"id\":1,"));
-	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24},"
+	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24,"
+			       "\"port_reused\":25,\"syn_rst\":26},"
 			       "\"drops\":141}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);

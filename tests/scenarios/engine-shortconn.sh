@@ -1,0 +1,62 @@
+#!/bin/bash
+# timeout: 480
+# Short connections at a sustained rate, default settings: hey, one
+# connection per request (nginx closes each one, so the target keeps a
+# TIME-WAIT socket per replayed connection), RATE requests a second for
+# DURATION seconds: more connections than the default source port range
+# (61000-65535, 4 536 ports) holds, so ports are reused while the target
+# still has them in TIME-WAIT. The target logs exactly the online requests,
+# no session times out in SYN-SENT, the target's PAWS counter does not
+# grow, and the module counts the reuse (port_reused). WORKER selects the
+# worker model. Under LOAD=light: a tenth of the duration.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+RATE=100 DURATION=$(scaled 110)
+RANGE=4536
+
+nginx_pair_setup
+module_load
+dmesg_mark
+syn_watch $NS_ONLINE 8080
+syn_watch $NS_TARGET 8081
+
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+set_worker
+
+# tcp_ext NS NAME: a TcpExt counter of NS (nstat's absolute value).
+tcp_ext() { in_ns "$1" nstat -az "TcpExt$2" | awk -v k="TcpExt$2" '$1 == k { print $2 }'; }
+paws0=$(tcp_ext $NS_TARGET PAWSEstab)
+
+# hey -q is per worker: 10 workers at RATE/10 each.
+log "hey -z ${DURATION}s -c 10 -q $((RATE / 10)) -disable-keepalive $URL/small.html"
+hey_run $NS_CLIENT -z "${DURATION}s" -c 10 -q $((RATE / 10)) -disable-keepalive "$URL/small.html" > "$WORK/ok"
+hey_errors
+n=$(nginx_count online)
+log "online answered $n requests in ${DURATION}s ($(awk '/Requests\/sec:/ { print $2 }' "$WORK/hey.out") req/s); $(cat "$WORK/ok") answered 200"
+if [ "$LOAD" = full ] && [ "$n" -le $((RANGE + RANGE / 2)) ]; then
+	fail "only $n connections: the run must reuse the source port range ($RANGE ports) to test anything"
+fi
+
+check "replay finished (acked == captured, no live session)" wait_replay_idle 8080 180
+
+compare_nginx_logs online target "short connections"
+check_eq "target saw as many connections as online" "$(nginx_conns online)" "$(nginx_conns target)"
+check_stat_eq sess_syn "$(syn_count $NS_ONLINE)"
+check_stat_eq sess_established "$(syn_count $NS_ONLINE)"
+check_stat_eq sess_timedout 0
+check_eq "target's PAWSEstab (TIME-WAIT SYNs rejected) did not grow" "$paws0" "$(tcp_ext $NS_TARGET PAWSEstab)"
+log "target TIME-WAIT sockets now: $(in_ns $NS_TARGET ss -Htan state time-wait | wc -l); SYNs online $(syn_count $NS_ONLINE), target $(syn_count $NS_TARGET); syn_rst $(rstat syn_rst)"
+if [ "$LOAD" = full ]; then
+	# Least recently used first: the first RANGE connections take fresh
+	# ports, every later one a port whose last session ended less than a
+	# minute ago (RANGE ports last RANGE / RATE = 45 s).
+	check_stat_eq port_reused $((n - RANGE))
+fi
+check_replay_exact
+check_sessions_accounted
+check_no_drops
+check_dmesg_clean
+finish
