@@ -34,7 +34,8 @@
  * REPLCOPY_LINGER after the last segment) that absorbs the rest of the
  * client connection instead of fabricating a new session in its middle.
  * Mapping deleted, netns exit, rmmod -> RST, freed at once. A client SYN
- * on a lingering tuple starts a new session.
+ * on a lingering tuple starts a new session, and so does one with a new
+ * ISN once the online host's connection on the tuple is over.
  *
  * The client's end (its FIN or RST) is due once the target acknowledged
  * all client data before it and has answered it: it used at least as much
@@ -102,6 +103,9 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_RCV_WND	65535
 #define REPLCOPY_INIT_CWND	10
 #define REPLCOPY_INBOX_MAX	4096	/* target segments waiting */
+/* Mode client, tuple busy with an earlier session: see replcopy_start(). */
+#define REPLCOPY_BUSY_RETRY	(HZ / 100 ? HZ / 100 : 1)
+#define REPLCOPY_BUSY_MAX	(10 * HZ)
 /* SYNs sent again at once after resetting an old connection (SYN_SENT). */
 #define REPLCOPY_SYN_RSTS_FAST	3
 
@@ -267,6 +271,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->taddr = m->target_addr;
 	s->tport = m->target_port;
 	s->fabricated = fabricated;
+	s->c_isn = ntohl(th->seq) - (fabricated ? 1 : 0);
 	s->state = REPLCOPY_SS_NONE;
 	s->start = jiffies;
 	s->t_progress_at = s->start;
@@ -325,9 +330,11 @@ drop_nomem:
 }
 
 /*
- * A client SYN for a tuple whose session only lingers after a close: the
+ * A client SYN for a tuple whose session only lingers after a close, or
+ * whose connection the client left (replcopy_client_reconnects): the
  * client reuses its port. Forget the old session's client tuple so that
- * the SYN starts a new session; the old one ends by its linger timer.
+ * the SYN starts a new session; the old one ends on its own (linger timer,
+ * or the rest of its replay).
  */
 static void replcopy_unhash_client(struct replcopy_table *tbl,
 				   struct replcopy_session *s)
@@ -336,6 +343,35 @@ static void replcopy_unhash_client(struct replcopy_table *tbl,
 	if (!hlist_unhashed(&s->cnode))
 		hlist_del_init_rcu(&s->cnode);
 	spin_unlock(&tbl->lock);
+}
+
+/*
+ * A client SYN with another ISN on the tuple of a live session that does
+ * not linger yet: the client reused its port while we were still replaying
+ * its previous connection (seen: a port taken again 25 ms later, when the
+ * target lags behind the online server). A new connection if the online
+ * host's one on that tuple is over (no socket, or a TIME-WAIT one); else a
+ * stray or forged SYN, which the local stack only answers with a challenge
+ * ACK, and the live session goes on.
+ */
+static bool replcopy_client_reconnects(struct replcopy_mapping *m,
+				       struct sk_buff *skb,
+				       const struct iphdr *iph,
+				       const struct tcphdr *th)
+{
+	struct net *net = m->rn->net;
+	struct sock *sk;
+	bool over;
+
+	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+				       iph->saddr, th->source, iph->daddr,
+				       ntohs(th->dest), inet_iif(skb),
+				       inet_sdif(skb));
+	if (!sk)
+		return true;
+	over = sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_CLOSE;
+	sock_gen_put(sk);
+	return over;
 }
 
 void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
@@ -369,7 +405,10 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 
 	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
 				   th->dest);
-	if (s && unlikely(th->syn && !th->ack && READ_ONCE(s->lingering))) {
+	if (s && unlikely(th->syn && !th->ack) &&
+	    (READ_ONCE(s->lingering) ||
+	     (ntohl(th->seq) != s->c_isn &&
+	      replcopy_client_reconnects(m, skb, iph, th)))) {
 		replcopy_unhash_client(tbl, s);
 		s = NULL;
 	}
@@ -537,13 +576,18 @@ out:
  * random per connection (Debian's 6.1 kernel offsets them per 4-tuple):
  * replayed as they were, PAWS refused such a SYN about every other time.
  *
- * The clock ticks every 10 ms (RFC 7323 allows 1 ms to 1 s). PAWS lets a
- * segment be one tick older than the newest one seen; the segments of one
- * session leave from whichever CPU its worker ran on, and two of them can
- * swap places in two CPUs' backlogs. A 1 ms tick made the target drop 1 in
- * 11 000 connections' segments as PAWS failures (engine-shortconn).
+ * The clock ticks once a second, the slowest RFC 7323 allows. PAWS drops a
+ * segment more than one tick older than the newest one the target saw, and
+ * the segments of one session leave from whichever CPU its worker ran on:
+ * two of them can swap places in two CPUs' backlogs (softirq work deferred
+ * to ksoftirqd, a descheduled vCPU). With 1 ms ticks the target dropped 1
+ * segment in an 11 000-connection run, with 10 ms ticks 11 in a 20 000-
+ * connection run beside another VM (docs/RELIABILITY.md, report 29). A
+ * source port is reused no sooner than REPLCOPY_LINGER (2 s) after its last
+ * segment, so a new SYN is still at least one tick newer than anything the
+ * old connection sent.
  */
-#define REPLCOPY_TS_HZ		100
+#define REPLCOPY_TS_HZ		1
 
 static u32 replcopy_ts_now(const struct replcopy_session *s)
 {
@@ -1093,7 +1137,11 @@ static int replcopy_take_port(struct replcopy_session *s)
 	return err;
 }
 
-/* Choose the source, enter the reply tuple, send the SYN. */
+/*
+ * Choose the source, enter the reply tuple, send the SYN. -EBUSY (mode
+ * client, not counted): another session still replays a connection on the
+ * same tuple.
+ */
 static int replcopy_connect(struct replcopy_session *s)
 {
 	struct replcopy_table *tbl = s->tbl;
@@ -1122,9 +1170,9 @@ static int replcopy_connect(struct replcopy_session *s)
 		old = replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
 					    s->sport);
 		if (old && !READ_ONCE(old->lingering)) {
+			/* See replcopy_start(). */
 			spin_unlock_bh(&tbl->lock);
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOPORT);
-			return -EADDRINUSE;
+			return -EBUSY;
 		}
 		/* The lingering one gets no target segment any more. */
 		if (old)
@@ -1150,6 +1198,35 @@ static int replcopy_connect(struct replcopy_session *s)
 	replcopy_send_syn(s, false);
 	s->rto_at = jiffies + s->rto;
 	return 0;
+}
+
+/*
+ * Connect, or in mode client wait for the tuple: the client reconnected
+ * from the same port while the replay of its previous connection still
+ * runs (the target lags behind the online server), and the target can hold
+ * one connection per tuple. Try again every REPLCOPY_BUSY_RETRY until that
+ * session lingers, for REPLCOPY_BUSY_MAX at most; the client's data waits
+ * in the queue meanwhile. Returns false when the session ended.
+ */
+static bool replcopy_start(struct replcopy_session *s)
+{
+	int err = replcopy_connect(s);
+
+	s->busy_at = 0;
+	if (err == -EBUSY) {
+		if (!s->busy_until)
+			s->busy_until = jiffies + REPLCOPY_BUSY_MAX;
+		if (time_before(jiffies, s->busy_until)) {
+			s->busy_at = jiffies + REPLCOPY_BUSY_RETRY;
+			return true;
+		}
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+	}
+	if (err) {
+		replcopy_end(s, REPLCOPY_END_RESET);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -1438,7 +1515,8 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		return;
 	}
 
-	if (s->state == REPLCOPY_SS_NONE) {
+	if (s->state == REPLCOPY_SS_NONE && !s->c_started) {
+		s->c_started = true;
 		if (th->syn) {
 			s->iss = cb->seq - 1;
 			replcopy_syn_options(s, (const u8 *)(th + 1), optlen);
@@ -1447,9 +1525,8 @@ static void replcopy_rx_client(struct replcopy_session *s,
 			replcopy_fabricate_syn(s);
 		}
 		s->c_nxt = s->iss + 1;
-		if (replcopy_connect(s)) {
+		if (!replcopy_start(s)) {
 			replcopy_free(s, skb);
-			replcopy_end(s, REPLCOPY_END_RESET);
 			return;
 		}
 	}
@@ -1781,6 +1858,9 @@ static void replcopy_timers(struct replcopy_session *s)
 			replcopy_end(s, REPLCOPY_END_ABORT);
 		return;
 	}
+	if (s->busy_at && time_after_eq(now, s->busy_at) &&
+	    !replcopy_start(s))
+		return;
 	if (s->rto_at && time_after_eq(now, s->rto_at))
 		replcopy_rto(s);
 	if (s->hold_at && time_after_eq(now, s->hold_at)) {
@@ -1806,6 +1886,8 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->hold_at;
 		if (s->end_at && time_before(s->end_at, next))
 			next = s->end_at;
+		if (s->busy_at && time_before(s->busy_at, next))
+			next = s->busy_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
 		    s->state != REPLCOPY_SS_NONE) {

@@ -167,11 +167,16 @@ struct replcopy_session {
 	struct list_head spawn_node;	/* kthread model: spawner's list */
 	unsigned long kt_flags;		/* kthread model: REPLCOPY_KT_* */
 	u32 id;				/* unique per session, for tracing */
+	u32 c_isn;			/* client ISN (fabricated: first data
+					 * seq - 1); set at creation, read by
+					 * the capture hook
+					 */
 	struct timer_list timer;	/* kicks the worker at a deadline */
 
 	/* ---- Everything below is owned by the worker. ---- */
 	u8 state;			/* enum replcopy_session_state */
 	bool fabricated;
+	bool c_started;			/* iss and SYN options set */
 	bool ended;			/* worker finished the session */
 	bool zombie;			/* ended abnormally, lingering */
 	bool port_held;			/* sport taken from pool */
@@ -220,6 +225,8 @@ struct replcopy_session {
 	unsigned long hold_at;		/* pacing hold deadline, 0: none */
 	unsigned long linger_at;	/* end of linger, 0: none */
 	unsigned long end_at;		/* look again if the end is due, 0: no */
+	unsigned long busy_at;		/* try to connect again, 0: no */
+	unsigned long busy_until;	/* give up waiting for the tuple */
 	unsigned long c_end_at;		/* client FIN or RST seen, if c_ended */
 	unsigned long fin_gap;		/* client's last data -> its end */
 	unsigned long t_progress_at;	/* target acked or sent new bytes */
