@@ -27,6 +27,7 @@
 #   check_no_drops [PORT]            every drop_* counter is 0
 #   wait_sessions_drained [PORT] [TIMEOUT]
 #   syn_watch NS PORT / syn_count NS nft count of connection attempts
+#   tcp_ext NS NAME                  a TcpExt counter of NS (nstat)
 #   set_worker                       replctl set worker $WORKER when not wq
 #
 # WORKER (wq | wq-unbound | kthread, default wq) picks the worker model; every scenario
@@ -434,3 +435,8 @@ syn_watch() {
 	EOF2
 }
 syn_count() { in_ns "$1" nft list table inet syns | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+
+# tcp_ext NS NAME: the TcpExt counter NAME of NS (nstat's absolute value),
+# e.g. tcp_ext target PAWSEstab: segments PAWS refused, TIME-WAIT SYNs among
+# them.
+tcp_ext() { in_ns "$1" nstat -az "TcpExt$2" | awk -v k="TcpExt$2" '$1 == k { print $2 }'; }
