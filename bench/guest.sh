@@ -41,7 +41,11 @@
 # total rate for the per-config runs [200], BENCH_RATES fidelity sweep
 # ["100 200 400 800"], BENCH_CONFIGS ["off nftdup wq wq-unbound kthread"],
 # BENCH_STAGES ["hook copy"], BENCH_DRAIN max seconds to wait for the replay
-# to finish after a run [20].
+# to finish after a run [20], BENCH_SWEEP_CYCLE [1]: the sweep's close-R
+# runs last long enough to hand out every source port of the module's range
+# once and then again within a minute (range / R + 60 s, at least
+# BENCH_DURATION), so that their fidelity includes ports the target still
+# holds in TIME-WAIT, as at a sustained rate in production; 0: BENCH_DURATION.
 BENCH_TOP=${BENCH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$BENCH_TOP/tests/lib.sh"
 source "$BENCH_TOP/tests/lib-servers.sh"
@@ -55,6 +59,7 @@ RATES=${BENCH_RATES:-100 200 400 800}
 CONFIGS=${BENCH_CONFIGS:-off nftdup wq wq-unbound kthread}
 STAGES=${BENCH_STAGES:-hook copy}
 DRAIN=${BENCH_DRAIN:-20}
+SWEEP_CYCLE=${BENCH_SWEEP_CYCLE:-1}
 URL=http://$ONLINE_IP:8080/small.html
 LATENCY_TOOL=$TOP/tools/ebpf/replcopy_latency.py
 
@@ -311,8 +316,18 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 # B: fidelity and production latency at rising offered rates, off vs wq.
+# sweep_duration R: seconds of a close-R run (BENCH_SWEEP_CYCLE).
+sweep_duration() {
+	local p=/sys/module/replcopy/parameters range d
+	range=$(($(cat $p/src_port_max) - $(cat $p/src_port_min) + 1))
+	d=$(((range + $1 - 1) / $1 + 60))
+	echo $((d > D0 ? d : D0))
+}
+D0=$D
 for r in $RATES; do
 	for mode in ka close; do
+		D=$D0
+		[ "$mode" = ka ] || [ "$SWEEP_CYCLE" = 0 ] || D=$(sweep_duration "$r")
 		for cfg in off wq; do
 			cfg_up "$cfg"
 			measure sweep "$cfg" "$mode-$r"
@@ -320,6 +335,7 @@ for r in $RATES; do
 		done
 	done
 done
+D=$D0
 
 # Capture->transmit latency per worker model.
 for cfg in wq wq-unbound kthread; do

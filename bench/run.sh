@@ -20,8 +20,9 @@
 #
 # Environment passed to the guest (see bench/guest.sh for defaults):
 # BENCH_DURATION BENCH_ROUNDS BENCH_KA_CONC BENCH_CL_CONC BENCH_RATE
-# BENCH_RATES BENCH_CONFIGS BENCH_STAGES BENCH_DRAIN. BENCH_TIMEOUT bounds
-# the VM (seconds, default 2400).
+# BENCH_RATES BENCH_CONFIGS BENCH_STAGES BENCH_DRAIN BENCH_SWEEP_CYCLE.
+# BENCH_TIMEOUT bounds
+# the VM (seconds, default 3600).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -82,10 +83,10 @@ main() {
 	cp bench/guest.sh "$res/guest.sh"
 	envs=(BENCH_TOP="$top")
 	if [ $quick = 1 ]; then
-		envs+=(BENCH_DURATION=2 BENCH_RATES=200 BENCH_DRAIN=8)
+		envs+=(BENCH_DURATION=2 BENCH_RATES=200 BENCH_DRAIN=8 BENCH_SWEEP_CYCLE=0)
 	fi
 	for v in BENCH_DURATION BENCH_ROUNDS BENCH_KA_CONC BENCH_CL_CONC BENCH_RATE BENCH_RATES \
-		 BENCH_CONFIGS BENCH_STAGES BENCH_DRAIN; do
+		 BENCH_CONFIGS BENCH_STAGES BENCH_DRAIN BENCH_SWEEP_CYCLE; do
 		[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 	done
 	{
@@ -102,7 +103,7 @@ main() {
 	# boot again then, at most 3 times.
 	for try in 1 2 3; do
 		rc=0
-		tests/vm/vm-run -t "${BENCH_TIMEOUT:-2400}" -- env "${envs[@]}" "$res/guest.sh" > "$res/console.log" 2>&1 || rc=$?
+		tests/vm/vm-run -t "${BENCH_TIMEOUT:-3600}" -- env "${envs[@]}" "$res/guest.sh" > "$res/console.log" 2>&1 || rc=$?
 		if grep -q '^@@ INFO' "$res/console.log" || ! grep -q 'Kernel panic' "$res/console.log"; then
 			break
 		fi

@@ -55,20 +55,21 @@ esac
 # load), then the rest. reliability-lifecycle is not in it: its 50
 # rmmod/insmod cycles, churn and switches take about 42 minutes on this
 # kernel, far over the quick limit; make test-debug runs it.
-quick_scenarios="engine-nginx@wq reliability-failslab reliability-nlfuzz
-engine-teardown@kthread frame-mappings engine-netem@kthread engine-redis@kthread
-engine-target-down@wq engine-midstream@wq engine-memcached@kthread
-engine-source-client@wq engine-gro@kthread engine-loop@wq frame-bad-input
-frame-permissions frame-netns-isolation frame-rmmod-mappings tools-worker-switch
-tools-ftrace tools-ebpf tools-ftrace-graph frame-autoload frame-load-unload
+quick_scenarios="engine-nginx@wq reliability-failslab reliability-portreuse
+engine-shortconn@kthread reliability-nlfuzz engine-teardown@kthread
+frame-mappings engine-netem@kthread engine-redis@kthread engine-target-down@wq
+engine-midstream@wq engine-memcached@kthread engine-source-client@wq
+engine-gro@kthread engine-loop@wq frame-bad-input frame-permissions
+frame-netns-isolation frame-rmmod-mappings tools-worker-switch tools-ftrace
+tools-ebpf tools-ftrace-graph frame-autoload frame-load-unload
 reliability-isolation reliability-scale"
 
 # The whole suite (make test-debug), longest first, so that two runs at a
 # time end close together; engine scenarios run under both models. A
 # scenario missing from this list runs at the end all the same.
-full_order="reliability-lifecycle tools-ebpf tools-ftrace-graph
-tools-worker-switch tools-ftrace engine-teardown frame-load-unload
-engine-target-down reliability-scale engine-memcached engine-midstream
+full_order="reliability-lifecycle reliability-portreuse tools-ebpf
+tools-ftrace-graph tools-worker-switch tools-ftrace engine-teardown
+engine-shortconn frame-load-unload engine-target-down reliability-scale engine-memcached engine-midstream
 reliability-isolation engine-nginx reliability-failslab reliability-nlfuzz
 engine-netem engine-redis engine-gro engine-source-client engine-loop
 frame-bad-input frame-mappings frame-permissions frame-netns-isolation

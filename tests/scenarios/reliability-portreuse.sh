@@ -12,13 +12,16 @@
 #      start fabricated sessions; the pool of source ports is per target,
 #      so they get ports the target still holds in TIME-WAIT from A;
 #   C. one client port reused back to back: 200 connections from client
-#      port 40000, each opened as soon as the one before closed, while the
-#      replay of the one before may still run;
+#      port 40000, each opened as soon as the one before closed (every
+#      other one by a client RST), while the replay of the one before may
+#      still run;
 #   D. --source client: 5 clients at once reconnect 200 times each from
 #      their own port, so each connection is a new one on a tuple whose
 #      previous connection the target still holds in TIME-WAIT, or whose
 #      replay still runs.
-# Each phase: the target logs exactly the online requests, every session is
+#   E. per target: a range of 4 ports, 6 keep-alive connections at once
+#      on each of two mappings to two targets: 4 replayed on each.
+# Each phase A-D: the target logs exactly the online requests, every session is
 # established, none times out, the target's PAWS counter does not grow; the
 # module counts the reuse (port_reused). Under LOAD=light a tenth of A, C, D.
 source "$(dirname "$0")/../lib.sh"
@@ -112,14 +115,19 @@ replctl_in $NS_ONLINE del 8090 >/dev/null || fail "replctl del 8090"
 nginx_rotate online2
 
 # --- C: one client port reused back to back: each connection from port
-# 40000 starts while the replay of the one before may still run.
-# reconnect.py N LPORT DPORT TAG: N connections from LPORT to DPORT, one
-# after the other, each "GET /TAG/I" with Connection: close (nginx closes
-# first, so the client keeps no TIME-WAIT socket and binds LPORT again at
-# once); prints how many were answered 404.
+# 40000 starts while the replay of the one before may still run; every
+# other one the client ends with a RST (SO_LINGER 0, as many HTTP
+# libraries and load balancers close), the others nginx closes.
+# reconnect.py N LPORT DPORT TAG [alt]: N connections from LPORT to DPORT,
+# one after the other, each "GET /TAG/I" with Connection: close (nginx
+# closes first, so the client keeps no TIME-WAIT socket and binds LPORT
+# again at once); with alt, every odd one keep-alive instead, the answer
+# read by its Content-Length, then a RST from the client. Prints how many
+# were answered 404.
 cat > "$WORK/reconnect.py" <<'EOF2'
-import socket, sys, time
+import socket, struct, sys, time
 n, lport, dport, tag = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+alt = sys.argv[5:] == ["alt"]
 ok = 0
 for i in range(n):
     # Until the client's own socket of the last connection is gone (it
@@ -137,19 +145,29 @@ for i in range(n):
             if e.errno not in (98, 99) or t == 999:
                 raise
             time.sleep(0.01)
-    c.sendall(f"GET /{tag}/{i} HTTP/1.1\r\nHost: online\r\nConnection: close\r\n\r\n".encode())
+    rst = alt and i % 2 == 1
+    conn = "keep-alive" if rst else "close"
+    c.sendall(f"GET /{tag}/{i} HTTP/1.1\r\nHost: online\r\nConnection: {conn}\r\n\r\n".encode())
     r = b""
     while True:
+        if rst and b"\r\n\r\n" in r:
+            head, body = r.split(b"\r\n\r\n", 1)
+            length = [int(h.split(b":")[1]) for h in head.split(b"\r\n")
+                      if h.lower().startswith(b"content-length:")]
+            if length and len(body) >= length[0]:
+                break
         d = c.recv(65536)
         if not d:
             break
         r += d
+    if rst:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     c.close()
     ok += r.startswith(b"HTTP/1.1 404")
 print(ok)
 EOF2
 syn0=$(rstat sess_syn)
-check_eq "C: $NC connections from client port 40000 answered" "$NC" "$(in_ns $NS_CLIENT python3 "$WORK/reconnect.py" "$NC" 40000 8080 reconnect)"
+check_eq "C: $NC connections from client port 40000 answered, half closed by a client RST" "$NC" "$(in_ns $NS_CLIENT python3 "$WORK/reconnect.py" "$NC" 40000 8080 reconnect alt)"
 check "C: replay finished" wait_replay_idle 8080 120
 check_eq "C: target got exactly the online requests" "$(nginx_reqs online /reconnect/)" "$(nginx_reqs target /reconnect/)"
 check_eq "C: ... which are $NC" "$NC" "$(grep -c /reconnect/ "$(nginx_log target)")"
@@ -184,5 +202,29 @@ check_paws "C, D"
 check_replay_exact 8090
 check_sessions_accounted 8090
 check_no_drops 8090
+# --- E: the range is per target. 4 ports (src_port_max lowered at run
+# time), 6 keep-alive connections at once on each of two mappings to two
+# targets: each target gets 4 of them replayed (8 in all, more than the
+# range holds), the others on each count in drop_noport.
+replctl_in $NS_ONLINE del 8090 >/dev/null || fail "replctl del 8090"
+P=/sys/module/replcopy/parameters
+echo $((65536 - RANGE + 3)) > $P/src_port_max || die "src_port_max"
+replctl_in $NS_ONLINE add 8090 $TARGET_IP:8091 >/dev/null || die "replctl add 8090 $TARGET_IP:8091"
+e0=$(rstat sess_established)
+ip netns exec $NS_CLIENT hey -n 120 -c 6 -q 2 "$URL/small.html" > "$WORK/hey-e1.out" 2>&1 &
+h1=$!
+ip netns exec $NS_CLIENT hey -n 120 -c 6 -q 2 "http://$ONLINE_IP:8090/small.html" > "$WORK/hey-e2.out" 2>&1 &
+h2=$!
+wait $h1 $h2
+for f in e1 e2; do
+	check_eq "E: hey $f: every request answered 200" 120 "$(awk '/^ *\[200\]/ { print $2 }' "$WORK/hey-$f.out")"
+done
+check "E: sessions drained" wait_sessions_drained 8090 60
+check "E: sessions drained (8080)" wait_sessions_drained 8080 60
+check_eq "E: target :8081 got 4 connections replayed" $((e0 + 4)) "$(rstat sess_established)"
+check_stat_eq sess_established 4 8090
+check_stat_gt drop_noport 1
+check_stat_gt drop_noport 1 8090
+echo 65535 > $P/src_port_max || fail "src_port_max"
 check_dmesg_clean
 finish
