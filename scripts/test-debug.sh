@@ -54,15 +54,18 @@ esac
 # (replay and uploads, allocation failures, netlink fuzzing, teardown under
 # load), then the rest. reliability-lifecycle is not in it: its 50
 # rmmod/insmod cycles, churn and switches take about 42 minutes on this
-# kernel, far over the quick limit; make test-debug runs it.
-quick_scenarios="engine-nginx@wq reliability-failslab reliability-portreuse
-engine-shortconn@kthread reliability-nlfuzz engine-teardown@kthread
-frame-mappings engine-netem@kthread engine-redis@kthread engine-target-down@wq
-engine-midstream@wq engine-memcached@kthread engine-source-client@wq
-engine-gro@kthread engine-loop@wq frame-bad-input frame-permissions
-frame-netns-isolation frame-rmmod-mappings tools-worker-switch tools-ftrace
-tools-ebpf tools-ftrace-graph frame-autoload frame-load-unload
-reliability-isolation reliability-scale"
+# kernel, far over the quick limit; make test-debug runs it. Nor is
+# reliability-portreuse: 819 s of the quick limit's 900 beside another VM
+# (2026-12-04), too close to it for CI; engine-shortconn covers the same
+# port pool and timestamps there.
+quick_scenarios="engine-nginx@wq reliability-failslab engine-shortconn@kthread
+reliability-nlfuzz engine-teardown@kthread frame-mappings engine-netem@kthread
+engine-redis@kthread engine-target-down@wq engine-midstream@wq
+engine-memcached@kthread engine-source-client@wq engine-gro@kthread
+engine-loop@wq frame-bad-input frame-permissions frame-netns-isolation
+frame-rmmod-mappings tools-worker-switch tools-ftrace tools-ebpf
+tools-ftrace-graph frame-autoload frame-load-unload reliability-isolation
+reliability-scale"
 
 # The whole suite (make test-debug), longest first, so that two runs at a
 # time end close together; engine scenarios run under both models. A
