@@ -31,9 +31,10 @@
 #   set_worker                       replctl set worker $WORKER when not wq
 #
 # WORKER (wq | wq-unbound | kthread, default wq) picks the worker model; every scenario
-# calls set_worker before its traffic. tests/run.sh does not pass the
-# environment into the VM; run another model with e.g.
-#   tests/vm/vm-run -t 400 -- env WORKER=kthread tests/scenarios/engine-nginx.sh
+# calls set_worker before its traffic. tests/run.sh sets it per run
+# (tests/run.sh --vm-only engine-nginx@kthread), and passes the scenarios'
+# own knobs (MAP_NS, SCALE_CONNS, ...) into the VM when they are set; by
+# hand: tests/vm/vm-run -t 400 -- env WORKER=kthread tests/scenarios/engine-nginx.sh
 
 : "${WORKER:=wq}"
 MAP_NS=${MAP_NS:-$NS_ONLINE}

@@ -22,7 +22,9 @@
 # within that many seconds of the suite's start (CI's time limit); the
 # others are reported as skipped, by name. JOBS=N runs up to N scenarios
 # at once, each in its own VM (default 1); results are reported as they
-# finish, in the order started.
+# finish, in the order started. The scenarios' own settings (NLFUZZ_SEED,
+# SCALE_CONNS, FAILSLAB_PROB, ...: each scenario's header names its own)
+# are passed into the VM when set.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -114,10 +116,21 @@ if [ "$vm" = 1 ]; then
 	# Can a run of at most $1 seconds (plus vm-run's two minutes for the
 	# boot and the end-of-run checks) finish within TEST_BUDGET?
 	fits() { [ -z "${TEST_BUDGET:-}" ] || [ $((SECONDS + $1 + 120)) -le "$TEST_BUDGET" ]; }
+	# The guest does not inherit this environment: the scenarios' own
+	# knobs (the NAME of every ${NAME:-default} in tests/scenarios/ and
+	# tests/lib*.sh, e.g. NLFUZZ_SEED) go along when set here.
+	knobs=()
+	for k in $(grep -oh '\${[A-Z][A-Z0-9_]*:-' tests/scenarios/*.sh tests/lib*.sh |
+		   sed 's/^..//; s/:-$//' | sort -u); do
+		case $k in WORKER|LOAD) continue ;; esac
+		[ -z "${!k+set}" ] || knobs+=("$k=${!k}")
+	done
+	[ ${#knobs[@]} = 0 ] || echo "# passed to the scenarios: ${knobs[*]}"
 	# Boot the VM for scenario $s under worker model $worker.
 	boot() {
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
-			env WORKER="${worker:-wq}" LOAD="${LOAD:-full}" "$s" > "$results/$name.out" 2>&1
+			env "${knobs[@]}" WORKER="${worker:-wq}" LOAD="${LOAD:-full}" "$s" \
+			> "$results/$name.out" 2>&1
 	}
 	# Run one scenario (in the background when JOBS > 1) and leave its
 	# exit status, duration and script in $results/$name.rc.
