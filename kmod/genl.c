@@ -505,9 +505,16 @@ static const struct genl_ops replcopy_genl_ops[] = {
 		.dumpit = replcopy_nl_dump_stats,
 	},
 	{
+		/*
+		 * Sessions carry client addresses and ports: like conntrack
+		 * and WireGuard's peers, only for CAP_NET_ADMIN over the
+		 * netns. Mappings, counters, settings and the version hold
+		 * no client data and stay readable.
+		 */
 		.cmd = REPLCOPY_CMD_GET_SESSIONS,
 		.start = replcopy_nl_start_sessions,
 		.dumpit = replcopy_nl_dump_sessions,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = REPLCOPY_CMD_SET_CONFIG,

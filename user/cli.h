@@ -22,6 +22,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_KERNEL = 1,	/* the kernel refused, or could not be asked */
 	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_OUTPUT = 3,	/* the answer could not be written out */
 };
 
 struct cmd {

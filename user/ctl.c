@@ -57,7 +57,11 @@ static void usage_main(FILE *f)
 "  -V, --version  print replctl's version\n"
 "\n"
 "Exit status: 0 success, 1 the kernel refused (or the module is missing),\n"
-"2 usage error.\n"
+"2 usage error, 3 the output could not be written.\n"
+"\n"
+"Permissions: add, del and sessions need CAP_NET_ADMIN over the network\n"
+"namespace, set needs it over the host; list, stats, show and version\n"
+"are open to every user (they hold no client addresses).\n"
 "\n"
 "Examples:\n"
 "  replctl add 11311 10.0.0.31:11511\n"
@@ -124,14 +128,18 @@ static int help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Like coreutils' close_stdout: a failed write is an error. */
+/*
+ * Like coreutils' close_stdout: a failed write is an error, with its own
+ * status (the kernel may well have done what was asked). A closed pipe
+ * (replctl ... | head) is not worth a message.
+ */
 static int finish(int rc)
 {
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno != EPIPE)
-			fprintf(stderr, "replctl: write error: %s\n",
+			fprintf(stderr, "replctl: write error on standard output: %s\n",
 				strerror(errno));
-		return rc ? rc : EXIT_KERNEL;
+		return rc ? rc : EXIT_OUTPUT;
 	}
 	return rc;
 }

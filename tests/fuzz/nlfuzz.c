@@ -8,8 +8,9 @@
  *   -n COUNT  fuzzed requests to send (default 100000)
  *   -s SEED   PRNG seed (default: time); printed first, so a failing run is
  *             reproduced with the same -s (the same kernel state assumed)
- *   -u        unprivileged mode: expect every ADD/DEL/SET to be refused with
- *             EPERM and the module's state to stay exactly as found
+ *   -u        unprivileged mode: expect every ADD/DEL/SET and every sessions
+ *             dump (client addresses) to be refused with EPERM and the
+ *             module's state to stay exactly as found
  *   -k        keep the mappings the fuzzer created (default: delete them at
  *             the end and check the namespace is empty)
  *   -v        print every violation in full (default: the first 20)
@@ -1176,6 +1177,12 @@ static bool mutating(uint8_t cmd)
 	       cmd == REPLCOPY_CMD_SET_CONFIG;
 }
 
+/* Commands that need CAP_NET_ADMIN: the changes, and the sessions (client data). */
+static bool admin_only(uint8_t cmd)
+{
+	return mutating(cmd) || cmd == REPLCOPY_CMD_GET_SESSIONS;
+}
+
 /* Send the fuzzed request with a GET_CONFIG behind it; check both. */
 static void fuzz_one(struct req *r)
 {
@@ -1248,9 +1255,12 @@ static void fuzz_one(struct req *r)
 		violation("a request with a short genl header was accepted");
 	if (r->hdr_bad && !r->short_hdr && p[0].got_err && e != -EINVAL)
 		violation("bad genl header or flags: error %d, expected EINVAL", e);
-	if (unpriv && mutating(r->cmd) && !r->hdr_bad && !r->short_hdr && p[0].got_err &&
+	if (unpriv && admin_only(r->cmd) && !r->hdr_bad && !r->short_hdr && p[0].got_err &&
 	    e != -EPERM)
 		violation("unprivileged command %u: error %d, expected EPERM", r->cmd, e);
+	if (unpriv && r->cmd == REPLCOPY_CMD_GET_SESSIONS && !r->hdr_bad && !r->short_hdr &&
+	    !r->bad_len && !e && (p[0].done || p[0].replies))
+		violation("unprivileged GET_SESSIONS answered (client data)");
 
 	/* Errors are always answered; without an ack asked, silence is success. */
 	if (!r->dump && !r->short_hdr && (p[0].got_err ? !e : !r->ack)) {
@@ -1397,8 +1407,8 @@ static void read_only_round(void)
 	if (simple(&sreq, &p))
 		violation("GET_STATS failed: %d", p.err);
 	start_msg(&sreq, REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP);
-	if (simple(&sreq, &p))
-		violation("GET_SESSIONS dump failed: %d", p.err);
+	if (simple(&sreq, &p) != (unpriv ? -EPERM : 0))
+		violation("GET_SESSIONS dump: %d, expected %d", p.err, unpriv ? -EPERM : 0);
 	n_dumps += 2;
 }
 

@@ -231,5 +231,21 @@ else
 	echo "# replcopy is loaded or installed: skipping the missing-module checks"
 fi
 
+# --- output that cannot be written: exit 3, its own message ----------------
+if [ -w /dev/full ]; then
+	for a in --help "help add" "add -h"; do
+		# shellcheck disable=SC2086
+		"$R" $a >/dev/full 2>"$tmp/err"
+		rc=$?
+		if [ "$rc" -eq 3 ] &&
+		   [ "$(cat "$tmp/err")" = "replctl: write error on standard output: No space left on device" ]; then
+			ok "replctl $a >/dev/full -> 3, write error"
+		else
+			nok "replctl $a >/dev/full -> 3 (status $rc)"
+			sed 's/^/#   /' "$tmp/err"
+		fi
+	done
+fi
+
 echo "# test_usage.sh: $n tests, $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
