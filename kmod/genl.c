@@ -26,9 +26,19 @@ static struct netlink_range_validation replcopy_port_range = {
 	.max = U16_MAX,
 };
 
+static struct netlink_range_validation replcopy_max_sessions_range = {
+	.min = 1,
+	.max = REPLCOPY_MAX_SESSIONS_MAX,
+};
+
 static struct netlink_range_validation replcopy_session_bytes_range = {
-	.min = 65536,
-	.max = U32_MAX,
+	.min = REPLCOPY_SESSION_BYTES_MIN,
+	.max = REPLCOPY_SESSION_BYTES_MAX,
+};
+
+static struct netlink_range_validation replcopy_total_kbytes_range = {
+	.min = REPLCOPY_TOTAL_KBYTES_MIN,
+	.max = REPLCOPY_TOTAL_KBYTES_MAX,
 };
 
 static struct netlink_range_validation replcopy_idle_timeout_range = {
@@ -40,10 +50,12 @@ static const struct nla_policy replcopy_cfg_policy[REPLCOPY_CFG_MAX + 1] = {
 	[REPLCOPY_CFG_WORKER]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_WORKER_MAX),
 	[REPLCOPY_CFG_WQ_UNBOUND]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[REPLCOPY_CFG_WQ_MAX_ACTIVE]	= NLA_POLICY_MAX(NLA_U32, 512),
-	[REPLCOPY_CFG_MAX_SESSIONS]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[REPLCOPY_CFG_MAX_SESSIONS]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_max_sessions_range),
 	[REPLCOPY_CFG_MAX_SESSION_BYTES] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_session_bytes_range),
-	[REPLCOPY_CFG_MAX_TOTAL_BYTES]	= NLA_POLICY_MIN(NLA_U32, 1024),
+	[REPLCOPY_CFG_MAX_TOTAL_BYTES]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_total_kbytes_range),
 	[REPLCOPY_CFG_IDLE_TIMEOUT]	=
 		NLA_POLICY_FULL_RANGE(NLA_U32, &replcopy_idle_timeout_range),
 	[REPLCOPY_CFG_SYN_RETRIES]	= NLA_POLICY_RANGE(NLA_U8, 1, 10),

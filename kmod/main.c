@@ -34,15 +34,15 @@ MODULE_PARM_DESC(wq_max_active, "Workqueue max_active, 1..512, 0 = default");
 
 static unsigned int max_sessions = 65536;
 module_param(max_sessions, uint, 0444);
-MODULE_PARM_DESC(max_sessions, "Live replayed connections, all netns (default 65536)");
+MODULE_PARM_DESC(max_sessions, "Live replayed connections, all netns, 1..4194304 (default 65536)");
 
 static unsigned int max_session_bytes = 4 << 20;
 module_param(max_session_bytes, uint, 0444);
-MODULE_PARM_DESC(max_session_bytes, "Queued bytes per session, >= 65536 (default 4 MiB)");
+MODULE_PARM_DESC(max_session_bytes, "Queued bytes per session, 65536..1073741824 (default 4 MiB)");
 
 static unsigned int max_total_kbytes = 262144;
 module_param(max_total_kbytes, uint, 0444);
-MODULE_PARM_DESC(max_total_kbytes, "KiB queued over all sessions, >= 1024 (default 256 MiB)");
+MODULE_PARM_DESC(max_total_kbytes, "KiB queued over all sessions, 1024..1073741824 (default 256 MiB)");
 
 static unsigned int idle_timeout = 300;
 module_param(idle_timeout, uint, 0444);
@@ -80,11 +80,14 @@ static int __init replcopy_config_from_params(void)
 	}
 
 	err = replcopy_check_param("wq_max_active", wq_max_active, 0, 512) ?: err;
-	err = replcopy_check_param("max_sessions", max_sessions, 1, U32_MAX) ?: err;
+	err = replcopy_check_param("max_sessions", max_sessions, 1,
+				   REPLCOPY_MAX_SESSIONS_MAX) ?: err;
 	err = replcopy_check_param("max_session_bytes", max_session_bytes,
-				   65536, U32_MAX) ?: err;
+				   REPLCOPY_SESSION_BYTES_MIN,
+				   REPLCOPY_SESSION_BYTES_MAX) ?: err;
 	err = replcopy_check_param("max_total_kbytes", max_total_kbytes,
-				   1024, U32_MAX) ?: err;
+				   REPLCOPY_TOTAL_KBYTES_MIN,
+				   REPLCOPY_TOTAL_KBYTES_MAX) ?: err;
 	err = replcopy_check_param("idle_timeout", idle_timeout, 1, 86400) ?: err;
 	err = replcopy_check_param("syn_retries", syn_retries, 1, 10) ?: err;
 	err = replcopy_check_param("max_retries", max_retries, 1, 20) ?: err;

@@ -246,6 +246,11 @@ static int replcopy_check_target(struct net *net,
 				    "target address is multicast: give the test server's unicast address");
 		return -EINVAL;
 	}
+	if (ipv4_is_lbcast(t->target_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is the limited broadcast address: give the test server's unicast address");
+		return -EINVAL;
+	}
 
 	switch (inet_addr_type(net, t->target_addr)) {
 	case RTN_LOCAL:
@@ -255,6 +260,11 @@ static int replcopy_check_target(struct net *net,
 		*local = false;
 		return 0;
 	case RTN_BROADCAST:
+		/*
+		 * Without any address here yet, a subnet's broadcast address
+		 * is not known: accepted, and replcopy_route() refuses to
+		 * send there once it is one.
+		 */
 		if (!replcopy_net_has_inet_addr(net)) {
 			*local = false;
 			return 0;

@@ -31,6 +31,17 @@
 #define REPLCOPY_MAX_MAPPINGS	1024
 #define REPLCOPY_MAP_HASH_BITS	6
 
+/*
+ * Bounds of the settings, so that no count or sum can wrap: a session's
+ * queued bytes (an atomic_t) plus one segment stay far below INT_MAX, and
+ * the session count below INT_MAX.
+ */
+#define REPLCOPY_MAX_SESSIONS_MAX	(4U << 20)
+#define REPLCOPY_SESSION_BYTES_MIN	65536U
+#define REPLCOPY_SESSION_BYTES_MAX	(1U << 30)
+#define REPLCOPY_TOTAL_KBYTES_MIN	1024U
+#define REPLCOPY_TOTAL_KBYTES_MAX	(1U << 30)
+
 /* Per-CPU counters of one mapping, indexed by enum replcopy_stat. */
 struct replcopy_pcpu_stats {
 	u64_stats_t c[__REPLCOPY_STAT_MAX];

@@ -102,6 +102,7 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_FAB_WSCALE	7
 #define REPLCOPY_RCV_WND	65535
 #define REPLCOPY_INIT_CWND	10
+#define REPLCOPY_CWND_MAX	(1U << 30)	/* bytes: no sum wraps */
 #define REPLCOPY_INBOX_MAX	4096	/* target segments waiting */
 /* Mode client, tuple busy with an earlier session: see replcopy_start(). */
 #define REPLCOPY_BUSY_RETRY	(HZ / 100 ? HZ / 100 : 1)
@@ -452,7 +453,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (len) {
 		u64 total = (u64)READ_ONCE(replcopy_cfg.max_total_kbytes) << 10;
 
-		if ((u32)atomic_read(&s->queued) + len >
+		if ((u64)atomic_read(&s->queued) + len >
 		    READ_ONCE(replcopy_cfg.max_session_bytes) ||
 		    atomic_long_read(&replcopy_queued) + len > total) {
 			/* A lost byte stalls the replay for good: end it. */
@@ -1611,8 +1612,10 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 ack, u32 wnd,
 			if (s->cwnd < s->ssthresh)
 				s->cwnd += min_t(u32, bytes, s->mss);
 			else
-				s->cwnd += max_t(u32, 1, s->mss * s->mss /
-						 s->cwnd);
+				s->cwnd += max_t(u32, 1,
+						 div_u64((u64)s->mss * s->mss,
+							 s->cwnd));
+			s->cwnd = min_t(u32, s->cwnd, REPLCOPY_CWND_MAX);
 		}
 		s->snd_una = ack;
 		if (before(s->snd_nxt, ack))

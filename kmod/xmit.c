@@ -25,6 +25,8 @@ static struct rtable *replcopy_route(struct net *net, struct flowi4 *fl4,
 				     __be32 saddr, __be32 daddr, __be16 sport,
 				     __be16 dport, bool anysrc)
 {
+	struct rtable *rt;
+
 	memset(fl4, 0, sizeof(*fl4));
 	fl4->daddr = daddr;
 	fl4->saddr = saddr;
@@ -34,7 +36,17 @@ static struct rtable *replcopy_route(struct net *net, struct flowi4 *fl4,
 	fl4->fl4_dport = dport;
 	if (anysrc)
 		fl4->flowi4_flags = FLOWI_FLAG_ANYSRC;
-	return ip_route_output_key(net, fl4);
+	rt = ip_route_output_key(net, fl4);
+	/*
+	 * Only to a unicast (or local) address: a target accepted before
+	 * its subnet was configured here may be a broadcast address now.
+	 */
+	if (!IS_ERR(rt) && rt->rt_type != RTN_UNICAST &&
+	    rt->rt_type != RTN_LOCAL) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ENETUNREACH);
+	}
+	return rt;
 }
 
 __be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport)

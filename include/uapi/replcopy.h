@@ -221,9 +221,15 @@ enum replcopy_config_attr {
 	REPLCOPY_CFG_WORKER,		/* u8, enum replcopy_worker: new sessions */
 	REPLCOPY_CFG_WQ_UNBOUND,	/* u8, 0/1: WQ_UNBOUND workqueue */
 	REPLCOPY_CFG_WQ_MAX_ACTIVE,	/* u32, 1..512, 0 = default */
-	REPLCOPY_CFG_MAX_SESSIONS,	/* u32, live sessions, all netns */
-	REPLCOPY_CFG_MAX_SESSION_BYTES,	/* u32, queued bytes per session */
-	REPLCOPY_CFG_MAX_TOTAL_BYTES,	/* u32, KiB queued over all sessions */
+	REPLCOPY_CFG_MAX_SESSIONS,	/* u32, live sessions, all netns,
+					 * 1..4194304
+					 */
+	REPLCOPY_CFG_MAX_SESSION_BYTES,	/* u32, queued bytes per session,
+					 * 65536..1073741824
+					 */
+	REPLCOPY_CFG_MAX_TOTAL_BYTES,	/* u32, KiB queued over all sessions,
+					 * 1024..1073741824
+					 */
 	REPLCOPY_CFG_IDLE_TIMEOUT,	/* u32, seconds without traffic */
 	REPLCOPY_CFG_SYN_RETRIES,	/* u8, SYN retransmissions, 1..10 */
 	REPLCOPY_CFG_MAX_RETRIES,	/* u8, data retransmissions, 1..20 */

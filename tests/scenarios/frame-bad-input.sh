@@ -3,6 +3,7 @@
 # Every bad input is refused with a message that names it and an exit code
 # that says who refused it (2: usage, 1: kernel); nothing half-applied stays.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
 topo_setup
 module_load
 dmesg_mark
@@ -38,5 +39,47 @@ expect_fail 2 'syn-retries.*1-10' "setting out of range" r set syn-retries 99
 expect_fail 2 'wq-max-active.*0-512' "wq-max-active out of range" r set wq-max-active 100000
 
 check_eq "only the good mapping is left" 1 "$(json_get "$(r list --json)" 'len(j)')"
+
+# Settings at the edge of what can be counted without wrapping (replctl
+# passes any u32 on; the module bounds them): refused, nothing changed.
+cfg=$(r show --json)
+expect_fail 1 'max.session.bytes.*range|range' "max-session-bytes 4294967295" \
+	r set max-session-bytes 4294967295
+expect_fail 1 'max.total.kbytes.*range|range' "max-total-kbytes 4294967295" \
+	r set max-total-kbytes 4294967295
+expect_fail 1 'max.sessions.*range|range' "max-sessions 4294967295" r set max-sessions 4294967295
+expect_fail 1 'max.session.bytes.*range|range' "max-session-bytes 1 GiB + 1 in one request with a good one" \
+	r set idle-timeout 100 max-session-bytes 1073741825
+check_eq "settings unchanged by the refused requests" "$cfg" "$(r show --json)"
+
+# Broadcast targets in a netns that has no IPv4 address yet (its local
+# table, which tells broadcast addresses, does not exist): the limited
+# broadcast address is always refused; a subnet's broadcast address cannot
+# be told yet and is accepted, but once the subnet is configured nothing is
+# ever sent there (counted as drop_noroute), and a new mapping to it is
+# refused.
+ip netns add bare || die "ip netns add bare"
+on_exit ip netns del bare
+ip netns add bclient || die "ip netns add bclient"
+on_exit ip netns del bclient
+in_ns bare ip link set lo up
+b() { replctl_in bare "$@"; }
+expect_fail 1 'limited broadcast' "255.255.255.255 in a netns without addresses" b add 8080 255.255.255.255:80
+b add 8080 10.9.0.255:80 >/dev/null || fail "a subnet broadcast address cannot be told without addresses: accepted"
+in_ns bare ip link add b0 type veth peer name b1 netns bclient
+in_ns bare ip addr add 10.9.0.1/24 dev b0
+in_ns bare ip link set b0 up
+in_ns bclient ip addr add 10.9.0.2/24 dev b1
+in_ns bclient ip link set b1 up
+in_ns bclient ip link set lo up
+expect_fail 1 'broadcast' "a subnet's broadcast address once configured" b add 8081 10.9.0.255:80
+# No server on 8080: the client's SYN is captured all the same.
+for _ in 1 2 3; do in_ns bclient curl -s -m 2 http://10.9.0.1:8080/ >/dev/null; done
+got=$(MAP_NS=bare rstat sess_syn,sent_segs,drop_noroute 8080)
+log "bare netns, mapping 8080 -> 10.9.0.255:80: sess_syn/sent_segs/drop_noroute = $got"
+check "sessions started for the client's SYNs" test "${got%%/*}" -ge 3
+check_eq "nothing sent to the broadcast address" 0 "$(echo "$got" | cut -d/ -f2)"
+check "every attempt counted as drop_noroute" test "${got##*/}" -ge 3
+b del --all || fail "bare del --all"
 check_dmesg_clean
 finish
