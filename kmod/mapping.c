@@ -454,7 +454,12 @@ static int __net_init replcopy_net_init(struct net *net)
 	return replcopy_sessions_net_init(rn);
 }
 
-static void __net_exit replcopy_net_exit(struct net *net)
+/*
+ * Before the netns's devices go (.exit runs after them): the sessions
+ * end here, so that the RSTs they send still find a route to the target,
+ * whose connections would otherwise stay open until its own timeouts.
+ */
+static void __net_exit replcopy_net_pre_exit(struct net *net)
 {
 	struct replcopy_net *rn = replcopy_net(net);
 	struct replcopy_mapping *m, *tmp;
@@ -466,13 +471,20 @@ static void __net_exit replcopy_net_exit(struct net *net)
 	replcopy_mappings_retire(rn, &dead);
 	replcopy_hooks_unregister(rn);
 	mutex_unlock(&rn->lock);
+}
 
+static void __net_exit replcopy_net_exit(struct net *net)
+{
+	struct replcopy_net *rn = replcopy_net(net);
+
+	/* Nothing is live any more; frees the table and the port pools. */
 	replcopy_sessions_net_exit(rn);
 	mutex_destroy(&rn->lock);
 }
 
 static struct pernet_operations replcopy_net_ops = {
 	.init = replcopy_net_init,
+	.pre_exit = replcopy_net_pre_exit,
 	.exit = replcopy_net_exit,
 	.id = &replcopy_net_id,
 	.size = sizeof(struct replcopy_net),

@@ -6,7 +6,9 @@
 # one per open session, RSTs among them; its established connections drop
 # to 0 long before nginx's 300 s keep-alive
 # timeout), no live session is left, the module unloads, the kernel log is
-# clean. WORKER selects the worker model.
+# clean. Last, the online netns is deleted with sessions open (its nginx
+# killed, the client stopped): the target's connections are reset the same
+# way. WORKER selects the worker model.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 # shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
@@ -135,5 +137,30 @@ check "after reload: replay finished" wait_replay_idle 8080 60
 compare_nginx_logs online target "after reload"
 check_replay_exact
 check_sessions_accounted
+
+# --- the online netns deleted with sessions open: they end before the
+# netns's devices go (.pre_exit), so their RSTs still reach the target.
+hey_bg netns
+log "netns: t=${SECONDS}s, hey started"
+check "netns: replayed connections established on the target" wait_until 90 estab_at_least 10
+sleep 2
+kill -STOP $hey_pid	# the client neither sends nor closes any more
+sleep 1
+c0=$(target_closes) r0=$(target_count rst)
+live=$(open_sessions)
+log "netns: $live open sessions ($(session_states)), $(target_estab) target connections, before the netns goes"
+check "netns: sessions open before the netns goes" test "${live:-0}" -gt 0
+# Nothing may hold the netns: its processes (nginx) go first.
+ip netns pids $NS_ONLINE | xargs -r kill -KILL
+no_pids() { [ -z "$(ip netns pids $NS_ONLINE)" ]; }
+wait_until 10 no_pids || fail "netns: processes left in $NS_ONLINE: $(ip netns pids $NS_ONLINE)"
+ip netns del $NS_ONLINE || fail "ip netns del $NS_ONLINE"
+check "netns: target connections gone (reset, not left open)" wait_until 30 no_estab
+log "netns: target connections now: $(target_estab)"
+c1=$(target_closes) r1=$(target_count rst)
+check "netns: target received a RST or FIN per open session ($((r1 - r0)) RSTs + $((c1 - c0 - r1 + r0)) FINs, $live sessions were open)" \
+	test "$((c1 - c0))" -ge "${live:-1}"
+check "netns: target received RSTs ($((r1 - r0)))" test "$((r1 - r0))" -gt 0
+kill -KILL $hey_pid 2>/dev/null
 check_dmesg_clean
 finish
