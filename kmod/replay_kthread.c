@@ -21,7 +21,11 @@
  * that (from the reaper), so by then the spawner is done with the session.
  * If kthread_create() fails, the session falls back to a work item on
  * system_unbound_wq (REPLCOPY_KT_FALLBACK) rather than being lost: it
- * still ends, resets the target and is freed like any other.
+ * still ends, resets the target and is freed like any other. So do the
+ * sessions beyond REPLCOPY_KTHREADS_MAX live threads, and those ended
+ * (mapping deleted, netns or module going) before the spawner got to
+ * them: a teardown does not first make a thread for each. All of them
+ * count in kthread_wq.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,9 +38,18 @@
 #include "session.h"
 #include "trace.h"
 
+/*
+ * Session threads live at once, over all netns. Each takes a PID: without
+ * a cap, a flood of connections to a mapped port would use up the host's
+ * pid_max (32768 by default) and the production application's fork()
+ * would fail. Sessions beyond it run on the workqueue.
+ */
+#define REPLCOPY_KTHREADS_MAX	1024
+
 static struct task_struct *replcopy_spawner;
 static LIST_HEAD(replcopy_spawn_list);
 static DEFINE_SPINLOCK(replcopy_spawn_lock);
+static atomic_t replcopy_nr_kthreads = ATOMIC_INIT(0);
 
 static int replcopy_kthread_fn(void *arg)
 {
@@ -67,6 +80,22 @@ static void replcopy_kthread_fallback_fn(struct work_struct *work)
 	replcopy_session_run(s);
 }
 
+/* Run session s on system_unbound_wq from now on. Spawner context. */
+static void replcopy_kthread_use_wq(struct replcopy_session *s)
+{
+	replcopy_stat_inc(s->m, REPLCOPY_STAT_KTHREAD_WQ);
+	INIT_WORK(&s->work, replcopy_kthread_fallback_fn);
+	set_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags);
+	smp_mb__after_atomic();	/* FALLBACK before PENDING: see kick */
+	queue_work(system_unbound_wq, &s->work);
+}
+
+/* Ended before it ran: its worker only needs to reset and free it. */
+static bool replcopy_kthread_ending(struct replcopy_session *s)
+{
+	return test_bit(REPLCOPY_EV_KILL, &s->events) || READ_ONCE(s->m->dead);
+}
+
 /* Create the thread of session s. Spawner context, may sleep. */
 static void replcopy_kthread_spawn(struct replcopy_session *s)
 {
@@ -74,18 +103,26 @@ static void replcopy_kthread_spawn(struct replcopy_session *s)
 	u64 t0 = traced ? ktime_get_ns() : 0;
 	struct task_struct *t;
 
+	if (replcopy_kthread_ending(s)) {
+		replcopy_kthread_use_wq(s);
+		return;
+	}
+	if (atomic_inc_return(&replcopy_nr_kthreads) > REPLCOPY_KTHREADS_MAX) {
+		atomic_dec(&replcopy_nr_kthreads);
+		replcopy_kthread_use_wq(s);
+		return;
+	}
+
 	t = kthread_create(replcopy_kthread_fn, s, "replcopy/%u", s->id);
 	if (traced)
 		trace_replcopy_kthread_spawn(s, IS_ERR(t) ? 0 : t->pid,
 					     ktime_get_ns() - t0,
 					     IS_ERR(t) ? PTR_ERR(t) : 0);
 	if (IS_ERR(t)) {
+		atomic_dec(&replcopy_nr_kthreads);
 		pr_warn_ratelimited("session %u: kthread_create failed (%ld), running it on a workqueue\n",
 				    s->id, PTR_ERR(t));
-		INIT_WORK(&s->work, replcopy_kthread_fallback_fn);
-		set_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags);
-		smp_mb__after_atomic();	/* FALLBACK before PENDING: see kick */
-		queue_work(system_unbound_wq, &s->work);
+		replcopy_kthread_use_wq(s);
 		return;
 	}
 
@@ -192,6 +229,7 @@ static void replcopy_kthread_stop(struct replcopy_session *s)
 	if (t) {
 		kthread_stop(t);
 		s->kthread = NULL;
+		atomic_dec(&replcopy_nr_kthreads);
 	}
 }
 
@@ -217,6 +255,7 @@ int replcopy_kthread_init(void)
 void replcopy_kthread_exit(void)
 {
 	WARN_ON(!list_empty(&replcopy_spawn_list));
+	WARN_ON(atomic_read(&replcopy_nr_kthreads));
 	kthread_stop(replcopy_spawner);
 	replcopy_spawner = NULL;
 }

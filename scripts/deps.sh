@@ -8,7 +8,7 @@ pkgs="
 	libmnl-dev libkmod-dev kmod libcmocka-dev
 	qemu-system-x86 busybox-static cpio
 	iproute2 nftables iputils-ping procps python3
-	nginx-light curl hey wrk
+	nginx-light curl hey wrk hping3
 	redis-server redis-tools memcached libmemcached-tools
 	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox
 	dkms linux-source

@@ -34,6 +34,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_DROP_NOPORT]	= "drop_noport",
 	[REPLCOPY_STAT_PORT_REUSED]	= "port_reused",
 	[REPLCOPY_STAT_SYN_RST]		= "syn_rst",
+	[REPLCOPY_STAT_KTHREAD_WQ]	= "kthread_wq",
 };
 
 const char *rc_stat_name(unsigned int stat)

@@ -172,6 +172,11 @@ enum replcopy_stat {
 					 * old connection: reset it, SYN
 					 * sent again
 					 */
+	REPLCOPY_STAT_KTHREAD_WQ,	/* kthread model sessions run on a
+					 * workqueue: thread cap reached,
+					 * kthread_create failed, or ended
+					 * before their thread was made
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)

@@ -516,7 +516,8 @@ static void test_tick(void **state)
 			       "\"timestamp\":1714557601.250,"
 			       "\"interval\":1.000,\"mappings\":[{\"id\":1,"));
 	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24,"
-			       "\"port_reused\":25,\"syn_rst\":26},"
+			       "\"port_reused\":25,\"syn_rst\":26,"
+			       "\"kthread_wq\":27},"
 			       "\"drops\":141}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);
