@@ -62,35 +62,43 @@ static const struct nla_policy replcopy_cfg_policy[REPLCOPY_CFG_MAX + 1] = {
 	[REPLCOPY_CFG_MAX_RETRIES]	= NLA_POLICY_RANGE(NLA_U8, 1, 20),
 };
 
-static const struct nla_policy replcopy_policy[REPLCOPY_A_MAX + 1] = {
-	[REPLCOPY_A_MAP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[REPLCOPY_A_MAP_PORT]		=
-		NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range),
+/*
+ * A policy per command, each with only the attributes the command takes:
+ * under strict validation every other attribute (NLA_UNSPEC here) is
+ * refused with "Unsupported attribute" and its offset. Commands without
+ * a policy (GET_MAPPING, GET_STATS, GET_CONFIG) take no attribute at all:
+ * the core gives them its reject-all policy.
+ */
+#define REPLCOPY_POLICY_MAP_PORT \
+	NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range)
+
+static const struct nla_policy replcopy_add_policy[REPLCOPY_A_MAX + 1] = {
+	[REPLCOPY_A_MAP_ID]		= {
+		.type = NLA_REJECT,
+		.reject_message = "the kernel assigns mapping ids: do not send REPLCOPY_A_MAP_ID with ADD_MAPPING",
+	},
+	[REPLCOPY_A_MAP_PORT]		= REPLCOPY_POLICY_MAP_PORT,
 	[REPLCOPY_A_MAP_ONLINE_ADDR]	= { .type = NLA_BE32 },
 	[REPLCOPY_A_MAP_TARGET_ADDR]	= { .type = NLA_BE32 },
-	[REPLCOPY_A_MAP_TARGET_PORT]	=
-		NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range),
+	[REPLCOPY_A_MAP_TARGET_PORT]	= REPLCOPY_POLICY_MAP_PORT,
 	[REPLCOPY_A_MAP_SOURCE]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_SOURCE_MAX),
 	[REPLCOPY_A_MAP_PACING]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_PACING_MAX),
 	[REPLCOPY_A_MAP_FLAGS]		= NLA_POLICY_MASK(NLA_U32, __REPLCOPY_MAPF_ALL),
-	[REPLCOPY_A_MAP_SESSIONS]	= {
-		.type = NLA_REJECT,
-		.reject_message = "REPLCOPY_A_MAP_SESSIONS is read-only: do not send it",
-	},
+};
+
+static const struct nla_policy replcopy_del_policy[REPLCOPY_A_MAX + 1] = {
+	[REPLCOPY_A_MAP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[REPLCOPY_A_MAP_PORT]		= REPLCOPY_POLICY_MAP_PORT,
+	[REPLCOPY_A_MAP_ONLINE_ADDR]	= { .type = NLA_BE32 },
 	[REPLCOPY_A_DEL_ALL]		= { .type = NLA_FLAG },
-	[REPLCOPY_A_STATS]		= {
-		.type = NLA_REJECT,
-		.reject_message = "REPLCOPY_A_STATS is read-only: do not send it",
-	},
-	[REPLCOPY_A_SESSION]		= {
-		.type = NLA_REJECT,
-		.reject_message = "REPLCOPY_A_SESSION is read-only: do not send it",
-	},
+};
+
+static const struct nla_policy replcopy_sessions_policy[REPLCOPY_A_MAX + 1] = {
+	[REPLCOPY_A_MAP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy replcopy_set_config_policy[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_CONFIG]		= NLA_POLICY_NESTED(replcopy_cfg_policy),
-	[REPLCOPY_A_VERSION]		= {
-		.type = NLA_REJECT,
-		.reject_message = "REPLCOPY_A_VERSION is read-only: do not send it",
-	},
 };
 
 static struct replcopy_net *replcopy_genl_net(struct sk_buff *skb)
@@ -169,12 +177,6 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 				 "missing REPLCOPY_A_MAP_TARGET_PORT: give the test server's port");
 		return -EINVAL;
 	}
-	if (attrs[REPLCOPY_A_MAP_ID]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[REPLCOPY_A_MAP_ID],
-				    "the kernel assigns mapping ids: do not send REPLCOPY_A_MAP_ID with ADD_MAPPING");
-		return -EINVAL;
-	}
-
 	tmpl.port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_PORT]));
 	tmpl.target_addr = nla_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR]);
 	tmpl.target_port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
@@ -500,11 +502,15 @@ static const struct genl_ops replcopy_genl_ops[] = {
 	{
 		.cmd = REPLCOPY_CMD_ADD_MAPPING,
 		.doit = replcopy_nl_add_mapping,
+		.policy = replcopy_add_policy,
+		.maxattr = REPLCOPY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = REPLCOPY_CMD_DEL_MAPPING,
 		.doit = replcopy_nl_del_mapping,
+		.policy = replcopy_del_policy,
+		.maxattr = REPLCOPY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -526,11 +532,15 @@ static const struct genl_ops replcopy_genl_ops[] = {
 		.cmd = REPLCOPY_CMD_GET_SESSIONS,
 		.start = replcopy_nl_start_sessions,
 		.dumpit = replcopy_nl_dump_sessions,
+		.policy = replcopy_sessions_policy,
+		.maxattr = REPLCOPY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = REPLCOPY_CMD_SET_CONFIG,
 		.doit = replcopy_nl_set_config,
+		.policy = replcopy_set_config_policy,
+		.maxattr = REPLCOPY_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
@@ -542,14 +552,14 @@ static const struct genl_ops replcopy_genl_ops[] = {
 /*
  * resv_start_op stays 0: every command is "new", so the core also checks
  * that genlmsghdr.reserved is 0 and that nlmsg_flags hold nothing beyond
- * NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP. Attributes are
- * validated strictly against replcopy_policy for every command.
+ * NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP, and validates the
+ * attributes strictly against the command's own policy (or rejects them
+ * all). maxattr is what the family reports to the controller.
  */
 static struct genl_family replcopy_genl_family __ro_after_init = {
 	.name		= REPLCOPY_GENL_NAME,
 	.version	= REPLCOPY_GENL_VERSION,
 	.maxattr	= REPLCOPY_A_MAX,
-	.policy		= replcopy_policy,
 	.netnsok	= true,
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,

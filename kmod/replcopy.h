@@ -16,10 +16,12 @@
 #ifndef _REPLCOPY_H
 #define _REPLCOPY_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
+#include <linux/sizes.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 
@@ -36,11 +38,11 @@
  * queued bytes (an atomic_t) plus one segment stay far below INT_MAX, and
  * the session count below INT_MAX.
  */
-#define REPLCOPY_MAX_SESSIONS_MAX	(4U << 20)
+#define REPLCOPY_MAX_SESSIONS_MAX	(4 * SZ_1M)
 #define REPLCOPY_SESSION_BYTES_MIN	65536U
-#define REPLCOPY_SESSION_BYTES_MAX	(1U << 30)
+#define REPLCOPY_SESSION_BYTES_MAX	SZ_1G
 #define REPLCOPY_TOTAL_KBYTES_MIN	1024U
-#define REPLCOPY_TOTAL_KBYTES_MAX	(1U << 30)
+#define REPLCOPY_TOTAL_KBYTES_MAX	BIT(30)	/* KiB: 1 TiB */
 
 /* Per-CPU counters of one mapping, indexed by enum replcopy_stat. */
 struct replcopy_pcpu_stats {

@@ -102,7 +102,7 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_FAB_WSCALE	7
 #define REPLCOPY_RCV_WND	65535
 #define REPLCOPY_INIT_CWND	10
-#define REPLCOPY_CWND_MAX	(1U << 30)	/* bytes: no sum wraps */
+#define REPLCOPY_CWND_MAX	SZ_1G	/* bytes: no sum wraps */
 #define REPLCOPY_INBOX_MAX	4096	/* target segments waiting */
 /* Mode client, tuple busy with an earlier session: see replcopy_start(). */
 #define REPLCOPY_BUSY_RETRY	(HZ / 100 ? HZ / 100 : 1)

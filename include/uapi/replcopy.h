@@ -47,7 +47,7 @@
  *   do:   the netns-wide totals: REPLCOPY_A_STATS, the sum over the netns's
  *         mappings, live and deleted, since the netns first used replcopy.
  *
- * REPLCOPY_CMD_GET_SESSIONS (dump)
+ * REPLCOPY_CMD_GET_SESSIONS (dump, admin: client addresses)
  *   One message per live replayed connection of the caller's netns:
  *   REPLCOPY_A_SESSION (nest of enum replcopy_session_attr).
  *   Optional filter in the request: REPLCOPY_A_MAP_ID.
@@ -59,6 +59,10 @@
  * REPLCOPY_CMD_GET_CONFIG
  *   REPLCOPY_A_CONFIG (every enum replcopy_config_attr) and
  *   REPLCOPY_A_VERSION (string).
+ *
+ * Each command takes only the attributes listed for it: any other (a
+ * read-only one, or one that means nothing for the command, such as
+ * REPLCOPY_A_DEL_ALL with ADD_MAPPING) is refused with EINVAL.
  *
  * Errors carry an extended-ack message that names the attribute at fault.
  */

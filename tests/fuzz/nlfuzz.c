@@ -1395,6 +1395,71 @@ static int resolve_family(void)
 	return -1;
 }
 
+/*
+ * Each command takes only its own attributes: one that means nothing for
+ * it, added to an otherwise good request, is refused with EINVAL and a
+ * message (EPERM first for the admin commands when unprivileged).
+ */
+static void policy_round(void)
+{
+	static const struct {
+		uint8_t cmd;
+		uint16_t flags, attr;
+	} cases[] = {
+		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_DEL_ALL },
+		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_CONFIG },
+		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_SESSIONS },
+		{ REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_TARGET_ADDR },
+		{ REPLCOPY_CMD_GET_MAPPING, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
+		{ REPLCOPY_CMD_GET_STATS, NLM_F_ACK, REPLCOPY_A_MAP_ID },
+		{ REPLCOPY_CMD_GET_STATS, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
+		{ REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
+		{ REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK, REPLCOPY_A_MAP_PORT },
+		{ REPLCOPY_CMD_GET_CONFIG, NLM_F_ACK, REPLCOPY_A_DEL_ALL },
+	};
+	struct pending p;
+	struct nlattr *nest;
+	size_t i;
+	int want, e;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].cmd == REPLCOPY_CMD_ADD_MAPPING)
+			build_valid_add(&sreq, 9, 0);
+		else
+			start_msg(&sreq, cases[i].cmd, cases[i].flags);
+		if (cases[i].cmd == REPLCOPY_CMD_DEL_MAPPING)
+			mnl_attr_put_u16(sreq.nlh, REPLCOPY_A_MAP_PORT, 9);
+		if (cases[i].cmd == REPLCOPY_CMD_SET_CONFIG) {
+			nest = mnl_attr_nest_start(sreq.nlh, REPLCOPY_A_CONFIG);
+			mnl_attr_nest_end(sreq.nlh, nest);
+		}
+		switch (cases[i].attr) {
+		case REPLCOPY_A_DEL_ALL:
+			mnl_attr_put(sreq.nlh, cases[i].attr, 0, NULL);
+			break;
+		case REPLCOPY_A_CONFIG:
+			nest = mnl_attr_nest_start(sreq.nlh, cases[i].attr);
+			mnl_attr_nest_end(sreq.nlh, nest);
+			break;
+		case REPLCOPY_A_MAP_PORT:
+			mnl_attr_put_u16(sreq.nlh, cases[i].attr, 9);
+			break;
+		default:
+			mnl_attr_put_u32(sreq.nlh, cases[i].attr, 1);
+		}
+		have_last_added = false;
+		e = simple(&sreq, &p);
+		want = unpriv && admin_only(cases[i].cmd) ? -EPERM : -EINVAL;
+		n_checks++;
+		if (e != want)
+			violation("command %u with attribute %u: %d (%s), expected %d",
+				  cases[i].cmd, cases[i].attr, e, last_extack, want);
+		else if (want == -EINVAL && !last_extack[0])
+			violation("command %u with attribute %u: refused without a message",
+				  cases[i].cmd, cases[i].attr);
+	}
+}
+
 /* GET_SESSIONS/STATS dumps and GET_STATS do, answers checked. */
 static void read_only_round(void)
 {
@@ -1463,6 +1528,8 @@ int main(int argc, char **argv)
 	nmodel = ndumped;
 	printf("nlfuzz: start: %d mappings, family id %u\n", nmodel, family);
 	fflush(stdout);
+	policy_round();
+	compare_mappings("after the policy round");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* count fuzzed requests; dumps and checks come on top. */
@@ -1514,7 +1581,8 @@ int main(int argc, char **argv)
 			/* max_session_bytes vs max_total_kbytes order: twice. */
 			start_msg(&sreq, REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK);
 			nest = mnl_attr_nest_start(sreq.nlh, REPLCOPY_A_CONFIG);
-			put_int(sreq.nlh, REPLCOPY_CFG_MAX_TOTAL_BYTES, 4, 0xffffffff);
+			/* The module's upper bound of max_total_kbytes. */
+			put_int(sreq.nlh, REPLCOPY_CFG_MAX_TOTAL_BYTES, 4, 1U << 30);
 			mnl_attr_nest_end(sreq.nlh, nest);
 			simple(&sreq, &p);
 			start_msg(&sreq, REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK);
