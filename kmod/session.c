@@ -121,11 +121,48 @@ struct replcopy_table {
 	wait_queue_head_t waitq;	/* a session was freed */
 	atomic_t nr;			/* sessions not freed yet */
 	bool dying;
+	bool guest;			/* netns of a non-initial user ns */
 	struct replcopy_ports ports;	/* source ports of mode auto */
 };
 
 static atomic_t replcopy_nr_sessions = ATOMIC_INIT(0);
 static atomic_long_t replcopy_queued = ATOMIC_LONG_INIT(0);
+
+/*
+ * The limits are module-wide, and a user namespace's root may add
+ * mappings in its own netns. What the netns of non-initial user
+ * namespaces ("guests") hold together is counted apart and held to half
+ * of max_sessions and of max_total_kbytes, so that they cannot starve the
+ * initial namespace's mappings, nor push more than that into softirq
+ * allocations that no memory cgroup accounts.
+ */
+static atomic_t replcopy_guest_sessions = ATOMIC_INIT(0);
+static atomic_long_t replcopy_guest_queued = ATOMIC_LONG_INIT(0);
+
+/* A session's place under the limits: false when there is none (counted). */
+static bool replcopy_sessions_reserve(struct replcopy_table *tbl)
+{
+	u32 limit = READ_ONCE(replcopy_cfg.max_sessions);
+
+	if (atomic_inc_return(&replcopy_nr_sessions) > limit) {
+		atomic_dec(&replcopy_nr_sessions);
+		return false;
+	}
+	if (tbl->guest &&
+	    atomic_inc_return(&replcopy_guest_sessions) > max(limit / 2, 1U)) {
+		atomic_dec(&replcopy_guest_sessions);
+		atomic_dec(&replcopy_nr_sessions);
+		return false;
+	}
+	return true;
+}
+
+static void replcopy_sessions_unreserve(struct replcopy_table *tbl)
+{
+	if (tbl->guest)
+		atomic_dec(&replcopy_guest_sessions);
+	atomic_dec(&replcopy_nr_sessions);
+}
 static u32 replcopy_hash_rnd __read_mostly;
 static atomic_t replcopy_next_id = ATOMIC_INIT(0);
 static siphash_aligned_key_t replcopy_ts_key;
@@ -180,6 +217,8 @@ static void replcopy_uncharge(struct replcopy_session *s, struct sk_buff *skb)
 	if (c) {
 		atomic_sub(c, &s->queued);
 		atomic_long_sub(c, &replcopy_queued);
+		if (s->tbl->guest)
+			atomic_long_sub(c, &replcopy_guest_queued);
 		REPLCOPY_CB(skb)->charged = 0;
 	}
 }
@@ -248,17 +287,15 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		     bool fabricated)
 {
 	struct replcopy_session *s, *old;
-	u32 limit = READ_ONCE(replcopy_cfg.max_sessions);
 
-	if (atomic_inc_return(&replcopy_nr_sessions) > limit) {
-		atomic_dec(&replcopy_nr_sessions);
+	if (!replcopy_sessions_reserve(tbl)) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_REFUSED);
 		return NULL;
 	}
 
 	s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
 	if (!s) {
-		atomic_dec(&replcopy_nr_sessions);
+		replcopy_sessions_unreserve(tbl);
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
 		return NULL;
 	}
@@ -302,13 +339,13 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		/* Another CPU was faster; use its session. */
 		spin_unlock(&tbl->lock);
 		kfree(s);
-		atomic_dec(&replcopy_nr_sessions);
+		replcopy_sessions_unreserve(tbl);
 		return old;
 	}
 	if (tbl->dying || READ_ONCE(m->dead) || !refcount_inc_not_zero(&m->ref)) {
 		spin_unlock(&tbl->lock);
 		kfree(s);
-		atomic_dec(&replcopy_nr_sessions);
+		replcopy_sessions_unreserve(tbl);
 		return NULL;
 	}
 	hlist_add_head_rcu(&s->cnode,
@@ -325,7 +362,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 
 drop_nomem:
 	kfree(s);
-	atomic_dec(&replcopy_nr_sessions);
+	replcopy_sessions_unreserve(tbl);
 	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
 	return NULL;
 }
@@ -455,7 +492,9 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 
 		if ((u64)atomic_read(&s->queued) + len >
 		    READ_ONCE(replcopy_cfg.max_session_bytes) ||
-		    atomic_long_read(&replcopy_queued) + len > total) {
+		    atomic_long_read(&replcopy_queued) + len > total ||
+		    (tbl->guest &&
+		     atomic_long_read(&replcopy_guest_queued) + len > total / 2)) {
 			/* A lost byte stalls the replay for good: end it. */
 			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
 			replcopy_event(s, REPLCOPY_EV_LIMIT);
@@ -488,6 +527,8 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (len) {
 		atomic_add(len, &s->queued);
 		atomic_long_add(len, &replcopy_queued);
+		if (tbl->guest)
+			atomic_long_add(len, &replcopy_guest_queued);
 	}
 
 	trace_replcopy_capture(s, cb->seq, len, cb->tcp_flags);
@@ -1010,7 +1051,7 @@ static void replcopy_session_free(struct replcopy_session *s)
 	struct replcopy_table *tbl = s->tbl;
 	struct replcopy_mapping *m = s->m;
 
-	atomic_dec(&replcopy_nr_sessions);
+	replcopy_sessions_unreserve(tbl);
 	atomic_dec(&m->nr_sessions);
 	replcopy_mapping_put(m);
 	kfree_rcu(s, rcu);
@@ -2058,6 +2099,7 @@ int replcopy_sessions_net_init(struct replcopy_net *rn)
 	if (!tbl)
 		return -ENOMEM;
 	tbl->rn = rn;
+	tbl->guest = rn->net->user_ns != &init_user_ns;
 	spin_lock_init(&tbl->lock);
 	for (i = 0; i < REPLCOPY_HASH_SIZE; i++) {
 		INIT_HLIST_HEAD(&tbl->chash[i]);
