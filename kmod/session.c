@@ -284,7 +284,7 @@ static void replcopy_timer_fn(struct timer_list *t)
 static struct replcopy_session *
 replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		     const struct iphdr *iph, const struct tcphdr *th,
-		     bool fabricated)
+		     bool fabricated, bool loop)
 {
 	struct replcopy_session *s, *old;
 
@@ -309,6 +309,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->taddr = m->target_addr;
 	s->tport = m->target_port;
 	s->fabricated = fabricated;
+	s->loop = loop;
 	s->c_isn = ntohl(th->seq) - (fabricated ? 1 : 0);
 	s->state = REPLCOPY_SS_NONE;
 	s->start = jiffies;
@@ -412,6 +413,40 @@ static bool replcopy_client_reconnects(struct replcopy_mapping *m,
 	return over;
 }
 
+/*
+ * Does the SYN whose TCP header is at @thoff carry the mark of a replayed
+ * SYN (REPLCOPY_TCPOPT_EXID)? Read only.
+ */
+static bool replcopy_syn_marked(const struct sk_buff *skb, unsigned int thoff,
+				const struct tcphdr *th)
+{
+	int len = th->doff * 4 - sizeof(*th), i = 0;
+	u8 buf[MAX_TCP_OPTION_SPACE];
+	const u8 *opt;
+
+	if (len <= 0)
+		return false;
+	opt = skb_header_pointer(skb, thoff + sizeof(*th), len, buf);
+	if (!opt)
+		return false;
+	while (i < len) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			break;
+		if (opt[i] == REPLCOPY_TCPOPT_KIND &&
+		    opt[i + 1] == REPLCOPY_TCPOPT_LEN &&
+		    get_unaligned_be16(opt + i + 2) == REPLCOPY_TCPOPT_EXID)
+			return true;
+		i += opt[i + 1];
+	}
+	return false;
+}
+
 void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = m->rn->sessions;
@@ -474,7 +509,8 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
 			return;
 		}
-		s = replcopy_session_new(m, tbl, iph, th, !syn);
+		s = replcopy_session_new(m, tbl, iph, th, !syn,
+					 syn && replcopy_syn_marked(skb, thoff, th));
 		if (!s)
 			return;
 	}
@@ -1009,6 +1045,11 @@ static void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 		replcopy_send_rst(s);
 		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
 		break;
+	case REPLCOPY_END_LOOP:
+		/* Nothing was sent: the session only absorbs its client. */
+		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_LOOP);
+		break;
 	}
 
 	replcopy_set_state(s, REPLCOPY_SS_CLOSED, replcopy_end_cause(why));
@@ -1272,9 +1313,44 @@ static bool replcopy_start(struct replcopy_session *s)
 }
 
 /*
+ * Mark our SYN as a replayed one (REPLCOPY_TCPOPT_EXID, see the uapi
+ * header): over four NOPs, else where the options end, while the 40 bytes
+ * leave room. A SYN without room goes unmarked.
+ */
+static void replcopy_syn_mark(struct replcopy_session *s)
+{
+	u8 *o = s->synopt;
+	int i, end = 0, len;
+
+	while (end < s->synopt_len && o[end] != TCPOPT_EOL) {
+		if (o[end] != TCPOPT_NOP) {
+			if (end + 1 >= s->synopt_len || o[end + 1] < 2)
+				break;
+			end += o[end + 1];
+			continue;
+		}
+		if (end + REPLCOPY_TCPOPT_LEN <= s->synopt_len &&
+		    !memchr_inv(o + end, TCPOPT_NOP, REPLCOPY_TCPOPT_LEN))
+			goto put;
+		end++;
+	}
+	end = min_t(int, end, s->synopt_len);
+	if (end + REPLCOPY_TCPOPT_LEN > MAX_TCP_OPTION_SPACE)
+		return;
+	len = max_t(int, s->synopt_len, ALIGN(end + REPLCOPY_TCPOPT_LEN, 4));
+	for (i = end + REPLCOPY_TCPOPT_LEN; i < len; i++)
+		o[i] = TCPOPT_EOL;
+	s->synopt_len = len;
+put:
+	o[end] = REPLCOPY_TCPOPT_KIND;
+	o[end + 1] = REPLCOPY_TCPOPT_LEN;
+	put_unaligned_be16(REPLCOPY_TCPOPT_EXID, o + end + 2);
+}
+
+/*
  * Options of the SYN we send, from the client's SYN: SACK-permitted and
  * everything we do not understand become NOPs; MSS, window scale and
- * timestamps are kept.
+ * timestamps are kept. Then our mark.
  */
 static void replcopy_syn_options(struct replcopy_session *s,
 				 const u8 *opt, int len)
@@ -1322,6 +1398,7 @@ static void replcopy_syn_options(struct replcopy_session *s,
 	if (i < len)	/* truncated or EOL: pad the rest */
 		memset(s->synopt + i, i < len && opt[i] == TCPOPT_EOL ?
 		       TCPOPT_EOL : TCPOPT_NOP, len - i);
+	replcopy_syn_mark(s);
 }
 
 /*
@@ -1344,6 +1421,7 @@ static void replcopy_fabricate_syn(struct replcopy_session *s)
 	s->rcv_wscale = REPLCOPY_FAB_WSCALE;
 	s->ws_ok = true;
 	s->ts_ok = true;
+	replcopy_syn_mark(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1968,6 +2046,8 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	}
 	if (test_and_clear_bit(REPLCOPY_EV_LIMIT, &s->events))
 		replcopy_end(s, REPLCOPY_END_LIMIT);
+	if (unlikely(s->loop) && !s->zombie)
+		replcopy_end(s, REPLCOPY_END_LOOP);
 
 	while ((skb = __skb_dequeue(&q))) {
 		if (REPLCOPY_CB(skb)->from_target)

@@ -78,6 +78,7 @@ enum replcopy_end {
 	REPLCOPY_END_TIMEDOUT,	/* idle or retransmission limit */
 	REPLCOPY_END_LIMIT,	/* client data lost to limits: RST, linger */
 	REPLCOPY_END_ABORT,	/* mapping gone, module/netns exit: RST, free */
+	REPLCOPY_END_LOOP,	/* a replayed SYN: never connects, linger */
 };
 
 /* Why a session changed state (replcopy_state tracepoint). */
@@ -167,6 +168,9 @@ struct replcopy_session {
 	struct list_head spawn_node;	/* kthread model: spawner's list */
 	unsigned long kt_flags;		/* kthread model: REPLCOPY_KT_* */
 	u32 id;				/* unique per session, for tracing */
+	bool loop;			/* the client SYN was a replayed one;
+					 * set at creation
+					 */
 	u32 c_isn;			/* client ISN (fabricated: first data
 					 * seq - 1); set at creation, read by
 					 * the capture hook

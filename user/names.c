@@ -35,6 +35,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_PORT_REUSED]	= "port_reused",
 	[REPLCOPY_STAT_SYN_RST]		= "syn_rst",
 	[REPLCOPY_STAT_KTHREAD_WQ]	= "kthread_wq",
+	[REPLCOPY_STAT_DROP_LOOP]	= "drop_loop",
 };
 
 const char *rc_stat_name(unsigned int stat)
@@ -51,7 +52,8 @@ bool rc_stat_is_drop(unsigned int stat)
 {
 	return (stat >= REPLCOPY_STAT_DROP_NOMEM &&
 		stat <= REPLCOPY_STAT_DROP_OTHER) ||
-	       stat == REPLCOPY_STAT_DROP_NOPORT;
+	       stat == REPLCOPY_STAT_DROP_NOPORT ||
+	       stat == REPLCOPY_STAT_DROP_LOOP;
 }
 
 static const char *const source_names[] = {

@@ -72,6 +72,18 @@
 #define REPLCOPY_GENL_NAME	"replcopy"
 #define REPLCOPY_GENL_VERSION	1
 
+/*
+ * Every SYN the module sends to a target carries a TCP experimental option
+ * (RFC 6994: kind 253, length 4) with this ExID ("RC", not registered with
+ * IANA). A client SYN that carries it is a replayed SYN, from this host or
+ * another running replcopy: it is never replayed again (REPLCOPY_STAT_
+ * DROP_LOOP), so mappings that point at each other across network
+ * namespaces or hosts cannot amplify. Targets ignore the unknown option.
+ */
+#define REPLCOPY_TCPOPT_KIND	253
+#define REPLCOPY_TCPOPT_LEN	4
+#define REPLCOPY_TCPOPT_EXID	0x5243
+
 enum replcopy_cmd {
 	REPLCOPY_CMD_UNSPEC,
 	REPLCOPY_CMD_ADD_MAPPING,
@@ -180,6 +192,11 @@ enum replcopy_stat {
 					 * workqueue: thread cap reached,
 					 * kthread_create failed, or ended
 					 * before their thread was made
+					 */
+	REPLCOPY_STAT_DROP_LOOP,	/* client SYNs that were replayed
+					 * SYNs (REPLCOPY_TCPOPT_EXID): not
+					 * replayed again; counted in
+					 * sess_reset too
 					 */
 	__REPLCOPY_STAT_MAX
 };

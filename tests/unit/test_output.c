@@ -500,7 +500,7 @@ static void test_tick(void **state)
 	 */
 	assert_string_equal(out,
 		"12:00:01 map 1: cap 2/3 sent 11/12 retrans 13 resp 14/15 "
-		"acked 16 new 9 active 23 drops 141\n"
+		"acked 16 new 9 active 23 drops 169\n"
 		"12:00:01 map 12: cap 0/0 sent 0/0 retrans 0 resp 0/0 acked 0 "
 		"new 0 active 0 drops 0\n");
 	free(out);
@@ -517,8 +517,8 @@ static void test_tick(void **state)
 			       "\"interval\":1.000,\"mappings\":[{\"id\":1,"));
 	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24,"
 			       "\"port_reused\":25,\"syn_rst\":26,"
-			       "\"kthread_wq\":27},"
-			       "\"drops\":141}"));
+			       "\"kthread_wq\":27,\"drop_loop\":28},"
+			       "\"drops\":169}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);
 
