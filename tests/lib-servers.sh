@@ -163,12 +163,18 @@ compare_nginx_logs() {
 		"$(nginx_count "$on")" "$(nginx_count "$tg")"
 	check_eq "$what: target request bytes (sum of \$request_length) equal online" \
 		"$(nginx_sum "$on" 5)" "$(nginx_sum "$tg" 5)"
-	d=$(diff_text "$(nginx_requests "$on")" "$(nginx_requests "$tg")") || true
-	if [ -z "$d" ]; then
-		pass "$what: same method, URI, status, request_length on both ($(nginx_count "$on") lines)"
-	else
+	local n rc=0
+	n=$(nginx_count "$on")
+	d=$(diff_text "$(nginx_requests "$on")" "$(nginx_requests "$tg")") || rc=$?
+	if [ "${n:-0}" -eq 0 ]; then
+		fail "$what: the online server logged no request: nothing to compare"
+	elif [ "$rc" = 0 ]; then
+		pass "$what: same method, URI, status, request_length on both ($n lines)"
+	elif [ "$rc" = 1 ]; then
 		fail "$what: access logs differ (< online, > target):"
 		printf '%s\n' "$d" | head -20
+	else
+		fail "$what: diff failed (exit $rc): $d"
 	fi
 }
 

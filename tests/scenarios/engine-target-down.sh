@@ -64,7 +64,7 @@ check_stat_eq sess_established 0
 check_eq "port closed: every session ended reset" "$(started)" "$(rstat sess_reset)"
 check_stat_gt sess_syn 0
 check_sessions_accounted
-check_eq "port closed: no live session listed" "" "$(replctl_in $NS_ONLINE sessions --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print("".join(str(s) for s in j))')"
+check_eq "port closed: no live session listed" 0 "$(json_get "$(replctl_in $NS_ONLINE sessions --json)" 'len(j)')"
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
 
 # --- B: the target drops everything for the port

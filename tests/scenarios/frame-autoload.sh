@@ -5,7 +5,7 @@
 # every module of the kernel over 9p: minutes under TCG.)
 source "$(dirname "$0")/../lib.sh"
 dmesg_mark
-[ ! -d /sys/module/replcopy ] || rmmod replcopy
+[ ! -d /sys/module/replcopy ] || rmmod replcopy || die "rmmod replcopy (before the test)"
 # The guest's root is a writable overlay: installing here changes nothing on
 # the host. Install what the build produced, as `make install` would, for
 # the running kernel.
@@ -35,7 +35,8 @@ ver=$(/usr/local/sbin/replctl version --json)
 log "$ver"
 check_eq "libkmod reports the module live" live "$(json_get "$ver" 'j["module"]["state"]')"
 
-rmmod replcopy
+check "rmmod before the family-alias test" rmmod replcopy
+check "module gone" test ! -d /sys/module/replcopy
 # The family alias: a genl request for "replcopy" makes the kernel modprobe it.
 python3 - <<'PY' || fail "genl family request did not autoload the module"
 import socket, struct
