@@ -120,6 +120,7 @@ struct replcopy_table {
 	struct work_struct reaper;
 	wait_queue_head_t waitq;	/* a session was freed */
 	atomic_t nr;			/* sessions not freed yet */
+	unsigned int gen;		/* chash changes: dump consistency */
 	bool dying;
 	bool guest;			/* netns of a non-initial user ns */
 	struct replcopy_ports ports;	/* source ports of mode auto */
@@ -349,6 +350,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		replcopy_sessions_unreserve(tbl);
 		return NULL;
 	}
+	tbl->gen++;
 	hlist_add_head_rcu(&s->cnode,
 			   &tbl->chash[replcopy_hash(s->caddr, s->laddr,
 						     s->cport, s->lport)]);
@@ -379,8 +381,10 @@ static void replcopy_unhash_client(struct replcopy_table *tbl,
 				   struct replcopy_session *s)
 {
 	spin_lock(&tbl->lock);
-	if (!hlist_unhashed(&s->cnode))
+	if (!hlist_unhashed(&s->cnode)) {
 		hlist_del_init_rcu(&s->cnode);
+		tbl->gen++;
+	}
 	spin_unlock(&tbl->lock);
 }
 
@@ -979,8 +983,10 @@ static void replcopy_reap_later(struct replcopy_session *s)
 	struct replcopy_table *tbl = s->tbl;
 
 	spin_lock_bh(&tbl->lock);
-	if (!hlist_unhashed(&s->cnode))
+	if (!hlist_unhashed(&s->cnode)) {
 		hlist_del_init_rcu(&s->cnode);
+		tbl->gen++;
+	}
 	if (!hlist_unhashed(&s->tnode))
 		hlist_del_init_rcu(&s->tnode);
 	if (s->port_held) {
@@ -2134,36 +2140,52 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * The sessions, by client tuple: the client hash is walked under RCU (no
+ * lock, softirqs on), and each part of the dump resumes where the last one
+ * stopped, at (bucket, position in it), so a part costs what it lists. The
+ * table's generation is the dump's sequence number: when sessions came or
+ * went between two parts, genl_dump_check_consistent() flags the message
+ * NLM_F_DUMP_INTR and replctl lists again. A session whose client tuple a
+ * reconnecting client took over (replcopy_unhash_client) finishes unlisted.
+ */
 int replcopy_sessions_dump(struct replcopy_net *rn, struct sk_buff *skb,
 			   struct netlink_callback *cb, u32 map_id)
 {
 	struct replcopy_table *tbl = rn->sessions;
+	unsigned long b = cb->args[0], pos = cb->args[1], i;
 	struct replcopy_session *s;
-	long idx = 0, skip = cb->args[0];
 	void *hdr;
 
 	if (!tbl)
 		return 0;
-	spin_lock_bh(&tbl->lock);
-	list_for_each_entry(s, &tbl->live, node) {
-		if (map_id && s->m->id != map_id)
-			continue;
-		if (idx < skip) {
-			idx++;
-			continue;
+	/* Never 0: the core compares it only once it was set. */
+	cb->seq = READ_ONCE(tbl->gen) | 1U << 31;
+	rcu_read_lock();
+	for (; b < REPLCOPY_HASH_SIZE; b++, pos = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(s, &tbl->chash[b], cnode) {
+			if (i++ < pos)
+				continue;
+			if (!map_id || s->m->id == map_id) {
+				hdr = replcopy_genl_dump_hdr(skb, cb,
+							     REPLCOPY_CMD_GET_SESSIONS);
+				if (!hdr)
+					goto out;
+				genl_dump_check_consistent(cb, hdr);
+				if (replcopy_session_fill(skb, s)) {
+					genlmsg_cancel(skb, hdr);
+					goto out;
+				}
+				genlmsg_end(skb, hdr);
+			}
+			pos = i;
 		}
-		hdr = replcopy_genl_dump_hdr(skb, cb, REPLCOPY_CMD_GET_SESSIONS);
-		if (!hdr)
-			break;
-		if (replcopy_session_fill(skb, s)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		idx++;
 	}
-	spin_unlock_bh(&tbl->lock);
-	cb->args[0] = idx;
+out:
+	rcu_read_unlock();
+	cb->args[0] = b;
+	cb->args[1] = pos;
 	return skb->len;
 }
 

@@ -116,6 +116,10 @@ int cmd_sessions(int argc, char **argv)
 	} else if (err) {
 		rc = cli_kernel_error(&nl, "sessions", err);
 	} else {
+		if (nl.dump_intr)
+			fputs("replctl: sessions: sessions came and went while "
+			      "they were listed (three tries): a session may be "
+			      "missing or listed twice\n", stderr);
 		/* The kernel filters too; this keeps the promise if not. */
 		if (a.has_id) {
 			for (i = j = 0; i < s.n; i++)

@@ -52,6 +52,7 @@ t0=$SECONDS
 in_ns $NS_CLIENT hping3 -q -S -p 6379 -s 20000 -i u2000 -c $FLOOD $ONLINE_IP > "$WORK/hping3.out" 2>&1
 log "flood: sent in $((SECONDS - t0))s: $(grep -h 'packets' "$WORK/hping3.out")"
 check "flood: the target completed every handshake" wait_until 120 estab_at_least $FLOOD
+log "flood: t=${SECONDS}s, every handshake done"
 sleep 2
 syn=$(rstat sess_syn 6379) est=$(rstat sess_established 6379) wq=$(rstat kthread_wq 6379)
 live=$(rstat sess_active 6379) thr=$(threads)
@@ -63,8 +64,10 @@ check_eq "flood: the sessions beyond the cap run on the workqueue (kthread_wq)" 
 check_eq "flood: a target connection per session" $FLOOD "$(target_estab)"
 
 # Real traffic meanwhile: new sessions go to the workqueue, replayed exactly.
-check_eq "traffic during the flood: hey answered" 300 "$(hey_run $NS_CLIENT -n 300 -c 5 "$URL/small.html")"
-check_eq "traffic during the flood: the target got every request" 300 "$(nginx_count target)"
+n=$(scaled 300)
+check_eq "traffic during the flood: hey answered" "$n" "$(hey_run $NS_CLIENT -n "$n" -c 5 "$URL/small.html")"
+check_eq "traffic during the flood: the target got every request" "$n" "$(nginx_count target)"
+log "traffic: t=${SECONDS}s"
 compare_nginx_logs online target "traffic during the flood"
 check "session threads still within the cap" test "$(threads)" -le $CAP
 check "traffic during the flood: its sessions ran on the workqueue" test "$(rstat kthread_wq 8080)" -gt 0

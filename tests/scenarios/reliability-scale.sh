@@ -182,6 +182,15 @@ tgt=$(in_ns $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l)
 check_eq "target holds a replayed connection per session" "$N" "$tgt"
 mem_peak=$(kernel_mem_kb)
 delta=$((mem_peak - mem_idle2))
+# The sessions dump: N sessions at rest, each listed once (its parts
+# resume where the last one stopped; none came or went meanwhile).
+t0=$SECONDS
+replctl_in $NS_ONLINE sessions --json > "$WORK/sessions.json" 2> "$WORK/sessions.err" ||
+	fail "replctl sessions with $N sessions: $(cat "$WORK/sessions.err")"
+log "replctl sessions: $N sessions listed in $((SECONDS - t0))s"
+check_eq "sessions listed: $N, each client port once" "$N $N" \
+	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j), len({s["client_port"] for s in j}))' "$WORK/sessions.json")"
+check_empty "sessions listed without an interrupted dump" "$(cat "$WORK/sessions.err")"
 log "opening took $((SECONDS - start))s; slab+percpu: idle $mem_idle2 KiB, with $live sessions $mem_peak KiB (+$delta KiB)"
 log "per replayed session (everything): $((delta * 1024 / (live > 0 ? live : 1))) bytes"
 # Minus the client+server sockets of production traffic (measured above
