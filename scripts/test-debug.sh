@@ -189,7 +189,7 @@ rc=0
 # EXTENDED=1: reliability-failslab (extended because it skips on kernels
 # without fault injection) is part of the whole suite here.
 EXTENDED=${EXTENDED:-1} \
-KVER=$kver KERNEL=$kernel MODDIR=$moddir REPLCOPY_KO=$ko LOAD=${LOAD:-light} \
+SKIP_FOR_TIME=ok KVER=$kver KERNEL=$kernel MODDIR=$moddir REPLCOPY_KO=$ko LOAD=${LOAD:-light} \
 TIMEOUT_FACTOR=$factor RESULTS=${RESULTS:-$top/build/results-debug} JOBS=${JOBS:-2} \
 	tests/run.sh --vm-only "$@" || rc=$?
 echo "test-debug: suite on $kver took $((SECONDS - start))s (exit $rc)"
