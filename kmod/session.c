@@ -350,7 +350,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		replcopy_sessions_unreserve(tbl);
 		return NULL;
 	}
-	tbl->gen++;
+	WRITE_ONCE(tbl->gen, tbl->gen + 1);
 	hlist_add_head_rcu(&s->cnode,
 			   &tbl->chash[replcopy_hash(s->caddr, s->laddr,
 						     s->cport, s->lport)]);
@@ -383,7 +383,7 @@ static void replcopy_unhash_client(struct replcopy_table *tbl,
 	spin_lock(&tbl->lock);
 	if (!hlist_unhashed(&s->cnode)) {
 		hlist_del_init_rcu(&s->cnode);
-		tbl->gen++;
+		WRITE_ONCE(tbl->gen, tbl->gen + 1);
 	}
 	spin_unlock(&tbl->lock);
 }
@@ -985,7 +985,7 @@ static void replcopy_reap_later(struct replcopy_session *s)
 	spin_lock_bh(&tbl->lock);
 	if (!hlist_unhashed(&s->cnode)) {
 		hlist_del_init_rcu(&s->cnode);
-		tbl->gen++;
+		WRITE_ONCE(tbl->gen, tbl->gen + 1);
 	}
 	if (!hlist_unhashed(&s->tnode))
 		hlist_del_init_rcu(&s->tnode);
