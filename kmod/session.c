@@ -451,6 +451,31 @@ static bool replcopy_syn_marked(const struct sk_buff *skb, unsigned int thoff,
 	return false;
 }
 
+/*
+ * Is the TCP checksum of the segment at @thoff right? The local stack
+ * checks it only after the capture hook, and drops the segment if not: a
+ * corrupted segment must not be replayed with a fresh, valid checksum.
+ * Read only: the original skb's checksum state is left as it is, so this
+ * costs a checksum of the segment only where the device gave none
+ * (CHECKSUM_NONE), as tcp_v4_rcv() then computes one too.
+ */
+static bool replcopy_csum_ok(const struct sk_buff *skb, unsigned int nhoff,
+			     unsigned int thoff, const struct iphdr *iph)
+{
+	unsigned int len = skb->len - thoff;
+	__wsum csum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	/* COMPLETE covers the IP header too, which sums to zero if valid. */
+	if (skb->ip_summed == CHECKSUM_COMPLETE && !nhoff &&
+	    !csum_tcpudp_magic(iph->saddr, iph->daddr, len, IPPROTO_TCP,
+			       skb->csum))
+		return true;
+	csum = csum_tcpudp_nofold(iph->saddr, iph->daddr, len, IPPROTO_TCP, 0);
+	return !csum_fold(skb_checksum(skb, thoff, len, csum));
+}
+
 void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = m->rn->sessions;
@@ -479,6 +504,10 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (unlikely(skb->len < poff))
 		goto bad;
 	len = skb->len - poff;
+	/* Pure ACKs are not replayed: their checksum does not matter. */
+	if ((len || th->syn || th->fin || th->rst) &&
+	    unlikely(!replcopy_csum_ok(skb, nhoff, thoff, iph)))
+		goto bad;
 
 	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
 				   th->dest);
