@@ -1656,6 +1656,18 @@ static void replcopy_rx_client(struct replcopy_session *s,
 		return;
 	}
 
+	/*
+	 * The local stack takes a RST only at its rcv_nxt (RFC 5961; it
+	 * challenges others in the window and drops the rest), and sees the
+	 * client's segments in the order we do: a RST elsewhere, forged or
+	 * stale, leaves the connection up, and so the replay too.
+	 */
+	if (th->rst && !s->c_rst && cb->seq != s->c_nxt &&
+	    !(s->c_fin && cb->seq == s->c_nxt + 1)) {
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		replcopy_free(s, skb);
+		return;
+	}
 	if (s->c_rst || th->rst) {
 		/*
 		 * Data before the RST is still replayed, as the local stack
