@@ -14,6 +14,7 @@
 #                                    addr method uri status request_length bytes_sent conn)
 #   nginx_requests NAME              "method uri status request_length" lines, sorted
 #   redis_start NS NAME ADDR PORT    redis-server, no persistence
+#   redis_pair_start                 redis online:6379 and target:6380
 #   redis_cmdstats NS ADDR PORT      "command calls failed_calls" lines, sorted
 #   memcached_start NS NAME ADDR PORT
 #   memcached_stats NS ADDR PORT [KEY...]   "key value" lines
@@ -225,6 +226,12 @@ redis_start() {
 		die "redis $name did not start"
 	on_exit "kill \$(cat $d/redis.pid)"
 	wait_listen "$ns" "$port" || die "redis $name does not listen on $port: $(tail -5 "$d/redis.log")"
+}
+
+# redis_pair_start: redis online ($ONLINE_IP:6379) and target ($TARGET_IP:6380).
+redis_pair_start() {
+	redis_start $NS_ONLINE online $ONLINE_IP 6379
+	redis_start $NS_TARGET target $TARGET_IP 6380
 }
 
 # redis_cmdstats NS ADDR PORT: "command calls failed_calls" lines, sorted,

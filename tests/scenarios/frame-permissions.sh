@@ -14,8 +14,7 @@ replctl_in $NS_ONLINE add 8080 10.0.2.2:80 >/dev/null || die "setup add"
 
 # A live session: a redis client blocked in BLPOP on the online server,
 # replayed to the target's redis.
-redis_start $NS_ONLINE online $ONLINE_IP 6379
-redis_start $NS_TARGET target $TARGET_IP 6380
+redis_pair_start
 replctl_in $NS_ONLINE add 6379 $TARGET_IP:6380 >/dev/null || die "setup add 6379"
 # (BLPOP without a timeout: a debug kernel takes minutes over this scenario.)
 in_ns $NS_CLIENT redis-cli -h $ONLINE_IP -p 6379 blpop perm:q 0 >/dev/null 2>&1 &

@@ -22,8 +22,7 @@ FLOOD=1500
 command -v hping3 >/dev/null || skip "hping3 missing (make deps)"
 
 nginx_pair_setup
-redis_start $NS_ONLINE online $ONLINE_IP 6379
-redis_start $NS_TARGET target $TARGET_IP 6380
+redis_pair_start
 module_load
 dmesg_mark
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080"

@@ -16,8 +16,7 @@ MAP_PORT=6379
 command -v hping3 >/dev/null || skip "hping3 missing (make deps)"
 
 topo_setup
-redis_start $NS_ONLINE online $ONLINE_IP 6379
-redis_start $NS_TARGET target $TARGET_IP 6380
+redis_pair_start
 module_load
 dmesg_mark
 replctl_in $NS_ONLINE add 6379 $TARGET_IP:6380 >/dev/null || die "replctl add"
