@@ -6,9 +6,15 @@
 # DURATION seconds: more connections than the default source port range
 # (61000-65535, 4 536 ports) holds, so ports are reused while the target
 # still has them in TIME-WAIT. The target logs exactly the online requests,
-# no session times out in SYN-SENT, the target's PAWS counter does not
-# grow, and the module counts the reuse (port_reused). WORKER selects the
-# worker model. Under LOAD=light: a tenth of the duration.
+# takes every SYN once (no syn_rst; its SYN count within 1 % of the online's),
+# no session times out in SYN-SENT, and the module counts the reuse
+# (port_reused). The target's PAWS counter grows by at most one per 1 000
+# connections: the old engine's TIME-WAIT refusals made it grow by 17 136
+# for 10 922; with the module's 1 s timestamp ticks a rejection needs two
+# segments of one connection 2 s apart in delivery order, which a host
+# that starves the guest's vCPU for seconds can still make (+2 of 10 405,
+# 2026-12-05, three VMs on two cores). WORKER selects the worker model.
+# Under LOAD=light: a tenth of the duration.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 # shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
@@ -45,13 +51,22 @@ check_eq "target saw as many connections as online" "$(nginx_conns online)" "$(n
 check_stat_eq sess_syn "$(syn_count $NS_ONLINE)"
 check_stat_eq sess_established "$(syn_count $NS_ONLINE)"
 check_stat_eq sess_timedout 0
-check_eq "target's PAWSEstab (segments PAWS refused, TIME-WAIT SYNs among them) did not grow" "$paws0" "$(tcp_ext $NS_TARGET PAWSEstab)"
 log "target TIME-WAIT sockets now: $(in_ns $NS_TARGET ss -Htan state time-wait | wc -l); SYNs online $(syn_count $NS_ONLINE), target $(syn_count $NS_TARGET); syn_rst $(rstat syn_rst)"
-if [ "$LOAD" = full ] && [ $((n * 60)) -ge $((DURATION * RANGE * 11 / 10)) ]; then
+# Each SYN once: none refused by a TIME-WAIT socket (syn_rst) and sent
+# again; a SYN retransmitted on a slow host is let pass (1 %).
+check_stat_eq syn_rst 0
+syn_on=$(syn_count $NS_ONLINE) syn_tg=$(syn_count $NS_TARGET)
+check "target SYNs ($syn_tg) within 1 % above the online ones ($syn_on)" \
+	test "$syn_tg" -ge "$syn_on" -a "$((syn_tg * 100))" -le "$((syn_on * 101))"
+paws=$(( $(tcp_ext $NS_TARGET PAWSEstab) - paws0 ))
+check "target's PAWSEstab grew by $paws: at most one per 1 000 connections ($n)" \
+	test "$((paws * 1000))" -le "$n"
+if [ "$LOAD" = full ] && [ $((n * 60)) -ge $((DURATION * RANGE * 12 / 10)) ]; then
 	# Least recently used first: the first RANGE connections take fresh
 	# ports, every later one a port whose last session ended less than a
 	# minute ago (RANGE ports last RANGE / RATE = 45 s at 100 a second;
-	# checked when the run made at least 1.1 x RANGE / 60 s).
+	# checked when the run made at least 1.2 x RANGE / 60 s: at 83 a
+	# second, 1.1 x, a dip in the rate left 115 reuses a minute apart).
 	check_stat_eq port_reused $((n - RANGE))
 elif [ "$LOAD" = full ]; then
 	check_stat_gt port_reused 0
