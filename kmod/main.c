@@ -38,11 +38,11 @@ MODULE_PARM_DESC(max_sessions, "Live replayed connections, all netns, 1..4194304
 
 static unsigned int max_session_bytes = 4 << 20;
 module_param(max_session_bytes, uint, 0444);
-MODULE_PARM_DESC(max_session_bytes, "Queued bytes per session, 65536..1073741824 (default 4 MiB)");
+MODULE_PARM_DESC(max_session_bytes, "A session's fair share of max_total_kbytes, binding once all sessions hold half of it, 65536..1073741824 (default 4 MiB)");
 
 static unsigned int max_total_kbytes = 262144;
 module_param(max_total_kbytes, uint, 0444);
-MODULE_PARM_DESC(max_total_kbytes, "KiB queued over all sessions, 1024..1073741824 (default 256 MiB)");
+MODULE_PARM_DESC(max_total_kbytes, "Memory budget of all sessions in KiB (truesize), 1024..1073741824 (default 256 MiB)");
 
 static unsigned int idle_timeout = 300;
 module_param(idle_timeout, uint, 0444);

@@ -97,6 +97,8 @@ void replcopy_mapping_stats(const struct replcopy_mapping *m,
 			out[i] += v[i];
 	}
 	out[REPLCOPY_STAT_SESS_ACTIVE] = atomic_read(&m->nr_sessions);
+	out[REPLCOPY_STAT_QUEUED_BYTES] =
+		max_t(long, atomic_long_read(&m->queued), 0);
 }
 
 void replcopy_net_stats(struct replcopy_net *rn, u64 out[__REPLCOPY_STAT_MAX])
@@ -188,7 +190,8 @@ static void replcopy_mappings_retire(struct replcopy_net *rn,
 		replcopy_sessions_flush_mapping(m);
 		replcopy_mapping_stats(m, v);
 		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
-			if (i != REPLCOPY_STAT_SESS_ACTIVE)
+			if (i != REPLCOPY_STAT_SESS_ACTIVE &&
+			    i != REPLCOPY_STAT_QUEUED_BYTES)
 				rn->retired[i] += v[i];
 		list_del(&m->del_node);
 		replcopy_mapping_put(m);
@@ -390,6 +393,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	m->pacing = tmpl->pacing;
 	m->flags = tmpl->flags;
 	atomic_set(&m->nr_sessions, 0);
+	atomic_long_set(&m->queued, 0);
 	/* The table's reference and the caller's. */
 	refcount_set(&m->ref, 2);
 

@@ -34,9 +34,9 @@
 #define REPLCOPY_MAP_HASH_BITS	6
 
 /*
- * Bounds of the settings, so that no count or sum can wrap: a session's
- * queued bytes (an atomic_t) plus one segment stay far below INT_MAX, and
- * the session count below INT_MAX.
+ * Bounds of the settings, so that no count or sum can wrap: queued bytes
+ * are atomic_long_t (a session may hold up to half of the budget), and the
+ * session count stays below INT_MAX.
  */
 #define REPLCOPY_MAX_SESSIONS_MAX	(4 * SZ_1M)
 #define REPLCOPY_SESSION_BYTES_MIN	65536U
@@ -79,6 +79,9 @@ struct replcopy_mapping {
 	atomic_t nr_sessions;		/* live sessions; reported as
 					 * REPLCOPY_STAT_SESS_ACTIVE and
 					 * REPLCOPY_A_MAP_SESSIONS
+					 */
+	atomic_long_t queued;		/* memory its sessions hold:
+					 * REPLCOPY_STAT_QUEUED_BYTES
 					 */
 	struct replcopy_pcpu_stats __percpu *stats;
 };

@@ -56,6 +56,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/highmem.h>
 #include <linux/ip.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
@@ -211,15 +212,73 @@ replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
 /* ------------------------------------------------------------------ */
 /* Queue accounting                                                    */
 
+/*
+ * Every skb a session holds is charged with its truesize, the memory it
+ * really pins: client segments (clones of production packets, until the
+ * worker copies their payload out, see replcopy_store()), the pages of
+ * copied payload, and the target's segments waiting on the inbox.
+ *
+ * The global budget (max_total_kbytes) is a hard bound: at it, replay work
+ * is dropped and counted (drop_queue). Within it, max_session_bytes is a
+ * session's fair share, and binds only under pressure, once the queues of
+ * all sessions hold half of the budget: alone, one upload may lag far
+ * behind its client (a fast client, a slow or lossy target) without being
+ * reset; when memory gets scarce the sessions beyond their share go first.
+ * The netns of user namespaces other than the initial one share half of
+ * the budget, under the same rule.
+ */
+static void replcopy_charge(struct replcopy_session *s, u32 n)
+{
+	atomic_long_add(n, &s->queued);
+	atomic_long_add(n, &s->m->queued);
+	atomic_long_add(n, &replcopy_queued);
+	if (s->tbl->guest)
+		atomic_long_add(n, &replcopy_guest_queued);
+}
+
+static void replcopy_discharge(struct replcopy_session *s, u32 n)
+{
+	atomic_long_sub(n, &s->queued);
+	atomic_long_sub(n, &s->m->queued);
+	atomic_long_sub(n, &replcopy_queued);
+	if (s->tbl->guest)
+		atomic_long_sub(n, &replcopy_guest_queued);
+}
+
+static bool replcopy_budget_ok(long used, u64 budget, long mine, u32 size,
+			       u32 share)
+{
+	u64 after = (u64)max(used, 0L) + size;
+
+	if (after > budget)
+		return false;
+	return (u64)max(mine, 0L) + size <= share || after <= budget / 2;
+}
+
+/*
+ * Room for size more bytes in session s? fair: client data, which the
+ * fair share bounds; the target's segments only need the budget.
+ */
+static bool replcopy_room(struct replcopy_session *s, u32 size, bool fair)
+{
+	u64 total = (u64)READ_ONCE(replcopy_cfg.max_total_kbytes) << 10;
+	u32 share = fair ? READ_ONCE(replcopy_cfg.max_session_bytes) : U32_MAX;
+	long mine = atomic_long_read(&s->queued);
+
+	if (!replcopy_budget_ok(atomic_long_read(&replcopy_queued), total,
+				mine, size, share))
+		return false;
+	return !s->tbl->guest ||
+	       replcopy_budget_ok(atomic_long_read(&replcopy_guest_queued),
+				  total / 2, mine, size, share);
+}
+
 static void replcopy_uncharge(struct replcopy_session *s, struct sk_buff *skb)
 {
 	u32 c = REPLCOPY_CB(skb)->charged;
 
 	if (c) {
-		atomic_sub(c, &s->queued);
-		atomic_long_sub(c, &replcopy_queued);
-		if (s->tbl->guest)
-			atomic_long_sub(c, &replcopy_guest_queued);
+		replcopy_discharge(s, c);
 		REPLCOPY_CB(skb)->charged = 0;
 	}
 }
@@ -321,7 +380,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	skb_queue_head_init(&s->inbox);
 	skb_queue_head_init(&s->sndq);
 	skb_queue_head_init(&s->ooo);
-	atomic_set(&s->queued, 0);
+	atomic_long_set(&s->queued, 0);
 	INIT_HLIST_NODE(&s->cnode);
 	INIT_HLIST_NODE(&s->tnode);
 	timer_setup(&s->timer, replcopy_timer_fn, 0);
@@ -556,19 +615,11 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (READ_ONCE(s->lingering))
 		return;
 
-	if (len) {
-		u64 total = (u64)READ_ONCE(replcopy_cfg.max_total_kbytes) << 10;
-
-		if ((u64)atomic_read(&s->queued) + len >
-		    READ_ONCE(replcopy_cfg.max_session_bytes) ||
-		    atomic_long_read(&replcopy_queued) + len > total ||
-		    (tbl->guest &&
-		     atomic_long_read(&replcopy_guest_queued) + len > total / 2)) {
-			/* A lost byte stalls the replay for good: end it. */
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
-			replcopy_event(s, REPLCOPY_EV_LIMIT);
-			return;
-		}
+	if (len && unlikely(!replcopy_room(s, skb->truesize, true))) {
+		/* A lost byte stalls the replay for good: end it. */
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
+		replcopy_event(s, REPLCOPY_EV_LIMIT);
+		return;
 	}
 
 	c = skb_clone(skb, GFP_ATOMIC);
@@ -578,6 +629,9 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 			replcopy_event(s, REPLCOPY_EV_LIMIT);
 		return;
 	}
+	/* Only its bytes are used: no route or conntrack entry pinned. */
+	skb_dst_drop(c);
+	nf_reset_ct(c);
 
 	cb = REPLCOPY_CB(c);
 	memset(cb, 0, sizeof(*cb));
@@ -589,16 +643,11 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	cb->off = poff;
 	cb->tcp_flags = tcp_flag_byte(th);
 	cb->ack = ntohl(th->ack_seq);
-	cb->charged = len;
+	cb->charged = c->truesize;
 	/* Capture time, only while someone measures capture -> transmit. */
 	if (trace_replcopy_xmit_enabled())
 		cb->cap_ns = ktime_get_ns();
-	if (len) {
-		atomic_add(len, &s->queued);
-		atomic_long_add(len, &replcopy_queued);
-		if (tbl->guest)
-			atomic_long_add(len, &replcopy_guest_queued);
-	}
+	replcopy_charge(s, cb->charged);
 
 	trace_replcopy_capture(s, cb->seq, len, cb->tcp_flags);
 
@@ -628,7 +677,7 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	const struct iphdr *iph;
 	struct tcphdr _th;
 	struct iphdr _iph;
-	bool ret = false;
+	bool ret = false, data = false;
 
 	if (unlikely(!tbl))
 		return false;
@@ -650,9 +699,11 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 
 	ret = true;
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_RESP_SEGS);
-	if (th->doff >= 5 && skb->len > thoff + th->doff * 4)
+	if (th->doff >= 5 && skb->len > thoff + th->doff * 4) {
+		data = true;
 		replcopy_stat_add(s->m, REPLCOPY_STAT_RESP_BYTES,
 				  skb->len - thoff - th->doff * 4);
+	}
 	WRITE_ONCE(s->last_seen, jiffies);
 
 	memset(REPLCOPY_CB(skb), 0, sizeof(struct replcopy_cb));
@@ -660,13 +711,20 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	REPLCOPY_CB(skb)->thoff = thoff;
 
 	spin_lock(&s->lock);
-	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX)) {
+	/*
+	 * The target sends its data again: only replay work is lost. Its
+	 * ACKs free memory, and are taken even when the budget is spent.
+	 */
+	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
+		     (data && !replcopy_room(s, skb->truesize, false)))) {
 		if (!s->dead)
 			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
 		spin_unlock(&s->lock);
 		kfree_skb(skb);
 		goto out;
 	}
+	REPLCOPY_CB(skb)->charged = skb->truesize;
+	replcopy_charge(s, skb->truesize);
 	__skb_queue_tail(&s->inbox, skb);
 	s->wops->kick(s);
 	spin_unlock(&s->lock);
@@ -1545,31 +1603,130 @@ static void replcopy_client_end(struct replcopy_session *s, bool with_data)
 		s->fin_gap = min(jiffies - s->c_data_at, max_gap);
 }
 
-/* In-sequence client segment: keep its new bytes, note its FIN. */
-static void replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
+/*
+ * Payload storage. The worker copies the client's in-sequence bytes out of
+ * the captured clone into pages of its own and frees the clone at once: a
+ * clone pins the production packet's buffer, and keeps the local stack
+ * from coalescing that packet into the socket's receive queue, for as long
+ * as the target takes to ack. The copy holds only payload, packed: small
+ * segments share a page. sndq is a list of chunks, skbs of page fragments
+ * (at most MAX_SKB_FRAGS pages each) whose REPLCOPY_CB gives seq..end_seq,
+ * off 0, and the truesize charged. While capture -> transmit is traced
+ * (cap_ns set), each segment gets its own chunk so its capture time stays.
+ *
+ * Appends up to n bytes of from at off to chunk (a new page if its last
+ * one is full): returns how many, 0 if chunk is full, or -errno.
+ */
+static int replcopy_chunk_fill(struct replcopy_session *s,
+			       struct sk_buff *chunk,
+			       const struct sk_buff *from, u32 off, u32 n)
+{
+	struct skb_shared_info *sh = skb_shinfo(chunk);
+	skb_frag_t *f = sh->nr_frags ? &sh->frags[sh->nr_frags - 1] : NULL;
+	u32 used, k;
+	void *p;
+	int err;
+
+	if (!f || skb_frag_size(f) == PAGE_SIZE) {
+		struct page *page;
+
+		if (sh->nr_frags == MAX_SKB_FRAGS)
+			return 0;
+		page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!page)
+			return -ENOMEM;
+		skb_fill_page_desc(chunk, sh->nr_frags, page, 0, 0);
+		chunk->truesize += PAGE_SIZE;
+		REPLCOPY_CB(chunk)->charged += PAGE_SIZE;
+		replcopy_charge(s, PAGE_SIZE);
+		f = &sh->frags[sh->nr_frags - 1];
+	}
+	used = skb_frag_size(f);
+	k = min_t(u32, n, PAGE_SIZE - used);
+	p = kmap_local_page(skb_frag_page(f));
+	err = skb_copy_bits(from, off, p + used, k);
+	kunmap_local(p);
+	if (err)
+		return err;
+	skb_frag_size_add(f, k);
+	chunk->len += k;
+	chunk->data_len += k;
+	REPLCOPY_CB(chunk)->end_seq += k;
+	return k;
+}
+
+/* Stores n bytes of from at off, client sequence seq, at the end of sndq. */
+static int replcopy_store(struct replcopy_session *s,
+			  const struct sk_buff *from, u32 off, u32 seq, u32 n,
+			  u64 cap_ns)
+{
+	struct sk_buff *chunk = skb_peek_tail(&s->sndq);
+	struct replcopy_cb *cb;
+	int k;
+
+	if (chunk && (cap_ns || REPLCOPY_CB(chunk)->cap_ns ||
+		      REPLCOPY_CB(chunk)->end_seq != seq))
+		chunk = NULL;
+	while (n) {
+		if (!chunk) {
+			chunk = alloc_skb(0, GFP_KERNEL | __GFP_NOWARN);
+			if (!chunk)
+				return -ENOMEM;
+			cb = REPLCOPY_CB(chunk);
+			memset(cb, 0, sizeof(*cb));
+			cb->seq = seq;
+			cb->end_seq = seq;
+			cb->cap_ns = cap_ns;
+			cb->charged = chunk->truesize;
+			replcopy_charge(s, cb->charged);
+			__skb_queue_tail(&s->sndq, chunk);
+		}
+		k = replcopy_chunk_fill(s, chunk, from, off, n);
+		if (k < 0)
+			return k;
+		if (!k) {
+			chunk = NULL;
+			continue;
+		}
+		off += k;
+		seq += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * In-sequence client segment: store its new bytes, note its FIN, free it.
+ * False when the bytes could not be stored: the session has ended.
+ */
+static bool replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
 {
 	struct replcopy_cb *cb = REPLCOPY_CB(skb);
-	u32 n;
+	u32 skip = 0, n;
 
-	if (before(cb->seq, s->c_nxt)) {
-		cb->off += s->c_nxt - cb->seq;
-		cb->seq = s->c_nxt;
+	if (before(cb->seq, s->c_nxt))
+		skip = s->c_nxt - cb->seq;
+	n = cb->end_seq - cb->seq - skip;
+	if (n && replcopy_store(s, skb, cb->off + skip, cb->seq + skip, n,
+				cb->cap_ns)) {
+		/* A lost byte stalls the replay for good: end it. */
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOMEM);
+		replcopy_free(s, skb);
+		replcopy_end(s, REPLCOPY_END_LIMIT);
+		return false;
 	}
-	n = cb->end_seq - cb->seq;
 	s->c_nxt = cb->end_seq;
-	if (n)
+	if (n) {
 		s->c_data_at = jiffies;
+		s->captured_bytes += n;
+		replcopy_stat_add(s->m, REPLCOPY_STAT_CAPTURED_BYTES, n);
+	}
 	if (cb->tcp_flags & TCPHDR_FIN) {
 		s->c_fin = true;
 		replcopy_client_end(s, n);
 	}
-	if (!n) {
-		replcopy_free(s, skb);
-		return;
-	}
-	s->captured_bytes += n;
-	replcopy_stat_add(s->m, REPLCOPY_STAT_CAPTURED_BYTES, n);
-	__skb_queue_tail(&s->sndq, skb);
+	replcopy_free(s, skb);
+	return true;
 }
 
 /* A client segment is a duplicate if it brings neither new bytes nor FIN. */
@@ -1606,15 +1763,16 @@ static void replcopy_client_data(struct replcopy_session *s,
 		__skb_queue_head(&s->ooo, skb);
 		return;
 	}
-	replcopy_accept(s, skb);
+	if (!replcopy_accept(s, skb))
+		return;
 
 	while ((p = skb_peek(&s->ooo)) &&
 	       !after(REPLCOPY_CB(p)->seq, s->c_nxt)) {
 		__skb_unlink(p, &s->ooo);
 		if (replcopy_client_dup(s, p))
 			replcopy_free(s, p);
-		else
-			replcopy_accept(s, p);
+		else if (!replcopy_accept(s, p))
+			return;
 	}
 }
 
@@ -1940,7 +2098,7 @@ static void replcopy_rx_target(struct replcopy_session *s,
 	}
 	replcopy_check_closed(s);
 out:
-	consume_skb(skb);
+	replcopy_free(s, skb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2170,7 +2328,8 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, REPLCOPY_SA_ACKED_BYTES,
 			      READ_ONCE(s->acked_bytes), REPLCOPY_SA_PAD) ||
 	    nla_put_u32(skb, REPLCOPY_SA_QUEUED_BYTES,
-			atomic_read(&s->queued)) ||
+			clamp_t(long, atomic_long_read(&s->queued), 0,
+				U32_MAX)) ||
 	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
 			      jiffies_to_msecs(jiffies - s->start),
 			      REPLCOPY_SA_PAD)) {

@@ -49,13 +49,16 @@ void replcopy_kthread_exit(void);
 struct replcopy_cb {
 	u32 seq;		/* first payload byte (or SYN/FIN seq) */
 	u32 end_seq;		/* seq + payload length (FIN/SYN excluded) */
-	u32 off;		/* payload offset from skb->data */
+	u32 off;		/* payload offset from skb->data (0 in
+				 * sndq: payload pages, see
+				 * replcopy_store())
+				 */
 	u16 thoff;		/* TCP header offset from skb->data */
 	u8 tcp_flags;
 	u8 from_target:1,	/* inbox item: target segment (else client) */
 	   has_ts:1;
 	u32 tsval;		/* client TSval, if has_ts */
-	u32 charged;		/* bytes charged to the queue limits */
+	u32 charged;		/* truesize charged to the limits */
 	u32 ack;		/* ACK field, if TCPHDR_ACK */
 	u64 cap_ns;		/* capture time (ktime_get_ns), 0: unknown;
 				 * only taken while replcopy_xmit is traced
@@ -156,7 +159,7 @@ struct replcopy_session {
 	bool lingering;			/* closed, absorbing retransmissions */
 	struct sk_buff_head inbox;
 	unsigned long events;
-	atomic_t queued;		/* bytes charged to the limits */
+	atomic_long_t queued;		/* memory charged to the limits */
 	unsigned long last_seen;	/* jiffies, client or target traffic */
 
 	/* Worker model. */
@@ -243,8 +246,12 @@ struct replcopy_session {
 	u64 captured_bytes;		/* for the session dump */
 	u64 acked_bytes;
 
-	struct sk_buff_head sndq;	/* in-sequence client data */
-	struct sk_buff_head ooo;	/* client data after a gap, sorted */
+	struct sk_buff_head sndq;	/* in-sequence client data, copied
+					 * into pages of our own
+					 */
+	struct sk_buff_head ooo;	/* client segments after a gap,
+					 * sorted (clones)
+					 */
 };
 
 /* session.c: the worker model calls this to process a session. */

@@ -3,8 +3,8 @@
  * Building and sending segments to the target.
  *
  * Every segment is a fresh skb: IPv4 and TCP headers built here, payload
- * copied out of the session's queue of captured client segments (which may
- * be GRO aggregates far larger than the target's MSS), checksum left to the
+ * copied out of the session's send queue (chunks of payload pages, filled
+ * from captured client segments by replcopy_store()), checksum left to the
  * device (CHECKSUM_PARTIAL), routed with the session's source and target,
  * marked untracked as nf_dup_ipv4 does, and sent with ip_local_out().
  */

@@ -282,18 +282,6 @@ set_worker() {
 	esac
 }
 
-# room_for_uploads: a session may hold a whole multi-MB upload. The uploads
-# reach the online server much faster than a TCG guest replays them (one
-# MSS-sized segment at a time, where the client's stack sends 64 KB GSO
-# segments): with the default 4 MiB per session the queue limit drops the
-# rest of an upload once the replay falls 4 MiB behind (seen in CI with a
-# 5 MB PUT under the kthread model). That is the limit working, and not what
-# the scenarios that call this test; engine-target-down tests the limit.
-room_for_uploads() {
-	replctl_in "$MAP_NS" set max-session-bytes 16777216 ||
-		die "replctl set max-session-bytes 16777216"
-}
-
 rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
 
 # rstat KEY[,KEY...] [PORT]: counter KEY of the mapping on PORT (default

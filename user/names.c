@@ -36,6 +36,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_SYN_RST]		= "syn_rst",
 	[REPLCOPY_STAT_KTHREAD_WQ]	= "kthread_wq",
 	[REPLCOPY_STAT_DROP_LOOP]	= "drop_loop",
+	[REPLCOPY_STAT_QUEUED_BYTES]	= "queued_bytes",
 };
 
 const char *rc_stat_name(unsigned int stat)
@@ -45,7 +46,8 @@ const char *rc_stat_name(unsigned int stat)
 
 bool rc_stat_is_gauge(unsigned int stat)
 {
-	return stat == REPLCOPY_STAT_SESS_ACTIVE;
+	return stat == REPLCOPY_STAT_SESS_ACTIVE ||
+	       stat == REPLCOPY_STAT_QUEUED_BYTES;
 }
 
 bool rc_stat_is_drop(unsigned int stat)

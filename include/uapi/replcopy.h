@@ -198,6 +198,11 @@ enum replcopy_stat {
 					 * replayed again; counted in
 					 * sess_reset too
 					 */
+	REPLCOPY_STAT_QUEUED_BYTES,	/* gauge: memory the mapping's
+					 * sessions hold now (truesize of
+					 * captured segments, payload pages,
+					 * target segments not yet read)
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)
@@ -227,7 +232,9 @@ enum replcopy_session_attr {
 	REPLCOPY_SA_FABRICATED,		/* flag */
 	REPLCOPY_SA_CAPTURED_BYTES,	/* u64 */
 	REPLCOPY_SA_ACKED_BYTES,	/* u64 */
-	REPLCOPY_SA_QUEUED_BYTES,	/* u32 */
+	REPLCOPY_SA_QUEUED_BYTES,	/* u32: memory held (truesize),
+					 * saturates at 4 GiB - 1
+					 */
 	REPLCOPY_SA_AGE_MS,		/* u64 */
 	__REPLCOPY_SA_MAX
 };
@@ -250,11 +257,13 @@ enum replcopy_config_attr {
 	REPLCOPY_CFG_MAX_SESSIONS,	/* u32, live sessions, all netns,
 					 * 1..4194304
 					 */
-	REPLCOPY_CFG_MAX_SESSION_BYTES,	/* u32, queued bytes per session,
+	REPLCOPY_CFG_MAX_SESSION_BYTES,	/* u32, a session's fair share of
+					 * the budget, binding once all
+					 * queues hold half of it,
 					 * 65536..1073741824
 					 */
-	REPLCOPY_CFG_MAX_TOTAL_BYTES,	/* u32, KiB queued over all sessions,
-					 * 1024..1073741824
+	REPLCOPY_CFG_MAX_TOTAL_BYTES,	/* u32, KiB: memory budget of all
+					 * sessions, 1024..1073741824
 					 */
 	REPLCOPY_CFG_IDLE_TIMEOUT,	/* u32, seconds without traffic */
 	REPLCOPY_CFG_SYN_RETRIES,	/* u8, SYN retransmissions, 1..10 */

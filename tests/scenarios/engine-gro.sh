@@ -21,8 +21,6 @@ nginx_start $NS_TARGET target 8081
 nginx_make_files online target
 module_load
 dmesg_mark
-# The 5 MB uploads: see room_for_uploads.
-room_for_uploads
 
 # GRO on the online's c-veth (veth NAPI mode), with the ethtool ioctl since
 # the ethtool program may be missing: ETHTOOL_SGRO = 0x2c.

@@ -38,7 +38,6 @@ syn_watch $NS_TARGET 8081
 
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
-room_for_uploads
 
 log "keep-alive: hey -c 20 $URL/small.html (LOAD=$LOAD)"
 hey_check keep-alive 2000 -c 20 "$URL/small.html"

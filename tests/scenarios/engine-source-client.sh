@@ -30,7 +30,6 @@ EOF
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 --source client >/dev/null ||
 	die "replctl add 8080 $TARGET_IP:8081 --source client"
 set_worker
-room_for_uploads
 check_eq "mapping uses the client's address" client \
 	"$(json_get "$(replctl_in $NS_ONLINE list --json)" '[m["source"] for m in j if m["port"] == 8080][0]')"
 

@@ -6,10 +6,11 @@
 #   B. target black-holed (nft drops everything for the port in the target
 #      netns): SYNs go unanswered, every session ends timed out
 #      (syn-retries 2, idle-timeout 5 keep it short).
-#   C. target takes the handshake but drops all data: a 1 MB upload
-#      overflows the per-session queue limit (max-session-bytes 65536):
-#      drop_queue counts it, the session ends reset, the upload on the
-#      online server is intact.
+#   C. target takes no data, memory limits lowered (budget 4 MiB, fair
+#      share 1 MiB): a 3 MB upload goes beyond its share once the queues
+#      hold half the budget, and eight 700 KB uploads at once spend the
+#      budget: drop_queue counts it, those sessions end reset, every upload
+#      on the online server is intact, queued_bytes returns to 0.
 #   D. no source port left (src_port_max lowered to a range of 4 ports, 10
 #      keep-alive connections at once): drop_noport counts the sessions
 #      beyond it.
@@ -90,11 +91,18 @@ check_eq "black-holed: target nginx got nothing" 0 "$(nginx_count target)"
 log "target nft: $(in_ns $NS_TARGET nft list chain inet blackhole input | grep -o 'counter packets [0-9]*')"
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
 
-# --- C: the target takes connections but none of their data: the replay
-# queues up until the per-session limit (set to its minimum, 64 KiB) drops
-# the session's replay work; the client's upload is untouched. (Under TCG
-# the upload usually overflows the queue before the replayed handshake is
-# even done; the nft counter then shows no data reached the target.)
+# --- C: memory limits. The target takes no data (nft drops every segment
+# longer than 200 bytes toward it), so the replay holds all it captures.
+# Budget 4 MiB (max-total-kbytes 4096), fair share 1 MiB:
+#   C1. one 3 MB upload: once the queues hold half of the budget the
+#       session is beyond its share: its replay work is dropped
+#       (drop_queue), it is reset;
+#   C2. eight 700 KB uploads at once, each within its share: together they
+#       spend the whole budget; the sessions that hit it are reset.
+# Each time every upload is stored intact on the online server, and the
+# memory returns (queued_bytes 0) once the sessions are gone. (Under TCG
+# the uploads usually end before the replayed handshake is even done; the
+# nft counter then shows no data reached the target.)
 in_ns $NS_TARGET nft -f - <<-'EOF' || die "nft in target"
 table inet nodata {
 	chain input {
@@ -103,21 +111,47 @@ table inet nodata {
 	}
 }
 EOF
-replctl set max-session-bytes 65536 || die "replctl set max-session-bytes 65536"
+replctl set max-session-bytes 1048576 max-total-kbytes 4096 ||
+	die "replctl set max-session-bytes 1048576 max-total-kbytes 4096"
+on_exit "replctl set max-session-bytes 4194304 max-total-kbytes 262144"
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
-head -c 1048576 /dev/urandom > "$WORK/big.bin"
-check_eq "no data taken: 1 MB upload answered" 201 \
-	"$(in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/big.bin" "$URL/dav/big.bin")"
-check_eq "no data taken: online stored the upload intact" "$(sha256sum < "$WORK/big.bin")" \
-	"$(sha256sum < "$(nginx_root online)/dav/big.bin" 2>/dev/null)"
+
+# uploads TAG KB N: N PUTs of KB bytes at once; each answered 201 and
+# stored intact online.
+uploads() {
+	local tag=$1 kb=$2 n=$3 i pids=()
+	for ((i = 1; i <= n; i++)); do
+		head -c $((kb * 1024)) /dev/urandom > "$WORK/$tag$i.bin"
+		in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' \
+			-T "$WORK/$tag$i.bin" "$URL/dav/$tag$i.bin" > "$WORK/$tag$i.code" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for ((i = 1; i <= n; i++)); do
+		check_eq "$tag: upload $i of $n answered" 201 "$(cat "$WORK/$tag$i.code")"
+		check_eq "$tag: online stored upload $i intact" "$(sha256sum < "$WORK/$tag$i.bin")" \
+			"$(sha256sum < "$(nginx_root online)/dav/$tag$i.bin" 2>/dev/null)"
+	done
+}
+
+uploads share 3072 1
 check_stat_gt drop_queue 0
-check "no data taken: sessions drained" wait_sessions_drained 8080 60
+check "share: sessions drained" wait_sessions_drained 8080 60
 check_stat_eq sess_reset 1
+check_stat_eq queued_bytes 0
+drops=$(rstat drop_queue) resets=$(rstat sess_reset)
+
+uploads budget 700 8
+check "budget: drop_queue grew ($drops before)" test "$(rstat drop_queue)" -gt "$drops"
+check "budget: sessions drained" wait_sessions_drained 8080 60
+check "budget: sessions reset ($resets before)" test "$(rstat sess_reset)" -gt "$resets"
+check_stat_eq queued_bytes 0
 check_sessions_accounted
 log "target nft: $(in_ns $NS_TARGET nft list chain inet nodata input | grep -o 'counter packets [0-9]*')"
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
 in_ns $NS_TARGET nft delete table inet nodata || fail "nft delete table"
-replctl set max-session-bytes 4194304 || fail "replctl set max-session-bytes 4194304"
+replctl set max-session-bytes 4194304 max-total-kbytes 262144 ||
+	fail "replctl set max-session-bytes 4194304 max-total-kbytes 262144"
 
 # --- the target is back
 in_ns $NS_TARGET nft delete table inet blackhole || fail "nft delete table"
