@@ -8,7 +8,8 @@
  * the packet itself always goes on, unmodified (NF_ACCEPT).
  *
  * PRE_ROUTING, before raw and conntrack: a target's segment for one of
- * our replayed connections is consumed (NF_STOLEN); anything else passes.
+ * our replayed connections, or an ICMP "fragmentation needed" about one,
+ * is consumed (NF_STOLEN); anything else passes.
  *
  * Both run in softirq context under rcu_read_lock() and never sleep.
  */
@@ -50,12 +51,17 @@ static unsigned int replcopy_nf_consume(void *priv, struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	bool ours;
 
-	if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+	if (ip_is_fragment(iph))
 		return NF_ACCEPT;
-
-	return replcopy_consume(replcopy_net(state->net), skb) ?
-	       NF_STOLEN : NF_ACCEPT;
+	if (iph->protocol == IPPROTO_TCP)
+		ours = replcopy_consume(replcopy_net(state->net), skb);
+	else if (iph->protocol == IPPROTO_ICMP)
+		ours = replcopy_consume_icmp(replcopy_net(state->net), skb);
+	else
+		return NF_ACCEPT;
+	return ours ? NF_STOLEN : NF_ACCEPT;
 }
 
 static const struct nf_hook_ops replcopy_nf_ops[] = {

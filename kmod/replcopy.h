@@ -181,6 +181,7 @@ void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
  *     must not be modified, consumed or freed. Never sleeps.
  *   replcopy_consume: softirq; returns true when skb belonged to a replayed
  *     connection and was consumed (freed), false to let it pass.
+ *   replcopy_consume_icmp: the same for an ICMP error about one.
  *   replcopy_sessions_flush_mapping: process context; resets the target
  *     side of every session of m and waits until they are gone.
  *   replcopy_sessions_dump: fill one REPLCOPY_A_SESSION per session, each
@@ -193,6 +194,7 @@ int replcopy_sessions_net_init(struct replcopy_net *rn);
 void replcopy_sessions_net_exit(struct replcopy_net *rn);
 void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb);
 bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb);
+bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb);
 void replcopy_sessions_flush_mapping(struct replcopy_mapping *m);
 int replcopy_sessions_init(void);
 void replcopy_sessions_exit(void);

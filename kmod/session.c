@@ -57,6 +57,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
+#include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
@@ -668,6 +669,31 @@ bad:
 	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
 }
 
+/*
+ * Puts a segment from the target's side (an ICMP error too) on the inbox,
+ * or drops it: the target sends its data again, so only replay work is
+ * lost. Its ACKs (no data) free memory and are taken even when the budget
+ * is spent.
+ */
+static void replcopy_enqueue_target(struct replcopy_session *s,
+				    struct sk_buff *skb, bool data)
+{
+	spin_lock(&s->lock);
+	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
+		     (data && !replcopy_room(s, skb->truesize, false)))) {
+		if (!s->dead)
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
+		spin_unlock(&s->lock);
+		kfree_skb(skb);
+		return;
+	}
+	REPLCOPY_CB(skb)->charged = skb->truesize;
+	replcopy_charge(s, skb->truesize);
+	__skb_queue_tail(&s->inbox, skb);
+	s->wops->kick(s);
+	spin_unlock(&s->lock);
+}
+
 bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = rn->sessions;
@@ -677,7 +703,7 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	const struct iphdr *iph;
 	struct tcphdr _th;
 	struct iphdr _iph;
-	bool ret = false, data = false;
+	bool data = false;
 
 	if (unlikely(!tbl))
 		return false;
@@ -694,10 +720,11 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	rcu_read_lock();
 	s = replcopy_lookup_reply(tbl, iph->saddr, th->source, iph->daddr,
 				  th->dest);
-	if (!s)
-		goto out;
+	if (!s) {
+		rcu_read_unlock();
+		return false;
+	}
 
-	ret = true;
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_RESP_SEGS);
 	if (th->doff >= 5 && skb->len > thoff + th->doff * 4) {
 		data = true;
@@ -709,28 +736,65 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	memset(REPLCOPY_CB(skb), 0, sizeof(struct replcopy_cb));
 	REPLCOPY_CB(skb)->from_target = 1;
 	REPLCOPY_CB(skb)->thoff = thoff;
-
-	spin_lock(&s->lock);
-	/*
-	 * The target sends its data again: only replay work is lost. Its
-	 * ACKs free memory, and are taken even when the budget is spent.
-	 */
-	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
-		     (data && !replcopy_room(s, skb->truesize, false)))) {
-		if (!s->dead)
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
-		spin_unlock(&s->lock);
-		kfree_skb(skb);
-		goto out;
-	}
-	REPLCOPY_CB(skb)->charged = skb->truesize;
-	replcopy_charge(s, skb->truesize);
-	__skb_queue_tail(&s->inbox, skb);
-	s->wops->kick(s);
-	spin_unlock(&s->lock);
-out:
+	replcopy_enqueue_target(s, skb, data);
 	rcu_read_unlock();
-	return ret;
+	return true;
+}
+
+/*
+ * An ICMP "fragmentation needed" that quotes one of our replayed segments
+ * is for us alone: no local socket has that tuple, so the kernel would
+ * drop it. The worker checks it against the session (replcopy_rx_icmp()).
+ */
+bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb)
+{
+	struct replcopy_table *tbl = rn->sessions;
+	unsigned int nhoff, icoff, inoff;
+	const struct iphdr *iph, *in;
+	struct replcopy_session *s;
+	const struct icmphdr *ic;
+	struct replcopy_cb *cb;
+	struct iphdr _iph, _in;
+	struct icmphdr _ic;
+	const __be16 *p;
+	__be16 _p[4];		/* ports and sequence number */
+
+	if (unlikely(!tbl))
+		return false;
+
+	nhoff = skb_network_offset(skb);
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (unlikely(!iph || iph->ihl < 5))
+		return false;
+	icoff = nhoff + iph->ihl * 4;
+	ic = skb_header_pointer(skb, icoff, sizeof(_ic), &_ic);
+	if (!ic || ic->type != ICMP_DEST_UNREACH ||
+	    ic->code != ICMP_FRAG_NEEDED)
+		return false;
+	inoff = icoff + sizeof(_ic);
+	in = skb_header_pointer(skb, inoff, sizeof(_in), &_in);
+	if (!in || in->ihl < 5 || in->protocol != IPPROTO_TCP)
+		return false;
+	p = skb_header_pointer(skb, inoff + in->ihl * 4, sizeof(_p), _p);
+	if (!p)
+		return false;
+
+	rcu_read_lock();
+	s = replcopy_lookup_reply(tbl, in->daddr, p[1], in->saddr, p[0]);
+	if (!s) {
+		rcu_read_unlock();
+		return false;
+	}
+	cb = REPLCOPY_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->from_target = 1;
+	cb->icmp = 1;
+	cb->thoff = inoff;
+	cb->seq = get_unaligned_be32(p + 2);
+	cb->mtu = ntohs(ic->un.frag.mtu);
+	replcopy_enqueue_target(s, skb, false);
+	rcu_read_unlock();
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -999,10 +1063,39 @@ static void replcopy_xmit_failed(struct replcopy_session *s)
 }
 
 /* Send the client data and FIN that the window, cwnd and pacing allow. */
+/* Lowest path MTU used (Linux: ip_rt_min_pmtu); below it, DF is off. */
+#define REPLCOPY_MIN_PMTU	552
+
+/*
+ * The path toward the target passes at most mtu bytes a packet: make the
+ * segments fit and send what is in flight again (it did not get through).
+ * False when they fit already.
+ */
+static bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu)
+{
+	u32 hdr = sizeof(struct iphdr) + sizeof(struct tcphdr) +
+		  (s->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+
+	if (mtu < REPLCOPY_MIN_PMTU) {
+		s->no_df = true;
+		mtu = REPLCOPY_MIN_PMTU;
+	}
+	if (mtu - hdr >= s->mss)
+		return false;
+	s->mss = mtu - hdr;
+	replcopy_stat_inc(s->m, REPLCOPY_STAT_PMTU_LOWERED);
+	s->snd_nxt = s->snd_una;
+	s->rtt_pending = false;
+	s->in_recovery = false;
+	s->dupacks = 0;
+	return true;
+}
+
 static void replcopy_push(struct replcopy_session *s)
 {
 	u32 wnd_end, len;
 	bool retrans;
+	int err;
 
 	if (s->state == REPLCOPY_SS_NONE || s->state == REPLCOPY_SS_SYN_SENT ||
 	    s->state == REPLCOPY_SS_CLOSED)
@@ -1018,7 +1111,10 @@ static void replcopy_push(struct replcopy_session *s)
 		len = min3(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt,
 			   (u32)s->mss);
 		retrans = before(s->snd_nxt, s->snd_max);
-		if (replcopy_send_data(s, s->snd_nxt, len)) {
+		err = replcopy_send_data(s, s->snd_nxt, len);
+		if (err == -EMSGSIZE && replcopy_fit_mtu(s, s->route_mtu))
+			continue;
+		if (err) {
 			replcopy_xmit_failed(s);
 			break;
 		}
@@ -2101,6 +2197,30 @@ out:
 	replcopy_free(s, skb);
 }
 
+/*
+ * ICMP fragmentation needed (RFC 1191): a hop toward the target passes at
+ * most mtu bytes. Taken only when it quotes a segment still in flight
+ * (RFC 5927: anything else is stale or forged). The route's path MTU is
+ * lowered too, as the kernel does for its own sockets, so that later
+ * sessions start with it (replcopy_route_mss()) and the others fit their
+ * segments at their next send (replcopy_push()).
+ */
+static void replcopy_rx_icmp(struct replcopy_session *s, struct sk_buff *skb)
+{
+	const struct replcopy_cb *cb = REPLCOPY_CB(skb);
+
+	if (s->zombie || before(cb->seq, s->snd_una) ||
+	    !before(cb->seq, s->snd_max) || cb->mtu < 68)
+		goto out;
+	if (replcopy_fit_mtu(s, cb->mtu) &&
+	    pskb_may_pull(skb, cb->thoff + sizeof(struct iphdr))) {
+		__skb_pull(skb, cb->thoff);
+		replcopy_route_update_pmtu(s, skb, cb->mtu);
+	}
+out:
+	replcopy_free(s, skb);
+}
+
 /* ------------------------------------------------------------------ */
 /* Worker: timers                                                      */
 
@@ -2255,7 +2375,9 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 		replcopy_end(s, REPLCOPY_END_LOOP);
 
 	while ((skb = __skb_dequeue(&q))) {
-		if (REPLCOPY_CB(skb)->from_target)
+		if (REPLCOPY_CB(skb)->icmp)
+			replcopy_rx_icmp(s, skb);
+		else if (REPLCOPY_CB(skb)->from_target)
 			replcopy_rx_target(s, skb);
 		else
 			replcopy_rx_client(s, skb);

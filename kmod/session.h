@@ -56,10 +56,15 @@ struct replcopy_cb {
 	u16 thoff;		/* TCP header offset from skb->data */
 	u8 tcp_flags;
 	u8 from_target:1,	/* inbox item: target segment (else client) */
-	   has_ts:1;
+	   has_ts:1,
+	   icmp:1;		/* inbox item: ICMP fragmentation needed
+				 * (from_target too): seq of the quoted
+				 * segment, mtu, thoff: quoted IP header
+				 */
 	u32 tsval;		/* client TSval, if has_ts */
 	u32 charged;		/* truesize charged to the limits */
 	u32 ack;		/* ACK field, if TCPHDR_ACK */
+	u16 mtu;		/* icmp: the next hop's MTU */
 	u64 cap_ns;		/* capture time (ktime_get_ns), 0: unknown;
 				 * only taken while replcopy_xmit is traced
 				 */
@@ -201,6 +206,8 @@ struct replcopy_session {
 	bool resp_wait;			/* pacing: request sent, no response */
 	bool rtt_pending;
 	bool in_recovery;		/* fast recovery until snd_una >= recover */
+	bool no_df;			/* path MTU below 552: DF off */
+	u32 route_mtu;			/* xmit's -EMSGSIZE: the route's MTU */
 	u8 snd_wscale;			/* target's shift */
 	u8 rcv_wscale;			/* ours (the client's) */
 	u8 syn_tries;
@@ -270,9 +277,15 @@ struct replcopy_seg {
 	bool retrans;
 };
 
+/* -EMSGSIZE: the segment is larger than the route's MTU (s->route_mtu). */
 int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg);
 /* Path MTU toward the target minus IP and TCP headers, or 0. */
 u32 replcopy_route_mss(struct replcopy_session *s);
+/* Lowers the route's path MTU toward the target (skb->data: the quoted
+ * IP header of an ICMP error).
+ */
+void replcopy_route_update_pmtu(struct replcopy_session *s,
+				struct sk_buff *skb, u32 mtu);
 /* Route's preferred source address toward the target, or 0. */
 __be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport);
 

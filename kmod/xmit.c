@@ -81,6 +81,14 @@ u32 replcopy_route_mss(struct replcopy_session *s)
 	return mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 }
 
+void replcopy_route_update_pmtu(struct replcopy_session *s,
+				struct sk_buff *skb, u32 mtu)
+{
+	struct net *net = s->m->rn->net;
+
+	ipv4_update_pmtu(skb, net, mtu, 0, IPPROTO_TCP);
+}
+
 /* Copy len bytes of client data starting at seq out of q into to. */
 static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
 				 u8 *to, u32 len, u32 new_seq, u64 *cap_ns)
@@ -129,6 +137,19 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	if (IS_ERR(rt)) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOROUTE);
 		return PTR_ERR(rt);
+	}
+
+	/*
+	 * The route's path MTU is below the session's segments (an ICMP
+	 * error lowered it, maybe for another session to this target): the
+	 * caller fits them to it first, as TCP does (tcp_current_mss()).
+	 */
+	if (unlikely(seg->len && !s->no_df &&
+		     sizeof(struct iphdr) + thlen + seg->len >
+		     dst_mtu(&rt->dst))) {
+		s->route_mtu = dst_mtu(&rt->dst);
+		ip_rt_put(rt);
+		return -EMSGSIZE;
 	}
 
 	skb = alloc_skb(MAX_TCP_HEADER + seg->len, GFP_KERNEL | __GFP_NOWARN);
@@ -184,7 +205,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
 	iph->tos = 0;
-	iph->frag_off = htons(IP_DF);
+	iph->frag_off = s->no_df ? 0 : htons(IP_DF);
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = s->saddr;

@@ -63,7 +63,7 @@ esac
 # tools-ftrace and tools-worker-switch trace the same module functions.
 # Nor is reliability-userns: the debug kernel has no CONFIG_USER_NS.
 quick_scenarios="engine-nginx@wq reliability-failslab engine-shortconn@kthread
-reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof engine-teardown@kthread frame-mappings engine-netem@kthread
+engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof engine-teardown@kthread frame-mappings engine-netem@kthread
 engine-redis@kthread engine-target-down@wq engine-midstream@wq
 engine-memcached@kthread engine-source-client@wq engine-gro@kthread
 engine-loop@wq frame-bad-input frame-permissions frame-netns-isolation
@@ -76,7 +76,7 @@ reliability-scale"
 # scenario missing from this list runs at the end all the same.
 full_order="reliability-lifecycle reliability-portreuse tools-ebpf
 tools-ftrace-graph tools-worker-switch tools-ftrace engine-teardown
-engine-shortconn frame-load-unload engine-target-down reliability-scale engine-memcached engine-midstream
+engine-shortconn engine-uploads frame-load-unload engine-target-down reliability-scale engine-memcached engine-midstream engine-pmtu
 reliability-kthreadcap reliability-userns reliability-loops reliability-spoof
 reliability-isolation engine-nginx reliability-failslab reliability-nlfuzz
 engine-netem engine-redis engine-gro engine-source-client engine-loop

@@ -37,6 +37,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_KTHREAD_WQ]	= "kthread_wq",
 	[REPLCOPY_STAT_DROP_LOOP]	= "drop_loop",
 	[REPLCOPY_STAT_QUEUED_BYTES]	= "queued_bytes",
+	[REPLCOPY_STAT_PMTU_LOWERED]	= "pmtu_lowered",
 };
 
 const char *rc_stat_name(unsigned int stat)

@@ -203,6 +203,11 @@ enum replcopy_stat {
 					 * captured segments, payload pages,
 					 * target segments not yet read)
 					 */
+	REPLCOPY_STAT_PMTU_LOWERED,	/* ICMP "fragmentation needed" for
+					 * a replayed connection: its
+					 * segments made smaller and sent
+					 * again
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)
