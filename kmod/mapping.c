@@ -61,13 +61,16 @@ struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
 	return NULL;
 }
 
+/* A slab cache of their own, as sessions have (see session.c). */
+static struct kmem_cache *replcopy_mapping_cache __read_mostly;
+
 static void replcopy_mapping_free_rcu(struct rcu_head *head)
 {
 	struct replcopy_mapping *m = container_of(head, struct replcopy_mapping,
 						  rcu);
 
 	free_percpu(m->stats);
-	kfree(m);
+	kmem_cache_free(replcopy_mapping_cache, m);
 }
 
 void replcopy_mapping_put(struct replcopy_mapping *m)
@@ -372,7 +375,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	struct replcopy_mapping *m;
 	int cpu, err;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+	m = kmem_cache_zalloc(replcopy_mapping_cache, GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->stats = alloc_percpu_gfp(struct replcopy_pcpu_stats,
@@ -418,7 +421,7 @@ err_unlock:
 	mutex_unlock(&rn->lock);
 	free_percpu(m->stats);
 err_free:
-	kfree(m);
+	kmem_cache_free(replcopy_mapping_cache, m);
 	return ERR_PTR(err);
 }
 
@@ -496,7 +499,15 @@ static struct pernet_operations replcopy_net_ops = {
 
 int replcopy_pernet_init(void)
 {
-	return register_pernet_subsys(&replcopy_net_ops);
+	int err;
+
+	replcopy_mapping_cache = KMEM_CACHE(replcopy_mapping, SLAB_ACCOUNT);
+	if (!replcopy_mapping_cache)
+		return -ENOMEM;
+	err = register_pernet_subsys(&replcopy_net_ops);
+	if (err)
+		kmem_cache_destroy(replcopy_mapping_cache);
+	return err;
 }
 
 void replcopy_pernet_exit(void)
@@ -504,4 +515,5 @@ void replcopy_pernet_exit(void)
 	unregister_pernet_subsys(&replcopy_net_ops);
 	/* Mappings are freed by RCU callbacks in this module. */
 	rcu_barrier();
+	kmem_cache_destroy(replcopy_mapping_cache);
 }

@@ -128,6 +128,12 @@ struct replcopy_table {
 	struct replcopy_ports ports;	/* source ports of mode auto */
 };
 
+/*
+ * Sessions have a slab cache of their own: slabtop shows them, and a
+ * session left behind fails kmem_cache_destroy() at module unload loudly.
+ */
+static struct kmem_cache *replcopy_session_cache __read_mostly;
+
 static atomic_t replcopy_nr_sessions = ATOMIC_INIT(0);
 static atomic_long_t replcopy_queued = ATOMIC_LONG_INIT(0);
 
@@ -354,7 +360,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		return NULL;
 	}
 
-	s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+	s = kmem_cache_zalloc(replcopy_session_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!s) {
 		replcopy_sessions_unreserve(tbl);
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
@@ -400,13 +406,13 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	if (old) {
 		/* Another CPU was faster; use its session. */
 		spin_unlock(&tbl->lock);
-		kfree(s);
+		kmem_cache_free(replcopy_session_cache, s);
 		replcopy_sessions_unreserve(tbl);
 		return old;
 	}
 	if (tbl->dying || READ_ONCE(m->dead) || !refcount_inc_not_zero(&m->ref)) {
 		spin_unlock(&tbl->lock);
-		kfree(s);
+		kmem_cache_free(replcopy_session_cache, s);
 		replcopy_sessions_unreserve(tbl);
 		return NULL;
 	}
@@ -424,7 +430,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	return s;
 
 drop_nomem:
-	kfree(s);
+	kmem_cache_free(replcopy_session_cache, s);
 	replcopy_sessions_unreserve(tbl);
 	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
 	return NULL;
@@ -1276,6 +1282,12 @@ static void replcopy_finish(struct replcopy_session *s)
 	replcopy_reap_later(s);
 }
 
+static void replcopy_session_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(replcopy_session_cache,
+			container_of(head, struct replcopy_session, rcu));
+}
+
 static void replcopy_session_free(struct replcopy_session *s)
 {
 	struct replcopy_table *tbl = s->tbl;
@@ -1284,7 +1296,7 @@ static void replcopy_session_free(struct replcopy_session *s)
 	replcopy_sessions_unreserve(tbl);
 	atomic_dec(&m->nr_sessions);
 	replcopy_mapping_put(m);
-	kfree_rcu(s, rcu);
+	call_rcu(&s->rcu, replcopy_session_free_rcu);
 	atomic_dec(&tbl->nr);
 	wake_up_all(&tbl->waitq);
 }
@@ -2566,9 +2578,12 @@ int replcopy_sessions_init(void)
 		     sizeof_field(struct sk_buff, cb));
 	replcopy_hash_rnd = get_random_u32();
 	get_random_bytes(&replcopy_ts_key, sizeof(replcopy_ts_key));
+	replcopy_session_cache = KMEM_CACHE(replcopy_session, 0);
+	if (!replcopy_session_cache)
+		return -ENOMEM;
 	err = replcopy_wq_init();
 	if (err)
-		return err;
+		goto err_cache;
 	err = replcopy_kthread_init();
 	if (err)
 		goto err_wq;
@@ -2576,6 +2591,8 @@ int replcopy_sessions_init(void)
 
 err_wq:
 	replcopy_wq_exit();
+err_cache:
+	kmem_cache_destroy(replcopy_session_cache);
 	return err;
 }
 
@@ -2583,4 +2600,7 @@ void replcopy_sessions_exit(void)
 {
 	replcopy_kthread_exit();
 	replcopy_wq_exit();
+	/* Sessions are freed by RCU callbacks in this module. */
+	rcu_barrier();
+	kmem_cache_destroy(replcopy_session_cache);
 }

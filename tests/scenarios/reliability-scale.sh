@@ -182,6 +182,14 @@ tgt=$(in_ns $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l)
 check_eq "target holds a replayed connection per session" "$N" "$tgt"
 mem_peak=$(kernel_mem_kb)
 delta=$((mem_peak - mem_idle2))
+# The module's session objects, counted in their own slab cache (exact
+# where SLUB did not merge it with another cache).
+objs_peak=$(slab_objs replcopy_session)
+if [ "$objs_peak" = "?" ]; then
+	log "replcopy_session is not in /proc/slabinfo (merged): object counts not checked"
+else
+	check "session objects at the peak: $objs_peak for $live sessions" test "$objs_peak" -ge "$live"
+fi
 # The sessions dump: N sessions at rest, each listed once (its parts
 # resume where the last one stopped; none came or went meanwhile).
 t0=$SECONDS
@@ -209,6 +217,11 @@ check_sessions_accounted
 check_stat_eq sess_syn "$N"
 check_stat_eq drop_nomem 0
 replctl_in $NS_ONLINE del --all
+if [ "$objs_peak" != "?" ]; then
+	no_session_objs() { [ "$(slab_objs replcopy_session)" = 0 ]; }
+	wait_until 60 no_session_objs || true
+	check_eq "session objects after close and del (of $objs_peak at the peak)" 0 "$(slab_objs replcopy_session)"
+fi
 # Back to idle: within 10% of the peak's growth (caches keep some slabs).
 # Up to 60 s for the memory to come back (kernel_mem_settle).
 t0=$SECONDS
