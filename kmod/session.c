@@ -109,6 +109,10 @@ MODULE_PARM_DESC(src_port_max,
 /* Mode client, tuple busy with an earlier session: see replcopy_start(). */
 #define REPLCOPY_BUSY_RETRY	(HZ / 100 ? HZ / 100 : 1)
 #define REPLCOPY_BUSY_MAX	(10 * HZ)
+/* Sessions visited per hold of the table lock (replcopy_kill_live()). */
+#define REPLCOPY_WALK_BATCH	256
+/* Ports of a pool tried per pick under the table lock (replcopy_pick_port()). */
+#define REPLCOPY_PICK_TRIES	256
 /* SYNs sent again at once after resetting an old connection (SYN_SENT). */
 #define REPLCOPY_SYN_RSTS_FAST	3
 
@@ -1327,14 +1331,17 @@ static void replcopy_reaper(struct work_struct *work)
 /*
  * tbl->lock held: the least recently used port of pool that no session of
  * ours (mode client included) and no socket of the host uses toward the
- * target, or 0. *reused: see replcopy_pool_get().
+ * target, or 0. *reused: see replcopy_pool_get(). At most
+ * REPLCOPY_PICK_TRIES ports are tried, each a socket lookup with softirqs
+ * off: a range the host's own connections use is misconfigured (see
+ * src_port_min), and its sessions count in drop_noport.
  */
 static __be16 replcopy_pick_port(struct replcopy_session *s,
 				 struct replcopy_pool *pool, bool *reused)
 {
 	struct replcopy_table *tbl = s->tbl;
 	struct net *net = tbl->rn->net;
-	u32 i, n = replcopy_pool_nfree(pool);
+	u32 i, n = min_t(u32, replcopy_pool_nfree(pool), REPLCOPY_PICK_TRIES);
 	struct sock *sk;
 	u16 port;
 
@@ -2425,18 +2432,45 @@ void replcopy_session_run(struct replcopy_session *s)
 /* ------------------------------------------------------------------ */
 /* Control plane                                                       */
 
+/*
+ * Kills the live sessions of m (NULL: all of them), a batch at a time
+ * under the table lock, so that a table of many sessions never holds
+ * softirqs off for long. A bookmark in the list keeps the place between
+ * batches: meanwhile sessions come at the list's tail and leave it from
+ * wherever they are, and the callers (mapping deletion under rn->lock,
+ * netns exit) never walk it two at a time.
+ */
+static void replcopy_kill_live(struct replcopy_table *tbl,
+			       struct replcopy_mapping *m)
+{
+	struct list_head mark, *pos;
+	unsigned int n = 0;
+
+	spin_lock_bh(&tbl->lock);
+	for (pos = tbl->live.next; pos != &tbl->live; pos = pos->next) {
+		struct replcopy_session *s = list_entry(pos, typeof(*s), node);
+
+		if (!m || s->m == m)
+			replcopy_event(s, REPLCOPY_EV_KILL);
+		if (++n % REPLCOPY_WALK_BATCH || pos->next == &tbl->live)
+			continue;
+		list_add(&mark, pos);
+		spin_unlock_bh(&tbl->lock);
+		cond_resched();
+		spin_lock_bh(&tbl->lock);
+		pos = mark.prev;
+		list_del(&mark);
+	}
+	spin_unlock_bh(&tbl->lock);
+}
+
 void replcopy_sessions_flush_mapping(struct replcopy_mapping *m)
 {
 	struct replcopy_table *tbl = m->rn->sessions;
-	struct replcopy_session *s;
 
 	if (!tbl)
 		return;
-	spin_lock_bh(&tbl->lock);
-	list_for_each_entry(s, &tbl->live, node)
-		if (s->m == m)
-			replcopy_event(s, REPLCOPY_EV_KILL);
-	spin_unlock_bh(&tbl->lock);
+	replcopy_kill_live(tbl, m);
 	wait_event(tbl->waitq, !atomic_read(&m->nr_sessions));
 }
 
@@ -2554,15 +2588,13 @@ int replcopy_sessions_net_init(struct replcopy_net *rn)
 void replcopy_sessions_net_exit(struct replcopy_net *rn)
 {
 	struct replcopy_table *tbl = rn->sessions;
-	struct replcopy_session *s;
 
 	if (!tbl)
 		return;
 	spin_lock_bh(&tbl->lock);
 	tbl->dying = true;
-	list_for_each_entry(s, &tbl->live, node)
-		replcopy_event(s, REPLCOPY_EV_KILL);
 	spin_unlock_bh(&tbl->lock);
+	replcopy_kill_live(tbl, NULL);
 	wait_event(tbl->waitq, !atomic_read(&tbl->nr));
 	flush_work(&tbl->reaper);
 	replcopy_ports_exit(&tbl->ports);
