@@ -282,6 +282,25 @@ set_worker() {
 	esac
 }
 
+# put_at_once TAG KB N: N PUTs of KB random bytes, all at once, from the
+# client netns to $URL/dav/TAG<i>.bin; each must answer 201 and be stored
+# intact by the online nginx. The files stay in $WORK/TAG<i>.bin.
+put_at_once() {
+	local tag=$1 kb=$2 n=$3 i pids=()
+	for ((i = 1; i <= n; i++)); do
+		head -c $((kb * 1024)) /dev/urandom > "$WORK/$tag$i.bin"
+		in_ns $NS_CLIENT curl -s --max-time 120 -o /dev/null -w '%{http_code}' \
+			-T "$WORK/$tag$i.bin" "$URL/dav/$tag$i.bin" > "$WORK/$tag$i.code" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for ((i = 1; i <= n; i++)); do
+		check_eq "$tag: PUT /dav/$tag$i.bin ($kb KB) created" 201 "$(cat "$WORK/$tag$i.code")"
+		check_eq "$tag: online stored $tag$i.bin intact" "$(sha256sum < "$WORK/$tag$i.bin")" \
+			"$(sha256sum < "$(nginx_root online)/dav/$tag$i.bin" 2>/dev/null)"
+	done
+}
+
 rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
 
 # rstat KEY[,KEY...] [PORT]: counter KEY of the mapping on PORT (default

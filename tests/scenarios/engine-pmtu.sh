@@ -53,24 +53,9 @@ syn_watch $NS_ONLINE 8080
 replctl_in $NS_ONLINE add 8080 $FAR_IP:8081 >/dev/null || die "replctl add 8080 $FAR_IP:8081"
 set_worker
 
-# puts I...: 1 MB PUTs, all at once, each answered 201.
-puts() {
-	local i pids=()
-	for i in "$@"; do
-		head -c 1048576 /dev/urandom > "$WORK/up$i.bin"
-		in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' \
-			-T "$WORK/up$i.bin" "$URL/dav/up$i.bin" > "$WORK/up$i.code" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for i in "$@"; do
-		check_eq "PUT /dav/up$i.bin (1 MB)" 201 "$(cat "$WORK/up$i.code")"
-	done
-}
-
 # Three sessions at once meet the hop: each is fitted, by its own ICMP
 # error or, once the first one lowered the route, at its next send.
-puts 1 2 3
+put_at_once first 1024 3
 check "first uploads replayed across the 1200-byte hop" wait_replay_idle 8080 120
 check_stat_gt pmtu_lowered 0
 lowered=$(rstat pmtu_lowered)
@@ -79,14 +64,14 @@ log "route to the target after: $route"
 check "the online netns's route toward the target learnt mtu 1200" grep -q 'mtu 1200' <<< "$route"
 
 # Later sessions start with the route's path MTU: nothing more to lower.
-puts 4
+put_at_once later 1024 1
 hey_check keep-alive 500 -c 10 "$URL/small.html"
 hey_check "POST 200 KB" 20 -c 4 -m POST -D "$WORK/files/200k.bin" "$URL/post"
 check "replay finished" wait_replay_idle 8080 180
 compare_nginx_logs online target "across a 1200-byte hop"
-for i in 1 2 3 4; do
-	check_eq "target stored up$i.bin byte-identical" "$(sha256sum < "$WORK/up$i.bin")" \
-		"$(sha256sum < "$(nginx_root target)/dav/up$i.bin" 2>/dev/null)"
+for f in first1 first2 first3 later1; do
+	check_eq "target stored $f.bin byte-identical" "$(sha256sum < "$WORK/$f.bin")" \
+		"$(sha256sum < "$(nginx_root target)/dav/$f.bin" 2>/dev/null)"
 done
 check_replay_exact
 check_stat_eq pmtu_lowered "$lowered"

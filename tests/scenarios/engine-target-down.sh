@@ -116,32 +116,14 @@ replctl set max-session-bytes 1048576 max-total-kbytes 4096 ||
 on_exit "replctl set max-session-bytes 4194304 max-total-kbytes 262144"
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 
-# uploads TAG KB N: N PUTs of KB bytes at once; each answered 201 and
-# stored intact online.
-uploads() {
-	local tag=$1 kb=$2 n=$3 i pids=()
-	for ((i = 1; i <= n; i++)); do
-		head -c $((kb * 1024)) /dev/urandom > "$WORK/$tag$i.bin"
-		in_ns $NS_CLIENT curl -s --max-time 60 -o /dev/null -w '%{http_code}' \
-			-T "$WORK/$tag$i.bin" "$URL/dav/$tag$i.bin" > "$WORK/$tag$i.code" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for ((i = 1; i <= n; i++)); do
-		check_eq "$tag: upload $i of $n answered" 201 "$(cat "$WORK/$tag$i.code")"
-		check_eq "$tag: online stored upload $i intact" "$(sha256sum < "$WORK/$tag$i.bin")" \
-			"$(sha256sum < "$(nginx_root online)/dav/$tag$i.bin" 2>/dev/null)"
-	done
-}
-
-uploads share 3072 1
+put_at_once share 3072 1
 check_stat_gt drop_queue 0
 check "share: sessions drained" wait_sessions_drained 8080 60
 check_stat_eq sess_reset 1
 check_stat_eq queued_bytes 0
 drops=$(rstat drop_queue) resets=$(rstat sess_reset)
 
-uploads budget 700 8
+put_at_once budget 700 8
 check "budget: drop_queue grew ($drops before)" test "$(rstat drop_queue)" -gt "$drops"
 check "budget: sessions drained" wait_sessions_drained 8080 60
 check "budget: sessions reset ($resets before)" test "$(rstat sess_reset)" -gt "$resets"

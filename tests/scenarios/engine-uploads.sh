@@ -29,25 +29,7 @@ syn_watch $NS_TARGET 8081
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 set_worker
 
-# put_all WHAT KB N: N PUTs of KB random bytes at once, each must answer 201
-# and be stored intact on the online server; the files stay in $WORK.
-put_all() {
-	local what=$1 kb=$2 n=$3 i pids=()
-	for ((i = 1; i <= n; i++)); do
-		head -c $((kb * 1024)) /dev/urandom > "$WORK/$what$i.bin"
-		in_ns $NS_CLIENT curl -s --max-time 120 -o /dev/null -w '%{http_code}' \
-			-T "$WORK/$what$i.bin" "$URL/dav/$what$i.bin" > "$WORK/$what$i.code" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for ((i = 1; i <= n; i++)); do
-		check_eq "$what: PUT /dav/$what$i.bin ($kb KB) created" 201 "$(cat "$WORK/$what$i.code")"
-		check_eq "$what: online stored $what$i.bin intact" "$(sha256sum < "$WORK/$what$i.bin")" \
-			"$(sha256sum < "$(nginx_root online)/dav/$what$i.bin" 2>/dev/null)"
-	done
-}
-
-# replayed WHAT N: the replay of put_all's N files ended exactly.
+# replayed WHAT N: the replay of put_at_once's N files ended exactly.
 replayed() {
 	local what=$1 n=$2 i
 	check "$what: replay finished (acked == captured, no live session)" wait_replay_idle 8080 420
@@ -66,7 +48,7 @@ replayed() {
 up_kb=$(scaled 32768)
 log "A: clean path, 2 x $up_kb KB PUT at once, 1 x $up_kb KB POST"
 start=$SECONDS
-put_all clean "$up_kb" 2
+put_at_once clean "$up_kb" 2
 head -c $((up_kb * 1024)) /dev/urandom > "$WORK/post.bin"
 check_eq "clean: POST /post ($up_kb KB) answered" 200 \
 	"$(in_ns $NS_CLIENT curl -s --max-time 120 -o /dev/null -w '%{http_code}' --data-binary @"$WORK/post.bin" "$URL/post")"
@@ -82,7 +64,7 @@ in_ns $NS_TARGET tc qdisc add dev veth0 root netem $NETEM || die "tc netem on ta
 up_kb=$(scaled 20480)
 log "B: lossy path ($NETEM both ways), 2 x $up_kb KB PUT at once"
 start=$SECONDS
-put_all lossy "$up_kb" 2
+put_at_once lossy "$up_kb" 2
 log "lossy: uploads took $((SECONDS - start)) s online; stats: $(rstats_line 8080)"
 replayed lossy 2
 check_stat_gt retrans_segs 0
