@@ -2015,6 +2015,7 @@ static void replcopy_synack(struct replcopy_session *s,
 	if (s->ts_ok)
 		s->ts_recent = o.tsval;
 	s->snd_wnd = ntohs(th->window);
+	s->snd_wl1 = s->irs;
 	s->t_mss = o.mss ? o.mss : REPLCOPY_DEFAULT_MSS;
 	s->mss = min(s->mss, s->t_mss);
 	if (s->ts_ok && s->mss > TCPOLEN_TSTAMP_ALIGNED + 64)
@@ -2030,14 +2031,24 @@ static void replcopy_synack(struct replcopy_session *s,
 	replcopy_send_ack(s);
 }
 
-static void replcopy_rx_ack(struct replcopy_session *s, u32 ack, u32 wnd,
-			    bool pure)
+/*
+ * The target's ACK field and window, of a segment at seq. The window is
+ * taken only from a segment no older than the one it was last taken from
+ * (RFC 793's SND.WL1/WL2, as Linux's tcp_may_update_window()): a segment
+ * the path reordered must not bring back a window the target has
+ * changed since.
+ */
+static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
+			    u32 wnd, bool pure)
 {
 	struct sk_buff *skb;
 	u32 data_end, bytes;
+	bool wnd_update;
 
 	if (after(ack, s->snd_max) || before(ack, s->snd_una))
 		return;
+	wnd_update = after(ack, s->snd_una) || after(seq, s->snd_wl1) ||
+		     (seq == s->snd_wl1 && (wnd > s->snd_wnd || !wnd));
 
 	if (after(ack, s->snd_una)) {
 		/* Client payload acked: excludes our FIN. */
@@ -2094,7 +2105,10 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 ack, u32 wnd,
 			replcopy_retransmit_head(s);
 		}
 	}
-	s->snd_wnd = wnd;
+	if (wnd_update) {
+		s->snd_wnd = wnd;
+		s->snd_wl1 = seq;
+	}
 }
 
 /*
@@ -2185,7 +2199,7 @@ static void replcopy_rx_target(struct replcopy_session *s,
 
 	wnd = (u32)ntohs(th->window) << s->snd_wscale;
 	una = s->snd_una;
-	replcopy_rx_ack(s, ack, wnd, !len && !th->fin);
+	replcopy_rx_ack(s, seq, ack, wnd, !len && !th->fin);
 	if (s->snd_una != una || after(seq + len + th->fin, s->rcv_nxt)) {
 		s->t_progress_at = jiffies;
 		s->t_hole = false;

@@ -222,6 +222,7 @@ struct replcopy_session {
 	u32 c_nxt;			/* end of in-sequence client data */
 	u32 snd_una, snd_nxt, snd_max;
 	u32 snd_wnd;
+	u32 snd_wl1;			/* seq of the segment snd_wnd came from */
 	u32 cwnd;			/* bytes */
 	u32 ssthresh;
 	u32 recover;			/* snd_max when fast recovery began */
