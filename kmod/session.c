@@ -911,13 +911,14 @@ static void replcopy_send_syn(struct replcopy_session *s, bool retrans)
 	seg.opts = s->synopt;
 	seg.optlen = s->synopt_len;
 	seg.retrans = retrans;
-	s->rtt_start = jiffies;
+	s->rtt_start_us = tcp_clock_us();
 	replcopy_xmit(s, &seg);
 }
 
 static void replcopy_rtt_sample(struct replcopy_session *s)
 {
-	u32 r = max_t(u32, jiffies_to_usecs(jiffies - s->rtt_start), 1);
+	/* In us, as tcp does: a jiffy is 4 ms, far above a LAN RTT. */
+	u32 r = clamp_t(u64, tcp_clock_us() - s->rtt_start_us, 1, U32_MAX);
 	unsigned long rto;
 	u32 d;
 
@@ -1135,7 +1136,7 @@ static void replcopy_push(struct replcopy_session *s)
 			if (!s->rtt_pending) {
 				s->rtt_pending = true;
 				s->rtt_seq = s->snd_nxt + len;
-				s->rtt_start = jiffies;
+				s->rtt_start_us = tcp_clock_us();
 			}
 		}
 		s->snd_nxt += len;

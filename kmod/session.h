@@ -232,7 +232,7 @@ struct replcopy_session {
 	u16 t_mss;			/* target's MSS option */
 	u16 mss;			/* payload bytes per segment */
 	u32 rtt_seq;
-	unsigned long rtt_start;
+	u64 rtt_start_us;		/* tcp_clock_us() of the timed segment */
 	u32 srtt_us, rttvar_us;
 	unsigned long rto;		/* jiffies, with backoff */
 	unsigned long rto_base;		/* from srtt/rttvar, 0: no sample */
