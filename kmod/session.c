@@ -238,22 +238,14 @@ replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
  * The netns of user namespaces other than the initial one share half of
  * the budget, under the same rule.
  */
-static void replcopy_charge(struct replcopy_session *s, u32 n)
+/* n > 0 charges session s with n bytes, n < 0 gives them back. */
+static void replcopy_charge(struct replcopy_session *s, long n)
 {
 	atomic_long_add(n, &s->queued);
 	atomic_long_add(n, &s->m->queued);
 	atomic_long_add(n, &replcopy_queued);
 	if (s->tbl->guest)
 		atomic_long_add(n, &replcopy_guest_queued);
-}
-
-static void replcopy_discharge(struct replcopy_session *s, u32 n)
-{
-	atomic_long_sub(n, &s->queued);
-	atomic_long_sub(n, &s->m->queued);
-	atomic_long_sub(n, &replcopy_queued);
-	if (s->tbl->guest)
-		atomic_long_sub(n, &replcopy_guest_queued);
 }
 
 static bool replcopy_budget_ok(long used, u64 budget, long mine, u32 size,
@@ -289,7 +281,7 @@ static void replcopy_uncharge(struct replcopy_session *s, struct sk_buff *skb)
 	u32 c = REPLCOPY_CB(skb)->charged;
 
 	if (c) {
-		replcopy_discharge(s, c);
+		replcopy_charge(s, -(long)c);
 		REPLCOPY_CB(skb)->charged = 0;
 	}
 }
