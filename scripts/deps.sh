@@ -10,7 +10,7 @@ pkgs="
 	iproute2 nftables iputils-ping procps python3
 	nginx-light curl hey wrk hping3
 	redis-server redis-tools memcached libmemcached-tools
-	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox
+	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox strace libpcap-dev
 	dkms linux-source
 	clang libclang-rt-dev
 "
