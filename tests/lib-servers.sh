@@ -335,8 +335,9 @@ rstats_line() {
 }
 
 # wait_replay_idle [PORT] [TIMEOUT]: replication is asynchronous; wait until
-# the target acknowledged everything captured and every session ended, and
-# the counters stayed the same for a second. Gives up early (returns 1) when
+# the target acknowledged everything captured (something must have been:
+# 0 == 0 fails) and every session ended, and the counters stayed the same
+# for a second. Gives up early (returns 1) when
 # no session is live and the counters stop moving for 5 s without matching:
 # nothing can change any more.
 wait_replay_idle() {
@@ -349,7 +350,9 @@ wait_replay_idle() {
 			IFS=/ read -r c a s <<< "$cur"
 			if [ "$cur" = "$prev" ]; then
 				still=$((still + 1))
-				[ "$c" = "$a" ] && [ "$s" = 0 ] && return 0
+				# Nothing captured is not a finished replay: it is a
+				# setup that sent nothing through the mapping.
+				[ "$c" = "$a" ] && [ "$s" = 0 ] && [ "${c:-0}" -gt 0 ] && return 0
 				if [ "$s" = 0 ] && [ $still -ge 5 ]; then
 					log "replay stalled with no live session: $(rstats_line "$port")"
 					return 1

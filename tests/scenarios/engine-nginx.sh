@@ -80,5 +80,6 @@ check_stat_eq sess_established "$(syn_count $NS_ONLINE)"
 check_eq "target got one SYN per client connection" "$(syn_count $NS_ONLINE)" "$(syn_count $NS_TARGET)"
 check_sessions_accounted
 check_no_drops
+check_clean_path
 check_dmesg_clean
 finish

@@ -59,5 +59,6 @@ check_replay_exact
 check_stat_eq sess_fabricated 0
 check_sessions_accounted
 check_no_drops
+check_clean_path
 check_dmesg_clean
 finish

@@ -74,5 +74,6 @@ fi
 check_replay_exact
 check_sessions_accounted
 check_no_drops
+check_clean_path
 check_dmesg_clean
 finish

@@ -50,6 +50,10 @@ not_slower() {
 }
 
 started() { echo $(($(rstat sess_syn) + $(rstat sess_fabricated))); }
+# The online server's own count of connection attempts (nft): the outside
+# witness of sess_syn. syns_since N: the attempts since the count was N.
+syn_watch $NS_ONLINE 8080
+syns_since() { echo $(($(syn_count $NS_ONLINE) - $1)); }
 
 traffic "no mapping (baseline)"
 base_ka=$slow_ka base_cl=$slow_cl
@@ -57,13 +61,14 @@ online_before=$(nginx_count online)
 
 # --- A: nothing listens on the target port
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8089 >/dev/null || die "replctl add 8080 $TARGET_IP:8089"
+syn0=$(syn_count $NS_ONLINE)
 traffic "port closed"
 not_slower "port closed"
 check_eq "port closed: online served every request" $((online_before + KA_N + CL_N)) "$(nginx_count online)"
 check "port closed: sessions drained" wait_sessions_drained 8080 60
 check_stat_eq sess_established 0
 check_eq "port closed: every session ended reset" "$(started)" "$(rstat sess_reset)"
-check_stat_gt sess_syn 0
+check_eq "port closed: a session per connection the online server got (SYNs)" "$(syns_since "$syn0")" "$(rstat sess_syn)"
 check_sessions_accounted
 check_eq "port closed: no live session listed" 0 "$(json_get "$(replctl_in $NS_ONLINE sessions --json)" 'len(j)')"
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
@@ -79,13 +84,14 @@ table inet blackhole {
 EOF
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
 online_before=$(nginx_count online)
+syn0=$(syn_count $NS_ONLINE)
 traffic "black-holed"
 not_slower "black-holed"
 check_eq "black-holed: online served every request" $((online_before + KA_N + CL_N)) "$(nginx_count online)"
 check "black-holed: sessions drained" wait_sessions_drained 8080 90
 check_stat_eq sess_established 0
 check_eq "black-holed: every session ended timed out" "$(started)" "$(rstat sess_timedout)"
-check_stat_gt sess_syn 0
+check_eq "black-holed: a session per connection the online server got (SYNs)" "$(syns_since "$syn0")" "$(rstat sess_syn)"
 check_sessions_accounted
 check_eq "black-holed: target nginx got nothing" 0 "$(nginx_count target)"
 log "target nft: $(in_ns $NS_TARGET nft list chain inet blackhole input | grep -o 'counter packets [0-9]*')"
@@ -146,7 +152,7 @@ P=/sys/module/replcopy/parameters
 echo 61003 > $P/src_port_max || die "src_port_max"
 on_exit "echo 65535 > $P/src_port_max"
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
-online_before=$(nginx_count online)
+online_before=$(nginx_count online) target_before=$(nginx_count target)
 check_eq "no port: keep-alive requests all answered" $KA_N "$(hey_run $NS_CLIENT -n $KA_N -c 10 "$URL/small.html")"
 check_eq "no port: online served every request" $((online_before + KA_N)) "$(nginx_count online)"
 check "no port: sessions drained" wait_sessions_drained 8080 60
@@ -154,8 +160,13 @@ check_stat_gt drop_noport 5
 check_stat_gt sess_established 0
 check_eq "no port: every session got a port and the handshake, or counts in drop_noport" \
 	"$(started)" "$(($(rstat sess_established) + $(rstat drop_noport)))"
-check "no port: the target got some of the requests, not all ($(nginx_count target) of $KA_N)" \
-	test "$(nginx_count target)" -gt 0 -a "$(nginx_count target)" -lt $KA_N
+# Some of the requests, not all. Not an exact count: hey gives each of its
+# 10 workers KA_N / 10 requests, but a worker may open a second connection
+# (11 SYNs for 10 workers were seen), so which requests rode on the
+# sessions that had a port is not known here.
+n=$(($(nginx_count target) - target_before))
+check "no port: the target got some of the requests, not all ($n of $KA_N)" \
+	test "$n" -gt 0 -a "$n" -lt $KA_N
 check_sessions_accounted
 replctl_in $NS_ONLINE del 8080 || fail "del 8080"
 echo 65535 > $P/src_port_max || fail "src_port_max"

@@ -20,7 +20,8 @@ ulimit -n 65536 || die "cannot raise the open-file limit"
 sysctl -qw net.core.somaxconn=4096
 sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 
-# nginx able to hold N+ connections (lib-servers' nginx allows 1000).
+# nginx able to hold N+ connections (lib-servers' nginx allows 1000). Its
+# access log (one URI a line) is the outside witness of what was replayed.
 big_nginx() { # big_nginx NS NAME PORT
 	local ns=$1 name=$2 port=$3 d
 	d=$(_srv_dir "nginx-$name")
@@ -34,7 +35,8 @@ big_nginx() { # big_nginx NS NAME PORT
 	error_log $d/logs/error.log warn;
 	events { worker_connections 30000; }
 	http {
-		access_log off;
+		log_format uri '\$uri';
+		access_log $d/logs/access.log uri;
 		client_body_temp_path $d/tmp/body;
 		proxy_temp_path $d/tmp/proxy;
 		fastcgi_temp_path $d/tmp/fastcgi;
@@ -216,6 +218,10 @@ check_replay_exact
 check_sessions_accounted
 check_stat_eq sess_syn "$N"
 check_stat_eq drop_nomem 0
+# The target's own count: two requests on each of the N replayed
+# connections (the one beyond max-sessions is not replayed).
+check_eq "target nginx served two requests per replayed connection" $((2 * N)) \
+	"$(grep -c '^/small.html$' "$WORK/nginx-target/logs/access.log")"
 replctl_in $NS_ONLINE del --all
 if [ "$objs_peak" != "?" ]; then
 	no_session_objs() { [ "$(slab_objs replcopy_session)" = 0 ]; }

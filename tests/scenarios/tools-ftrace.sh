@@ -62,7 +62,9 @@ for e in capture enqueue worker_start worker_end xmit state kthread_spawn; do
 	[ "${n:-0}" -gt 0 ] && pass "events: replcopy_$e seen ($n)" || fail "events: no replcopy_$e"
 done
 
-# ---- replcopy-events.sh -T (trace-cmd) around one request
+# ---- replcopy-events.sh -T (trace-cmd) around one request. trace-cmd is
+# one of the suite's dependencies (make deps): missing, it fails.
+command -v trace-cmd >/dev/null || fail "trace-cmd missing (make deps): -T not tested"
 if command -v trace-cmd >/dev/null; then
 	"$FT/replcopy-events.sh" -T -e replcopy_state,replcopy_capture -- \
 		ip netns exec $NS_CLIENT curl -s -o /dev/null "$URL/small.html" > "$WORK/tc.out" 2>&1 ||

@@ -3,14 +3,15 @@
 # Worker model switched under load, and the kthread model's lifecycle.
 #   - hey keep-alive (connections opened on wq) and one-connection-per-request
 #     load run while replctl set worker kthread / wq / wq-unbound on /
-#     wq-max-active switch back and forth: live sessions finish on their
-#     model, new ones take the new one; replctl sessions shows both models at
-#     once; replctl show reports every setting; every captured byte is acked
+#     wq-max-active switch back and forth: live sessions keep their model,
+#     new ones take the new one (replctl sessions lists both models at once
+#     after the switch); replctl show reports every setting; every captured byte is acked
 #     (captured_bytes == acked_bytes), the target logs the online requests.
 #   - one kthread (comm replcopy/<id>) per live kthread-model session, none
 #     left once the sessions ended.
 #   - replctl del, then rmmod, each with live kthread-model sessions (slow
-#     uploads): threads stopped, sessions reset, no hang, module unloads.
+#     uploads): threads stopped, sessions reset (the target's replayed
+#     connections are gone), no hang, module unloads.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 # shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
@@ -25,6 +26,9 @@ replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
 replctl_in $NS_ONLINE set worker wq || die "set worker wq"
 
 kthreads() { ps -e -o comm= | grep -c '^replcopy/' || true; }
+# The target's replayed connections: the outside witness of the resets.
+tgt_estab() { in_ns $NS_TARGET ss -Htn state established '( sport = :8081 )' | wc -l; }
+no_tgt_estab() { [ "$(tgt_estab)" = 0 ]; }
 show() { replctl_in $NS_ONLINE show --json; }
 sessions_models() { # "wq N kthread N" of the live sessions
 	replctl_in $NS_ONLINE sessions --json | python3 -c '
@@ -116,21 +120,25 @@ replctl_in $NS_ONLINE set worker kthread >/dev/null
 upload 3
 wait_until 30 sh -c '[ "$(ps -e -o comm= | grep -c "^replcopy/")" -ge 3 ]' &&
 	pass "3 live kthread sessions ($(kthreads) threads)" || fail "expected 3 session kthreads, have $(kthreads)"
+check "the target holds the 3 replayed uploads ($(tgt_estab) connections)" test "$(tgt_estab)" -ge 3
 if timeout 60 ip netns exec $NS_ONLINE "$REPLCTL" del 8080; then
 	pass "replctl del with live kthread sessions returned"
 else
 	fail "replctl del hung or failed"
 fi
 check_eq "session kthreads after replctl del" 0 "$(kthreads)"
+check "replctl del reset the sessions: the target's connections are gone" wait_until 10 no_tgt_estab
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add again"
 upload 3
 wait_until 30 sh -c '[ "$(ps -e -o comm= | grep -c "^replcopy/")" -ge 3 ]' &&
 	pass "3 live kthread sessions again ($(kthreads) threads)" || fail "expected 3 session kthreads, have $(kthreads)"
+check "the target holds the 3 replayed uploads again ($(tgt_estab) connections)" test "$(tgt_estab)" -ge 3
 if timeout 60 rmmod replcopy; then
 	pass "rmmod with live kthread sessions"
 else
 	fail "rmmod hung or failed"
 fi
+check "rmmod reset the sessions: the target's connections are gone" wait_until 10 no_tgt_estab
 check_eq "no replcopy thread after rmmod" 0 "$(ps -e -o comm= | grep -c '^replcopy')"
 [ ! -d /sys/module/replcopy ] && pass "module unloaded" || fail "module still loaded"
 wait

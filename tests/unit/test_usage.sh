@@ -123,7 +123,8 @@ if command -v strace >/dev/null 2>&1 &&
 		sed 's/^/#   /' "$tmp/trace"
 	fi
 else
-	echo "# strace not usable: skipping the no-syscall check"
+	# strace is a dependency of the suite (make deps installs it).
+	nok "usage error: no socket, no module loading (strace missing or not usable: make deps)"
 fi
 
 # --- help: exit 0, usage with examples on stdout, nothing on stderr -------
