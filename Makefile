@@ -8,7 +8,7 @@
 #   make test-debug-quick  every scenario once on it, light load (CI's pass)
 #   make demo       boot the VM and replicate real HTTP traffic
 #   make install    install module (+depmod), replctl, man page, completion
-#   make bench      benchmark in the VM (bench/results/, docs/BENCHMARKS.md)
+#   make bench      the online host's cost, two VMs (bench/results/, docs/BENCHMARKS.md)
 #
 # KVER / KDIR select the kernel to build for (default: scripts/kver).
 

@@ -264,7 +264,7 @@ measure() {
 	read -r pc1 < /proc/stat
 	rep=$(wait_replayed "$cfg" "$tg0" "$(($(echo "$on1" | sed -n 's/^requests //p') - $(echo "$on0" | sed -n 's/^requests //p')))")
 	tg1=$(tg_count)
-	say "RUN round=$round config=$cfg workload=$wl duration=$D"
+	say "RUN round=$round config=$cfg workload=$wl duration=$([ "$wl" = close-cycle ] && echo "$CYCLE_D" || echo "$D")"
 	emit load < "$WORK/load.out"
 	{
 		echo "$on0" | sed 's/^/online0 /'
