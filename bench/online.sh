@@ -16,15 +16,6 @@ BENCH_TOP=${BENCH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$BENCH_TOP/tests/lib.sh"
 source "$BENCH_TOP/tests/lib-servers.sh"
 
-# nic MAC: the name of the interface with that address.
-nic() {
-	local d
-	for d in /sys/class/net/*; do
-		[ "$(cat "$d/address")" = "$1" ] && { basename "$d"; return 0; }
-	done
-	return 1
-}
-
 modprobe virtio_net 2>/dev/null
 wait_until 10 nic 52:54:00:72:01:01 || die "online: no NIC 52:54:00:72:01:01"
 ip netns add $NS_ONLINE || die "ip netns add $NS_ONLINE"

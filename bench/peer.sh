@@ -73,15 +73,6 @@ emit() {
 	echo "@@ENDFILE"
 }
 
-# nic MAC: the name of the interface with that address.
-nic() {
-	local d
-	for d in /sys/class/net/*; do
-		[ "$(cat "$d/address")" = "$1" ] && { basename "$d"; return 0; }
-	done
-	return 1
-}
-
 # ------------------------------------------------------------- the online VM
 
 # on_online COMMAND: run COMMAND (one line) in the online VM, through

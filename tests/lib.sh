@@ -171,6 +171,15 @@ wait_listen() {
 	wait_until 20 sh -c "ip netns exec $1 ss -Hltn 'sport = :$2' | grep -q ."
 }
 
+# nic MAC: the name of the interface with that MAC address (bench/'s two
+# VMs find their qemu NICs so).
+nic() {
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/address")" = "$1" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
 _link() { # _link NS1 IF1 ADDR1 NS2 IF2 ADDR2
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
 	in_ns "$1" ip addr add "$3/24" dev "$2"
