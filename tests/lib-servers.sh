@@ -26,7 +26,7 @@
 #   check_replay_exact [PORT]        assert captured_bytes == acked_bytes (> 0)
 #   check_sessions_accounted [PORT]  no live session; started == ended (by cause)
 #   check_no_drops [PORT]            every drop_* counter is 0
-#   check_clean_path [PORT]          retrans_segs <= 1 % of sent_segs
+#   check_clean_path [PORT]          retrans_segs <= 1 % of sent_segs + 50
 #   wait_sessions_drained [PORT] [TIMEOUT]
 #   syn_watch NS PORT / syn_count NS nft count of connection attempts
 #   tcp_ext NS NAME                  a TcpExt counter of NS (nstat)
@@ -433,17 +433,19 @@ check_no_drops() {
 }
 
 # check_clean_path [PORT]: on a path that loses nothing, retransmissions
-# stay rare: at most 1 % of the segments sent. A module that loses segments
-# it believes sent is repaired by its own retransmissions, so the replay is
-# still exact; this is the check that sees it (a build that dropped every
-# tenth segment passed engine-nginx with 7.7 % retransmitted). Clean runs
-# retransmit a few segments at most (a slow TCG guest can fire an RTO).
+# stay rare: at most 1 % of the segments sent, plus 50. A module that loses
+# segments it believes sent is repaired by its own retransmissions, so the
+# replay is still exact; this is the check that sees it (a build that
+# dropped every tenth segment passed engine-nginx with 7.7 % retransmitted).
+# Clean runs retransmit a few segments at most: a slow guest (TCG, the
+# debug kernel under LOAD=light's smaller runs) can fire an RTO, hence the
+# 50.
 check_clean_path() {
 	local port=${1:-$MAP_PORT} v sent re
 	v=$(rstat sent_segs,retrans_segs "$port") || { fail "replctl stats failed"; return; }
 	IFS=/ read -r sent re <<< "$v"
-	check "clean path: retransmitted ${re:-?} of ${sent:-?} segments sent (at most 1 %)" \
-		test "${sent:-0}" -gt 0 -a $((${re:-0} * 100)) -le "${sent:-0}"
+	check "clean path: retransmitted ${re:-?} of ${sent:-?} segments sent (at most 1 % + 50)" \
+		test "${sent:-0}" -gt 0 -a $((${re:-0} * 100)) -le $((${sent:-0} + 5000))
 }
 
 _no_sessions() { [ "$(rstat sess_active "$1")" = 0 ]; }
