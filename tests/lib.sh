@@ -207,10 +207,12 @@ dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }
 dmesg_new() { dmesg | tail -n +"$((${_dmesg_lines:-0} + 1))"; }
 check_dmesg_clean() {
 	local bad
-	bad=$(dmesg_new | grep -E 'WARNING:|BUG:|Objects remaining|still has objects|Oops|Call Trace|refcount_t|list_(add|del) corruption|KASAN|ODEBUG|circular locking|leak' || true)
+	# Each report with the lines around it (what started it, its stack),
+	# as "# kernel:" lines, which summaries of the output keep.
+	bad=$(dmesg_new | grep -E -B3 -A15 'WARNING:|BUG:|Objects remaining|still has objects|Oops|Call Trace|refcount_t|list_(add|del) corruption|KASAN|ODEBUG|circular locking|leak' || true)
 	if [ -n "$bad" ]; then
 		fail "kernel log has problems:"
-		printf '%s\n' "$bad" | head -40
+		printf '%s\n' "$bad" | head -60 | sed 's/^/# kernel: /'
 	else
 		pass "kernel log clean"
 	fi
