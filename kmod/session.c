@@ -97,6 +97,12 @@ MODULE_PARM_DESC(src_port_max,
 /* The client's end: see the comment at the top. */
 #define REPLCOPY_END_QUIET	(1 * HZ)
 #define REPLCOPY_END_MAX	(60 * HZ)
+/*
+ * A client SYN waits this long for the client's next segment (the ACK of
+ * the online server's SYN-ACK, or data) before the target is connected:
+ * two SYN-ACK retransmissions (1 s, then 2 s later) and a margin.
+ */
+#define REPLCOPY_HS_WAIT	(4 * HZ)
 /* A client RST goes anyway when the target made no progress for this. */
 #define REPLCOPY_RST_GRACE	(5 * HZ)
 #define REPLCOPY_DEFAULT_MSS	536
@@ -374,6 +380,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->fabricated = fabricated;
 	s->loop = loop;
 	s->c_isn = ntohl(th->seq) - (fabricated ? 1 : 0);
+	s->c_hs_wait = !fabricated;
 	s->state = REPLCOPY_SS_NONE;
 	s->start = jiffies;
 	s->t_progress_at = s->start;
@@ -611,8 +618,12 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	}
 
 	WRITE_ONCE(s->last_seen, jiffies);
-	/* Pure ACKs acknowledge the online server's data: not replayed. */
-	if (!len && !th->syn && !th->fin && !th->rst)
+	/*
+	 * Pure ACKs acknowledge the online server's data: not replayed. But
+	 * the one that completes the client's handshake starts the replay.
+	 */
+	if (!len && !th->syn && !th->fin && !th->rst &&
+	    !READ_ONCE(s->c_hs_wait))
 		return;
 	/* After the end: absorbed while the session lingers. */
 	if (READ_ONCE(s->lingering))
@@ -1013,6 +1024,12 @@ static bool replcopy_end_due(struct replcopy_session *s)
 {
 	unsigned long now = jiffies, at, last, limit;
 
+	/*
+	 * A RST before the handshake's end (a health check's SYN, SYN-ACK,
+	 * RST): the target was never connected, nothing to wait for.
+	 */
+	if (s->c_hs_wait)
+		return true;
 	/* The latest time: END_MAX, for an RST also RST_GRACE unanswered. */
 	last = s->t_progress_at;
 	if (time_before(last, s->c_end_at))
@@ -1886,8 +1903,8 @@ static void replcopy_client_data(struct replcopy_session *s,
 
 /*
  * The client's ACK field: how much of its answer the online server had
- * delivered. Counted from the first ACK we see (the handshake's ACK is not
- * queued: a server greeting acked in the first data is not counted).
+ * delivered. Counted from the handshake's ACK, a server greeting included
+ * (fabricated sessions: from the first ACK we see).
  */
 static void replcopy_client_ack(struct replcopy_session *s,
 				const struct replcopy_cb *cb)
@@ -1950,15 +1967,44 @@ static void replcopy_rx_client(struct replcopy_session *s,
 
 	if (s->state == REPLCOPY_SS_NONE && !s->c_started) {
 		s->c_started = true;
-		if (th->syn) {
-			s->iss = cb->seq - 1;
-			replcopy_syn_options(s, (const u8 *)(th + 1), optlen);
-		} else {
-			s->iss = cb->seq - 1;
-			replcopy_fabricate_syn(s);
-		}
+		s->iss = cb->seq - 1;
 		s->c_nxt = s->iss + 1;
+		if (th->syn) {
+			replcopy_syn_options(s, (const u8 *)(th + 1), optlen);
+			/* The target waits for the client's handshake. */
+			s->hs_at = jiffies + REPLCOPY_HS_WAIT;
+			replcopy_free(s, skb);
+			return;
+		}
+		replcopy_fabricate_syn(s);
 		if (!replcopy_start(s)) {
+			replcopy_free(s, skb);
+			return;
+		}
+	}
+
+	if (s->c_hs_wait && !th->syn) {
+		/*
+		 * The client acknowledged the online server's SYN-ACK (a
+		 * segment without ACK is not part of a handshake): it is a
+		 * real client, as a spoofed SYN never gets this far. Now the
+		 * target is connected.
+		 */
+		if (!(cb->tcp_flags & TCPHDR_ACK)) {
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_free(s, skb);
+			return;
+		}
+		WRITE_ONCE(s->c_hs_wait, false);
+		s->hs_at = 0;
+		if (!replcopy_start(s)) {
+			replcopy_free(s, skb);
+			return;
+		}
+		if (cb->seq == cb->end_seq &&
+		    !(cb->tcp_flags & TCPHDR_FIN)) {
+			/* The handshake's ACK: the base of the client's ACKs. */
+			replcopy_client_ack(s, cb);
 			replcopy_free(s, skb);
 			return;
 		}
@@ -2102,6 +2148,14 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
 		s->snd_wnd = wnd;
 		s->snd_wl1 = seq;
 	}
+	/*
+	 * An answer with the window closed: the target is alive, and its
+	 * window may stay closed for as long as its application does not
+	 * read (RFC 9293 3.8.6.1). The probes it answers do not count
+	 * toward max_retries (Linux resets icsk_probes_out likewise).
+	 */
+	if (!s->snd_wnd)
+		s->retries = 0;
 }
 
 /*
@@ -2271,6 +2325,23 @@ static void replcopy_rto(struct replcopy_session *s)
 		}
 		s->retries++;
 		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		if (!s->snd_wnd && before(s->snd_una, s->c_nxt)) {
+			/*
+			 * Zero window with data in flight: the window update
+			 * may have been lost, and replcopy_push() sends
+			 * nothing into a closed window. Probe as Linux does
+			 * (tcp_retransmit_timer): the first unacknowledged
+			 * segment, whatever the window. The target's ACK
+			 * carries its window, and resets retries. What was
+			 * in flight goes again once the window opens.
+			 */
+			replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
+			s->snd_nxt = s->snd_una;
+			s->rtt_pending = false;
+			replcopy_retransmit_head(s);
+			s->rto_at = jiffies + s->rto;
+			return;
+		}
 		s->ssthresh = max_t(u32, (s->snd_max - s->snd_una) / 2,
 				    2 * s->mss);
 		s->cwnd = s->mss;
@@ -2283,6 +2354,7 @@ static void replcopy_rto(struct replcopy_session *s)
 	}
 	if (before(s->snd_nxt, s->c_nxt) && !s->snd_wnd) {
 		/* Zero window probe: an old sequence number asks for an ACK. */
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
 		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
 		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
 		s->rto_at = jiffies + s->rto;
@@ -2331,6 +2403,18 @@ static void replcopy_timers(struct replcopy_session *s)
 			replcopy_end(s, REPLCOPY_END_ABORT);
 		return;
 	}
+	if (s->hs_at && time_after_eq(now, s->hs_at)) {
+		/*
+		 * The client never completed its handshake: a spoofed SYN,
+		 * or a client gone. Nothing was sent to the target; free
+		 * the session at once (its late data, if any, starts a
+		 * fabricated one).
+		 */
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_SYN_UNCONFIRMED);
+		replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+		replcopy_end(s, REPLCOPY_END_ABORT);
+		return;
+	}
 	if (s->busy_at && time_after_eq(now, s->busy_at) &&
 	    !replcopy_start(s))
 		return;
@@ -2361,6 +2445,8 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->end_at;
 		if (s->busy_at && time_before(s->busy_at, next))
 			next = s->busy_at;
+		if (s->hs_at && time_before(s->hs_at, next))
+			next = s->hs_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
 		    s->state != REPLCOPY_SS_NONE) {

@@ -183,6 +183,12 @@ struct replcopy_session {
 					 * seq - 1); set at creation, read by
 					 * the capture hook
 					 */
+	bool c_hs_wait;			/* client SYN seen, its handshake not
+					 * complete: no target connection
+					 * yet; set at creation, cleared by
+					 * the worker, read by the capture
+					 * hook (its pure ACKs are queued)
+					 */
 	struct timer_list timer;	/* kicks the worker at a deadline */
 
 	/* ---- Everything below is owned by the worker. ---- */
@@ -242,6 +248,7 @@ struct replcopy_session {
 	unsigned long end_at;		/* look again if the end is due, 0: no */
 	unsigned long busy_at;		/* try to connect again, 0: no */
 	unsigned long busy_until;	/* give up waiting for the tuple */
+	unsigned long hs_at;		/* c_hs_wait: give up waiting */
 	unsigned long c_end_at;		/* client FIN or RST seen, if c_ended */
 	unsigned long fin_gap;		/* client's last data -> its end */
 	unsigned long t_progress_at;	/* target acked or sent new bytes */

@@ -66,7 +66,7 @@ quick_scenarios="engine-nginx@wq reliability-failslab engine-shortconn@kthread
 engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof engine-teardown@kthread frame-mappings engine-netem@kthread
 engine-redis@kthread engine-target-down@wq engine-midstream@wq
 engine-memcached@kthread engine-source-client@wq engine-gro@kthread
-engine-loop@wq frame-bad-input frame-permissions frame-netns-isolation
+engine-loop@wq engine-zerowindow@kthread frame-bad-input frame-permissions frame-netns-isolation
 frame-rmmod-mappings tools-worker-switch tools-ftrace
 tools-ftrace-graph frame-autoload frame-load-unload reliability-isolation
 reliability-scale"
@@ -80,7 +80,7 @@ engine-shortconn engine-uploads frame-load-unload engine-target-down reliability
 reliability-kthreadcap reliability-userns reliability-loops reliability-spoof
 reliability-isolation engine-nginx reliability-failslab reliability-nlfuzz
 engine-netem engine-redis engine-gro engine-source-client engine-loop
-frame-bad-input frame-mappings frame-permissions frame-netns-isolation
+engine-zerowindow frame-bad-input frame-mappings frame-permissions frame-netns-isolation
 frame-rmmod-mappings frame-autoload"
 full_scenarios() {
 	local f n listed

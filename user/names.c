@@ -38,6 +38,8 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_DROP_LOOP]	= "drop_loop",
 	[REPLCOPY_STAT_QUEUED_BYTES]	= "queued_bytes",
 	[REPLCOPY_STAT_PMTU_LOWERED]	= "pmtu_lowered",
+	[REPLCOPY_STAT_ZERO_WND_PROBES]	= "zero_wnd_probes",
+	[REPLCOPY_STAT_SYN_UNCONFIRMED]	= "syn_unconfirmed",
 };
 
 const char *rc_stat_name(unsigned int stat)

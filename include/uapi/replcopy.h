@@ -208,6 +208,17 @@ enum replcopy_stat {
 					 * segments made smaller and sent
 					 * again
 					 */
+	REPLCOPY_STAT_ZERO_WND_PROBES,	/* zero-window probes sent: the
+					 * target's window was closed when
+					 * the retransmission timer fired
+					 */
+	REPLCOPY_STAT_SYN_UNCONFIRMED,	/* client SYNs whose handshake
+					 * the client did not complete
+					 * within 4 s (spoofed, or a client
+					 * gone): no target connection was
+					 * made; counted in sess_timedout
+					 * too
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)

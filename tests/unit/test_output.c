@@ -518,7 +518,9 @@ static void test_tick(void **state)
 	assert_non_null(strstr(out, "\"sess_active\":23,\"drop_noport\":24,"
 			       "\"port_reused\":25,\"syn_rst\":26,"
 			       "\"kthread_wq\":27,\"drop_loop\":28,"
-			       "\"queued_bytes\":29,\"pmtu_lowered\":30},"
+			       "\"queued_bytes\":29,\"pmtu_lowered\":30,"
+			       "\"zero_wnd_probes\":31,"
+			       "\"syn_unconfirmed\":32},"
 			       "\"drops\":169}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);

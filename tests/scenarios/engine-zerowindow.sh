@@ -1,0 +1,85 @@
+#!/bin/bash
+# timeout: 300
+# A target whose receive window closes while replayed data is in flight,
+# and whose window update is lost. Default settings. While a PUT upload is
+# replayed, nft in the target netns, for 3 s, rewrites the window of every
+# segment the target sends to 0 and drops three in four of the data
+# segments that reach it: the target acknowledges part of what was in
+# flight and announces a closed window, as a receiver that shrinks its
+# window does. Then the rules go; the target itself never sent a zero
+# window, so no window update follows. The replay must probe the window
+# (as Linux does: the first unacknowledged segment, RFC 9293 3.8.6.1) and
+# go on. Facts: zero_wnd_probes > 0; the target stores the upload
+# byte-identical and logs exactly the online requests; acked == captured;
+# no session timed out or was reset. Before the probe existed, the replay
+# sent nothing more (retransmissions into a closed window were held back)
+# until max_retries ended the session. WORKER selects the worker model.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-servers.sh"
+# shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
+MAP_PORT=8080
+URL=http://$ONLINE_IP:8080
+
+nginx_pair_setup
+module_load
+dmesg_mark
+syn_watch $NS_ONLINE 8080
+replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080 $TARGET_IP:8081"
+set_worker
+
+# The upload: the client sends it at once; the replay follows at the
+# pace of the path toward the target, 4 Mbit/s here (tbf on the online
+# netns's link to it), so it is still under way when the window closes
+# (8 MB: about 16 s). The target's receive buffer stays below tbf's queue
+# (about 530 KB), so that the queue never overflows (that would count as
+# drop_xmit).
+in_ns $NS_TARGET sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144" || die "tcp_rmem in $NS_TARGET"
+in_ns $NS_ONLINE tc qdisc add dev t-veth root tbf rate 4mbit burst 32kb latency 1s ||
+	die "tc tbf on t-veth"
+kb=$(scaled 8192)
+head -c $((kb * 1024)) /dev/urandom > "$WORK/up.bin"
+in_ns $NS_CLIENT curl -s --max-time 120 -o /dev/null -w '%{http_code}' \
+	-T "$WORK/up.bin" "$URL/dav/up.bin" > "$WORK/up.code" &
+up=$!
+# The window closes 1 s after the replayed connection is established
+# (seen from the target's side: cheaper than replctl under TCG).
+replayed_conn() { in_ns $NS_TARGET ss -Htn state established "( sport = :8081 )" | grep -q .; }
+wait_until 60 replayed_conn || die "no replayed connection on the target"
+sleep 1
+log "window closes after $(rstat acked_bytes) of $((kb * 1024)) bytes acked"
+# Three of four data segments (IP length above the 52 bytes of a header
+# with timestamps) dropped; the window of every target segment set to 0.
+in_ns $NS_TARGET nft -f - <<EOF || die "nft: zero-window rules"
+table ip zerownd {
+	chain in {
+		type filter hook input priority -300; policy accept;
+		tcp dport 8081 ip length > 52 numgen inc mod 4 != 0 counter drop
+	}
+	chain out {
+		type filter hook output priority -300; policy accept;
+		tcp sport 8081 counter tcp window set 0
+	}
+}
+EOF
+on_exit "ip netns exec $NS_TARGET nft delete table ip zerownd 2>/dev/null"
+sleep 3
+held=$(rstat acked_bytes,zero_wnd_probes)
+log "nft: $(in_ns $NS_TARGET nft list table ip zerownd | grep -o 'counter packets [0-9]*' | tr '\n' ' ')"
+in_ns $NS_TARGET nft delete table ip zerownd || die "nft delete table"
+log "rules removed after 3 s: acked_bytes/zero_wnd_probes $held; stats: $(rstats_line 8080)"
+wait $up
+check_eq "PUT /dav/up.bin ($kb KB) created" 201 "$(cat "$WORK/up.code")"
+check_stat_gt zero_wnd_probes 0
+check "replay finished after the window opened again" wait_replay_idle 8080 90
+check_eq "target stored up.bin byte-identical" "$(sha256sum < "$WORK/up.bin")" \
+	"$(sha256sum < "$(nginx_root target)/dav/up.bin" 2>/dev/null)"
+compare_nginx_logs online target "zero window"
+check_replay_exact
+check_stat_eq sess_syn "$(syn_count $NS_ONLINE)"
+check_stat_eq sess_timedout 0
+check_stat_eq sess_reset 0
+check_sessions_accounted
+check_no_drops
+log "stats: $(rstats_line 8080)"
+check_dmesg_clean
+finish
