@@ -854,6 +854,13 @@ static u8 replcopy_ts_opt(struct replcopy_session *s, u8 *opt)
 	return TCPOLEN_TSTAMP_ALIGNED;
 }
 
+/* An ACK of everything received leaves: nothing is due any more. */
+static void replcopy_acked(struct replcopy_session *s)
+{
+	s->ack_due = false;
+	s->rcv_acked = s->rcv_nxt;
+}
+
 static int replcopy_send_ctl(struct replcopy_session *s, u8 flags, u32 seq)
 {
 	struct replcopy_seg seg = {};
@@ -861,8 +868,10 @@ static int replcopy_send_ctl(struct replcopy_session *s, u8 flags, u32 seq)
 
 	seg.flags = flags;
 	seg.seq = seq;
-	if (flags & TCPHDR_ACK)
+	if (flags & TCPHDR_ACK) {
 		seg.ack = s->rcv_nxt;
+		replcopy_acked(s);
+	}
 	seg.window = REPLCOPY_RCV_WND;
 	if (!(flags & TCPHDR_RST)) {
 		seg.optlen = replcopy_ts_opt(s, opt);
@@ -967,6 +976,7 @@ static int replcopy_send_data(struct replcopy_session *s, u32 seq, u32 len)
 	seg.window = REPLCOPY_RCV_WND;
 	seg.seq = seq;
 	seg.ack = s->rcv_nxt;
+	replcopy_acked(s);
 	seg.len = len;
 	seg.flags = TCPHDR_ACK;
 	if (seq + len == s->c_nxt)
@@ -2270,7 +2280,17 @@ static void replcopy_rx_target(struct replcopy_session *s,
 			if (s->state == REPLCOPY_SS_ESTABLISHED)
 				replcopy_set_state(s, REPLCOPY_SS_CLOSE_WAIT, REPLCOPY_CAUSE_TARGET_FIN);
 		}
-		replcopy_send_ack(s);
+		/*
+		 * As Linux acks (__tcp_ack_snd_check): at once for its FIN
+		 * or once more than one full segment is unacked; else at
+		 * the end of this batch of the inbox, in one ACK for all of
+		 * it, or in the data we send meanwhile
+		 * (replcopy_session_work()).
+		 */
+		if (th->fin || s->rcv_nxt - s->rcv_acked > s->mss)
+			replcopy_send_ack(s);
+		else
+			s->ack_due = true;
 	}
 	replcopy_check_closed(s);
 out:
@@ -2506,6 +2526,8 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	if (s->c_rst && !s->zombie && replcopy_end_due(s))
 		replcopy_end(s, REPLCOPY_END_CLIENT_RST);
 	replcopy_push(s);
+	if (s->ack_due)
+		replcopy_send_ack(s);
 	replcopy_arm(s);
 }
 

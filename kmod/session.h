@@ -208,6 +208,7 @@ struct replcopy_session {
 	bool fin_acked;
 	bool t_fin;			/* target FIN received in sequence */
 	bool t_hole;			/* target data missing before some seen */
+	bool ack_due;			/* target data in sequence not acked yet */
 	bool t_idle;			/* target sent all it had (probe answer) */
 	bool resp_wait;			/* pacing: request sent, no response */
 	bool rtt_pending;
@@ -233,6 +234,7 @@ struct replcopy_session {
 	u32 ssthresh;
 	u32 recover;			/* snd_max when fast recovery began */
 	u32 irs, rcv_nxt;		/* target ISN, next byte expected */
+	u32 rcv_acked;			/* rcv_nxt of our last ACK */
 	u32 ts_off;			/* our TSval = ms clock + ts_off */
 	u32 ts_recent;			/* last TSval from the target */
 	u16 t_mss;			/* target's MSS option */
