@@ -93,8 +93,10 @@ in_ns bclient ip addr add 10.9.0.2/24 dev b1
 in_ns bclient ip link set b1 up
 in_ns bclient ip link set lo up
 expect_fail 1 'broadcast' "a subnet's broadcast address once configured" b add 8081 10.9.0.255:80
-# No server on 8080: the client's SYN is captured all the same.
-for _ in 1 2 3; do in_ns bclient curl -s -m 2 http://10.9.0.1:8080/ >/dev/null; done
+# An nginx on 8080: the target is connected only once a client completed
+# its handshake (a SYN alone makes no target connection).
+nginx_start bare bare 8080
+for _ in 1 2 3; do in_ns bclient curl -s -m 2 -o /dev/null http://10.9.0.1:8080/; done
 got=$(MAP_NS=bare rstat sess_syn,sent_segs,drop_noroute 8080)
 log "bare netns, mapping 8080 -> 10.9.0.255:80: sess_syn/sent_segs/drop_noroute = $got"
 check "sessions started for the client's SYNs" test "${got%%/*}" -ge 3
