@@ -2,9 +2,11 @@
 # timeout: 1200
 # tools/ftrace/replcopy-graph.sh against real traffic (nginx → nginx, hey,
 # kthread model): function_graph of replcopy_session_run under load until
-# SIGTERM: runs > 0, replcopy_xmit among the top functions, the tracer is
-# restored; -r re-analyses the kept raw trace identically; -s traces one
-# live kthread-model session (a slow upload).
+# SIGTERM: no event lost, replcopy_xmit called exactly sent_segs times
+# and replcopy_start once per session (every send and every connect runs
+# inside a worker run), the tracer is restored; -r re-analyses the kept
+# raw trace identically; -s traces one live kthread-model session (a slow
+# upload).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 source "$(dirname "$0")/../lib-tools.sh"
@@ -14,7 +16,9 @@ tools_setup
 
 # ---- replcopy-graph.sh: all worker runs during traffic (kthread model)
 replctl_in $NS_ONLINE set worker kthread || die "set worker kthread"
-"$FT/replcopy-graph.sh" -t 0 -d 6 -n 15 -o "$WORK/graph.raw" > "$WORK/graph.out" 2> "$WORK/graph.err" &
+snap s0
+# Depth 10: replcopy_xmit sits 4 to 7 calls below the root.
+"$FT/replcopy-graph.sh" -t 0 -d 10 -n 100 -o "$WORK/graph.raw" > "$WORK/graph.out" 2> "$WORK/graph.err" &
 gpid=$!
 on_exit "kill $gpid 2>/dev/null"
 wait_until 300 grep -q '^Tracing' "$WORK/graph.err" || { cat "$WORK/graph.err"; die "replcopy-graph.sh did not start"; }
@@ -25,11 +29,16 @@ timeout 120 tail --pid=$gpid -f /dev/null || fail "replcopy-graph.sh did not exi
 cat "$WORK/graph.err" "$WORK/graph.out"
 runs=$(sed -n 's/^replcopy_session_run: \([0-9]*\) runs.*/\1/p' "$WORK/graph.out")
 [ "${runs:-0}" -gt 0 ] && pass "graph: $runs worker runs traced" || fail "graph: no worker run traced"
-grep -q '^replcopy_xmit ' "$WORK/graph.out" && pass "graph: replcopy_xmit among the top functions" ||
-	fail "graph: replcopy_xmit not among the top functions"
+snap s1
+calls() { awk -v f="$1" '$1 == f { print $2 }' "$WORK/graph.out"; }
+check_eq "graph: no event lost (trace buffer big enough)" 0 \
+	"$(sed -n 's/^events lost: \([0-9]*\).*/\1/p' "$WORK/graph.out")"
+check_eq "graph: replcopy_xmit calls == sent_segs" "$(d sent_segs s0 s1)" "$(calls replcopy_xmit)"
+check_eq "graph: replcopy_start calls == sessions started" \
+	"$(( $(d sess_syn s0 s1) + $(d sess_fabricated s0 s1) ))" "$(calls replcopy_start)"
 [ "$(cat /sys/kernel/tracing/current_tracer)" = nop ] && pass "graph: tracer restored to nop" ||
 	fail "graph: tracer left as $(cat /sys/kernel/tracing/current_tracer)"
-"$FT/replcopy-graph.sh" -n 15 -r "$WORK/graph.raw" > "$WORK/graph2.out" 2>&1
+"$FT/replcopy-graph.sh" -n 100 -r "$WORK/graph.raw" > "$WORK/graph2.out" 2>&1
 d2=$(diff_text "$(cat "$WORK/graph.out")" "$(cat "$WORK/graph2.out")") &&
 	pass "graph -r: the kept raw trace gives the same report" || { fail "graph -r differs"; echo "$d2"; }
 

@@ -20,7 +20,10 @@ usage() {
 
 	Trace replcopy's worker path with function_graph for SECONDS (default 5)
 	or while COMMAND runs, then print the top functions by total time
-	(inclusive), calls and average, and the worker runs seen.
+	(inclusive), calls and average, and the worker runs seen. The last
+	line says how many events the trace buffer lost: more than 0 means
+	it overflowed and the calls are undercounted (trace for less time,
+	or with a smaller -d).
 
 	Options:
 	  -t SECONDS  trace this long (default 5; 0: until Ctrl-C or SIGTERM;
@@ -108,6 +111,11 @@ analyze() {
 	head -n "$top" "$rows" | awk -v rt="$root_total" '
 		{ printf "%-40s %8d %14.1f %10.2f %6.1f%%\n", $1, $2, $3, $3 / $2, (rt > 0 ? 100 * $3 / rt : 0) }'
 	rm -f "$rows"
+	# Events the ring buffer lost (overwritten or dropped), noted at the
+	# end of the raw trace when it was taken.
+	sed -n 's/^# replcopy-graph.sh: events lost: \([0-9]*\)$/\1/p' "$1" | head -n 1 |
+		awk '{ printf "\nevents lost: %d%s\n", $1,
+			($1 > 0 ? " (the trace buffer overflowed: calls are undercounted)" : "") }'
 	return "$rc"
 }
 
@@ -202,6 +210,10 @@ else
 fi
 echo 0 > "$T/tracing_on"
 cat "$T/trace" > "$out"
+# Per CPU: "overrun:" (overwritten) and "dropped events:" (not written).
+lost=$(cat "$T"/per_cpu/cpu*/stats 2>/dev/null |
+	awk '/^(overrun|dropped events):/ { n += $NF } END { print n + 0 }')
+echo "# replcopy-graph.sh: events lost: $lost" >> "$out"
 [ -z "$keep" ] || cp "$out" "$keep"
 
 analyze "$out"
