@@ -7,7 +7,7 @@ pkgs="
 	linux-image-amd64 linux-headers-amd64
 	libmnl-dev libkmod-dev kmod libcmocka-dev
 	qemu-system-x86 busybox-static cpio
-	iproute2 nftables iputils-ping procps python3
+	iproute2 nftables iputils-ping procps python3 python3-prometheus-client
 	nginx-light curl hey wrk hping3
 	redis-server redis-tools memcached libmemcached-tools
 	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox strace libpcap-dev

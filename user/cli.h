@@ -40,6 +40,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 void usage_add(FILE *f);
 void usage_del(FILE *f);
@@ -48,6 +50,8 @@ void usage_stats(FILE *f);
 void usage_sessions(FILE *f);
 void usage_set(FILE *f);
 void usage_show(FILE *f);
+void usage_save(FILE *f);
+void usage_apply(FILE *f);
 void usage_version(FILE *f);
 
 /*
@@ -73,9 +77,17 @@ void cli_extack_warning(struct nl *nl, const char *cmd);
 struct rc_config;
 /*
  * Ask the module for its settings and version into *c (cmd_config.c; for
- * show and version). 0, or -errno as nl_talk().
+ * show, version, save and apply). 0, or -errno as nl_talk().
  */
 int config_get(struct nl *nl, struct rc_config *c);
+
+struct rc_mapping;
+/*
+ * The mappings of this network namespace, in ID order, into a new array
+ * *v of *n (cmd_map.c; for list, save and apply; free() it). 0, or -errno
+ * as nl_talk().
+ */
+int mappings_get(struct nl *nl, struct rc_mapping **v, size_t *n);
 
 /* Append one zeroed element of size to *arr; NULL when out of memory. */
 void *cli_push(void **arr, size_t *n, size_t *cap, size_t size);

@@ -207,14 +207,32 @@ int cmd_del(int argc, char **argv)
 	return rc;
 }
 
-int cmd_list(int argc, char **argv)
+int mappings_get(struct nl *nl, struct rc_mapping **v, size_t *n)
 {
 	struct maps m = { 0 };
 	struct nlmsghdr *req;
+	int err;
+
+	req = msg_get_mappings(nl->req, nl->family, 0);
+	err = nl_dump(nl, req, maps_cb, &m, maps_reset);
+	if (err) {
+		free(m.v);
+		return err;
+	}
+	qsort(m.v, m.n, sizeof(*m.v), by_id);
+	*v = m.v;
+	*n = m.n;
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct rc_mapping *v = NULL;
 	struct json_args a;
 	struct perr e;
 	struct nl nl;
 	int rc, err;
+	size_t n = 0;
 
 	rc = cli_parsed("list", parse_json_args("list", argc, argv, &a, &e),
 			&e, usage_list);
@@ -224,18 +242,14 @@ int cmd_list(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	req = msg_get_mappings(nl.req, nl.family, 0);
-	err = nl_dump(&nl, req, maps_cb, &m, maps_reset);
-	if (err) {
+	err = mappings_get(&nl, &v, &n);
+	if (err)
 		rc = cli_kernel_error(&nl, "list", err);
-	} else {
-		qsort(m.v, m.n, sizeof(*m.v), by_id);
-		if (a.json)
-			out_mappings_json(stdout, m.v, m.n);
-		else
-			out_mappings_text(stdout, m.v, m.n);
-	}
-	free(m.v);
+	else if (a.json)
+		out_mappings_json(stdout, v, n);
+	else
+		out_mappings_text(stdout, v, n);
+	free(v);
 	nl_close(&nl);
 	return rc;
 }

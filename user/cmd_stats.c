@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cmd_stats.c - replctl stats: counters once, or per-interval deltas every
- * N seconds.
+ * cmd_stats.c - replctl stats: counters once (text, JSON or Prometheus),
+ * or per-interval deltas every N seconds.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,10 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "atomicfile.h"
 #include "cli.h"
 #include "msg.h"
 #include "output.h"
 #include "parse.h"
+#include "prom.h"
 #include "reply.h"
 #include "statcalc.h"
 
@@ -20,6 +22,7 @@ void usage_stats(FILE *f)
 {
 	fputs(
 "Usage: replctl stats [--json] [--id ID] [-i SECONDS [-c COUNT]]\n"
+"       replctl stats --prometheus [--id ID] [--write FILE]\n"
 "\n"
 "Without -i: every mapping's counters, the totals of this network namespace\n"
 "(deleted mappings included) and the replay fidelity: the client payload\n"
@@ -35,6 +38,13 @@ void usage_stats(FILE *f)
 "included; resp: target segments consumed; new: sessions started; active:\n"
 "live sessions now; drops: sum of the drop_* counters.)\n"
 "\n"
+"With --prometheus: the counters of --json, once, in the Prometheus text\n"
+"format 0.0.4: one metric family per counter, replcopy_<name> in base\n"
+"units (counters end in _total; sessions_active and queued_bytes are\n"
+"gauges), the drop_* counters as replcopy_drops_total{reason=\"nomem\",...};\n"
+"each mapping's samples labelled id, online and target; the namespace\n"
+"totals as replcopy_netns_<name>. The names are listed in replctl(8).\n"
+"\n"
 "Options:\n"
 "  -i, --interval SECONDS  print deltas every SECONDS (0.1-86400, e.g. 1 or\n"
 "                          0.5)\n"
@@ -43,6 +53,13 @@ void usage_stats(FILE *f)
 "  -j, --json              JSON: once, an object {\"mappings\": [...],\n"
 "                          \"total\": {...}}; with -i, one object per line\n"
 "                          per interval\n"
+"  --prometheus            Prometheus text format, once (not with -i, -c\n"
+"                          or --json)\n"
+"  --write FILE            with --prometheus: replace FILE atomically (a\n"
+"                          temporary file in its directory, fsync, rename)\n"
+"                          instead of printing, for node_exporter's\n"
+"                          textfile collector; on an error FILE stays as\n"
+"                          it was (exit status 3)\n"
 "  -h, --help              show this help\n"
 "\n"
 "Counters: captured_segs captured_bytes sess_syn sess_fabricated\n"
@@ -67,7 +84,10 @@ void usage_stats(FILE *f)
 "  replctl stats\n"
 "  replctl stats -i 1\n"
 "  replctl stats -i 5 -c 12 --id 1\n"
-"  replctl stats --json | jq .total.fidelity_pct\n",
+"  replctl stats --json | jq .total.fidelity_pct\n"
+"  replctl stats --prometheus\n"
+"  replctl stats --prometheus --write \\\n"
+"      /var/lib/node_exporter/textfile_collector/replcopy.prom\n",
 	      f);
 }
 
@@ -181,6 +201,41 @@ static int snapshot(struct nl *nl, struct snap *s, bool has_id, uint32_t id)
 	return 0;
 }
 
+/*
+ * --prometheus --write FILE: the exposition made in memory, then FILE
+ * replaced by it at once. Nothing is written when it cannot be made whole.
+ */
+static int prom_write(const char *path, const struct rc_stats_entry *e,
+		      size_t n, const struct rc_stats *total)
+{
+	const char *step;
+	char *buf = NULL;
+	size_t len = 0;
+	int err, bad;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		fprintf(stderr, "replctl: stats: out of memory\n");
+		return EXIT_OUTPUT;
+	}
+	prom_stats(f, e, n, total);
+	bad = ferror(f);
+	if (fclose(f) || bad) {
+		fprintf(stderr, "replctl: stats: out of memory\n");
+		free(buf);
+		return EXIT_OUTPUT;
+	}
+	err = atomic_write_file(path, buf, len, &step);
+	free(buf);
+	if (err) {
+		fprintf(stderr, "replctl: stats: --write %s: %s: %s\n", path,
+			step, strerror(-err));
+		return EXIT_OUTPUT;
+	}
+	return EXIT_OK;
+}
+
 static int stats_once(struct nl *nl, const struct stats_args *a)
 {
 	struct rc_stats total;
@@ -200,6 +255,10 @@ static int stats_once(struct nl *nl, const struct stats_args *a)
 		fprintf(stderr, "replctl: stats: no mapping with ID %u: see "
 			"replctl list\n", a->id);
 		rc = EXIT_KERNEL;
+	} else if (a->prometheus && a->write) {
+		rc = prom_write(a->write, s.v, s.n, a->has_id ? NULL : &total);
+	} else if (a->prometheus) {
+		prom_stats(stdout, s.v, s.n, a->has_id ? NULL : &total);
 	} else if (a->json) {
 		out_stats_json(stdout, s.v, s.n, a->has_id ? NULL : &total);
 	} else {

@@ -21,13 +21,18 @@ static const struct cmd cmds[] = {
 	{ "del", "delete mappings: by [ONLINE_IP:]PORT, --id ID or --all",
 	  cmd_del, usage_del },
 	{ "list", "list the mappings", cmd_list, usage_list },
-	{ "stats", "counters and fidelity, once or every N seconds (-i)",
+	{ "stats", "counters and fidelity: once, every N seconds (-i), or "
+	  "--prometheus",
 	  cmd_stats, usage_stats },
 	{ "sessions", "list the live replayed connections",
 	  cmd_sessions, usage_sessions },
 	{ "set", "change module settings: worker model, limits, timeouts",
 	  cmd_set, usage_set },
 	{ "show", "show module settings and version", cmd_show, usage_show },
+	{ "save", "print the settings and mappings as a config file",
+	  cmd_save, usage_save },
+	{ "apply", "make settings and mappings equal to a config file",
+	  cmd_apply, usage_apply },
 	{ "version", "versions of replctl and the module, module state",
 	  cmd_version, usage_version },
 	{ "help", "this help, or a command's: replctl help COMMAND",
@@ -59,15 +64,18 @@ static void usage_main(FILE *f)
 "Exit status: 0 success, 1 the kernel refused (or the module is missing),\n"
 "2 usage error, 3 the output could not be written.\n"
 "\n"
-"Permissions: add, del and sessions need CAP_NET_ADMIN over the network\n"
-"namespace, set needs it over the host; list, stats, show and version\n"
-"are open to every user (they hold no client addresses).\n"
+"Permissions: add, del, apply and sessions need CAP_NET_ADMIN over the\n"
+"network namespace, set (and apply, to change settings) needs it over the\n"
+"host; list, stats, show, save and version are open to every user (they\n"
+"hold no client addresses).\n"
 "\n"
 "Examples:\n"
 "  replctl add 11311 10.0.0.31:11511\n"
 "  replctl list\n"
 "  replctl stats -i 1\n"
 "  replctl set worker kthread\n"
+"  replctl save > /etc/replcopy/replcopy.conf\n"
+"  replctl apply /etc/replcopy/replcopy.conf\n"
 "  replctl del 11311\n"
 "\n"
 "See replctl(8).\n", f);
@@ -99,8 +107,8 @@ static const struct cmd *find(const char *name)
 static int unknown(const char *name)
 {
 	fprintf(stderr, "replctl: unknown command \"%s\": use one of add, del, "
-		"list, stats, sessions, set, show, version, help (see replctl "
-		"-h)\n", name);
+		"list, stats, sessions, set, show, save, apply, version, help "
+		"(see replctl -h)\n", name);
 	return EXIT_USAGE;
 }
 

@@ -17,6 +17,8 @@
 #define EX_ONLINE	"11311 or 10.0.0.5:11311"
 #define EX_TARGET_IP	"10.0.0.31"
 #define EX_TARGET_PORT	"11511"
+#define EX_PROM_FILE	"/var/lib/node_exporter/textfile_collector/replcopy.prom"
+#define EX_CONF_FILE	"/etc/replcopy/replcopy.conf"
 
 /* ---- numbers ------------------------------------------------------- */
 
@@ -268,6 +270,8 @@ enum {
 	O_ALL,
 	O_INTERVAL,
 	O_COUNT,
+	O_PROMETHEUS,
+	O_WRITE,
 };
 
 #define OPT_JSON	{ "json", 'j', false, O_JSON }
@@ -462,11 +466,15 @@ int parse_stats_args(int argc, char **argv, struct stats_args *a,
 		OPT_JSON, OPT_HELP, OPT_ID,
 		{ "interval", 'i', true, O_INTERVAL },
 		{ "count", 'c', true, O_COUNT },
+		{ "prometheus", 0, false, O_PROMETHEUS },
+		{ "write", 0, true, O_WRITE },
 		OPT_END_DEF,
 	};
 	const struct common_opts c = {
 		.json = &a->json, .id = &a->id, .has_id = &a->has_id,
 	};
+	/* The options as typed ("-i" or "--interval"), for messages. */
+	char interval_opt[64] = "", count_opt[64] = "";
 	const char *val, *name;
 	bool has_count = false;
 	struct optscan s;
@@ -488,14 +496,40 @@ int parse_stats_args(int argc, char **argv, struct stats_args *a,
 			if (parse_interval(val, name, &a->interval, e))
 				return PARSE_ERR;
 			a->has_interval = true;
+			snprintf(interval_opt, sizeof(interval_opt), "%s", name);
 			break;
 		case O_COUNT:
 			if (parse_u32(val, 1, UINT32_MAX, name, &a->count, e))
 				return PARSE_ERR;
 			has_count = true;
+			snprintf(count_opt, sizeof(count_opt), "%s", name);
+			break;
+		case O_PROMETHEUS:
+			a->prometheus = true;
+			break;
+		case O_WRITE:
+			if (!*val)
+				return perr_set(e, "--write needs a file name: "
+						"write e.g. replctl stats "
+						"--prometheus --write "
+						EX_PROM_FILE);
+			a->write = val;
 			break;
 		}
 	}
+	if (a->prometheus && a->json)
+		return perr_set(e, "--prometheus and --json are two output "
+				"formats: give only one of them, e.g. replctl "
+				"stats --prometheus");
+	if (a->prometheus && (a->has_interval || has_count))
+		return perr_set(e, "--prometheus prints the counters once: "
+				"leave out %s (Prometheus computes rates "
+				"itself), e.g. replctl stats --prometheus",
+				a->has_interval ? interval_opt : count_opt);
+	if (a->write && !a->prometheus)
+		return perr_set(e, "--write FILE needs --prometheus: write "
+				"replctl stats --prometheus --write %s",
+				a->write);
 	if (has_count && !a->has_interval)
 		return perr_set(e, "-c COUNT needs -i SECONDS: write e.g. "
 				"replctl stats -i 1 -c %" PRIu32, a->count);
@@ -605,5 +639,64 @@ int parse_set_args(int argc, char **argv, struct set_args *a,
 		a->has[st->attr] = true;
 		a->n++;
 	}
+	return PARSE_OK;
+}
+
+int parse_save_args(int argc, char **argv, struct perr *e)
+{
+	static const struct optdef defs[] = { OPT_HELP, OPT_END_DEF };
+	const char *val, *name;
+	struct optscan s;
+	int id;
+
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	opt_init(&s, "save", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			return perr_set(e, "unexpected argument \"%s\": save takes "
+					"no arguments, it prints the "
+					"configuration; to keep it write "
+					"replctl save > " EX_CONF_FILE, val);
+		}
+	}
+	return PARSE_OK;
+}
+
+int parse_apply_args(int argc, char **argv, struct apply_args *a,
+		     struct perr *e)
+{
+	static const struct optdef defs[] = { OPT_HELP, OPT_END_DEF };
+	const char *val, *name;
+	struct optscan s;
+	int id;
+
+	memset(a, 0, sizeof(*a));
+	if (opt_wants_help(argc, argv))
+		return PARSE_HELP;
+	opt_init(&s, "apply", argc, argv);
+	while ((id = opt_next(&s, defs, &val, &name, e)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return PARSE_ERR;
+		case OPT_POS:
+			if (a->file)
+				return perr_set(e, "unexpected argument \"%s\": "
+						"apply takes one FILE (- for "
+						"standard input)", val);
+			a->file = val;
+			break;
+		}
+	}
+	if (!a->file)
+		return perr_set(e, "missing FILE: write replctl apply FILE, or "
+				"replctl apply - to read standard input, e.g. "
+				"replctl apply " EX_CONF_FILE);
+	if (!*a->file)
+		return perr_set(e, "FILE is empty: give the config file's "
+				"name, e.g. replctl apply " EX_CONF_FILE);
 	return PARSE_OK;
 }

@@ -89,6 +89,8 @@ struct json_args {
 
 struct stats_args {
 	bool json;
+	bool prometheus;	/* --prometheus: Prometheus text format */
+	const char *write;	/* --write FILE (with --prometheus), or NULL */
 	bool has_interval;
 	double interval;	/* seconds */
 	uint32_t count;		/* 0 = until SIGINT */
@@ -108,6 +110,10 @@ struct set_args {
 	unsigned int n;
 };
 
+struct apply_args {
+	const char *file;	/* a path, or "-" for standard input */
+};
+
 int parse_add_args(int argc, char **argv, struct add_args *a,
 		   struct perr *e);
 int parse_del_args(int argc, char **argv, struct del_args *a,
@@ -121,5 +127,9 @@ int parse_sessions_args(int argc, char **argv, struct sessions_args *a,
 			struct perr *e);
 int parse_set_args(int argc, char **argv, struct set_args *a,
 		   struct perr *e);
+/* save takes no arguments, only -h. */
+int parse_save_args(int argc, char **argv, struct perr *e);
+int parse_apply_args(int argc, char **argv, struct apply_args *a,
+		     struct perr *e);
 
 #endif

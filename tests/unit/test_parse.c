@@ -634,6 +634,68 @@ static void test_stats(void **state)
 	ERR_IS(stats("-i", &a, &e),
 	       "option \"-i\" needs a value: see replctl stats -h");
 	assert_int_equal(stats("-i 0 -h", &a, &e), PARSE_HELP);
+	assert_false(a.prometheus);
+	assert_null(a.write);
+}
+
+static void test_stats_prometheus(void **state)
+{
+	struct stats_args a;
+	struct args s;
+	struct perr e;
+
+	(void)state;
+	assert_int_equal(stats("--prometheus", &a, &e), PARSE_OK);
+	assert_true(a.prometheus);
+	assert_false(a.json);
+	assert_false(a.has_interval);
+	assert_null(a.write);
+	assert_int_equal(stats("--id 3 --prometheus --write /tmp/r.prom", &a,
+			       &e), PARSE_OK);
+	assert_true(a.prometheus);
+	assert_true(a.has_id);
+	assert_int_equal(a.id, 3);
+	assert_string_equal(a.write, "/tmp/r.prom");
+	/* The value points into argv, as it was typed. */
+	split(&s, "--write=x.prom --prometheus");
+	assert_int_equal(parse_stats_args(s.argc, s.argv, &a, &e), PARSE_OK);
+	assert_ptr_equal(a.write, s.argv[0] + strlen("--write="));
+
+	ERR_IS(stats("--prometheus --json", &a, &e),
+	       "--prometheus and --json are two output formats: give only one "
+	       "of them, e.g. replctl stats --prometheus");
+	ERR_IS(stats("-j --prometheus --write f", &a, &e),
+	       "--prometheus and --json are two output formats: give only one "
+	       "of them, e.g. replctl stats --prometheus");
+	ERR_IS(stats("--prometheus -i 1", &a, &e),
+	       "--prometheus prints the counters once: leave out -i "
+	       "(Prometheus computes rates itself), e.g. replctl stats "
+	       "--prometheus");
+	ERR_IS(stats("--interval=5 --prometheus -c 2", &a, &e),
+	       "--prometheus prints the counters once: leave out --interval "
+	       "(Prometheus computes rates itself), e.g. replctl stats "
+	       "--prometheus");
+	/* -c alone: the conflict with --prometheus is named, not -i. */
+	ERR_IS(stats("--prometheus --count 2", &a, &e),
+	       "--prometheus prints the counters once: leave out --count "
+	       "(Prometheus computes rates itself), e.g. replctl stats "
+	       "--prometheus");
+	ERR_IS(stats("--write /tmp/r.prom", &a, &e),
+	       "--write FILE needs --prometheus: write replctl stats "
+	       "--prometheus --write /tmp/r.prom");
+	ERR_IS(stats("--json --write /tmp/r.prom", &a, &e),
+	       "--write FILE needs --prometheus: write replctl stats "
+	       "--prometheus --write /tmp/r.prom");
+	ERR_IS(stats("--prometheus --write=", &a, &e),
+	       "--write needs a file name: write e.g. replctl stats "
+	       "--prometheus --write "
+	       "/var/lib/node_exporter/textfile_collector/replcopy.prom");
+	ERR_IS(stats("--prometheus --write", &a, &e),
+	       "option \"--write\" needs a value: see replctl stats -h");
+	ERR_IS(stats("--prometheus=yes", &a, &e),
+	       "option \"--prometheus\" takes no value: write it as "
+	       "--prometheus alone");
+	assert_int_equal(stats("--prometheus --json -h", &a, &e), PARSE_HELP);
 }
 
 static void test_sessions(void **state)
@@ -803,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_json_args),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_prometheus),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_set_ok),
 		cmocka_unit_test(test_set_errors),

@@ -80,6 +80,14 @@ usage_err 'replctl: stats: -c COUNT needs -i SECONDS: write e.g. replctl stats -
 	stats -c 3
 usage_err 'replctl: stats: -i "0" out of range: use 0.1-86400 seconds' \
 	stats -i 0
+usage_err 'replctl: stats: --prometheus and --json are two output formats: give only one of them, e.g. replctl stats --prometheus' \
+	stats --prometheus --json
+usage_err 'replctl: stats: --prometheus prints the counters once: leave out -i (Prometheus computes rates itself), e.g. replctl stats --prometheus' \
+	stats --prometheus -i 1
+usage_err 'replctl: stats: --prometheus prints the counters once: leave out -c (Prometheus computes rates itself), e.g. replctl stats --prometheus' \
+	stats -c 3 --prometheus
+usage_err 'replctl: stats: --write FILE needs --prometheus: write replctl stats --prometheus --write /tmp/replcopy.prom' \
+	stats --write /tmp/replcopy.prom
 usage_err 'replctl: sessions: --id "x" is not a number: use 1-4294967295' \
 	sessions --id x
 usage_err 'replctl: set: worker "threads" is not valid: use wq or kthread' \
@@ -94,12 +102,49 @@ usage_err 'replctl: show: unknown option "--yaml": see replctl show -h' \
 	show --yaml
 usage_err 'replctl: version: unexpected argument "full": version takes no arguments, only --json' \
 	version full
-usage_err 'replctl: unknown command "lsit": use one of add, del, list, stats, sessions, set, show, version, help (see replctl -h)' \
+usage_err 'replctl: save: unexpected argument "all": save takes no arguments, it prints the configuration; to keep it write replctl save > /etc/replcopy/replcopy.conf' \
+	save all
+usage_err 'replctl: save: unknown option "--json": see replctl save -h' \
+	save --json
+usage_err 'replctl: apply: missing FILE: write replctl apply FILE, or replctl apply - to read standard input, e.g. replctl apply /etc/replcopy/replcopy.conf' \
+	apply
+usage_err 'replctl: apply: unexpected argument "b.conf": apply takes one FILE (- for standard input)' \
+	apply a.conf b.conf
+usage_err 'replctl: apply: FILE is empty: give the config file'"'"'s name, e.g. replctl apply /etc/replcopy/replcopy.conf' \
+	apply ''
+usage_err 'replctl: apply: unknown option "--dry-run": see replctl apply -h' \
+	apply --dry-run x.conf
+usage_err "replctl: apply: $tmp/none.conf: cannot open: No such file or directory" \
+	apply "$tmp/none.conf"
+usage_err 'replctl: unknown command "lsit": use one of add, del, list, stats, sessions, set, show, save, apply, version, help (see replctl -h)' \
 	lsit
 usage_err 'replctl: unknown option "--json": options go after the command, e.g. replctl list --json (see replctl -h)' \
 	--json list
 usage_err 'replctl: help: unexpected argument "del": write replctl help COMMAND' \
 	help add del
+
+# --- apply: every line is checked before anything else ---------------------
+# A bad line: "FILE:LINE: <the parser's message>", status 2, before any
+# netlink access (so the same with or without the module).
+printf '# replcopy\n\nadd 70000 10.0.0.31:11511\n' > "$tmp/bad.conf"
+usage_err "replctl: apply: $tmp/bad.conf:3: PORT \"70000\" out of range: use 1-65535" \
+	apply "$tmp/bad.conf"
+printf 'set worker wq\nadd 11311 10.0.0.31:11511\ndel 9000\n' > "$tmp/del.conf"
+usage_err "replctl: apply: $tmp/del.conf:3: del lines are not allowed: apply deletes every mapping the file does not add; remove the line" \
+	apply "$tmp/del.conf"
+printf 'set worker wq\nset syn-retries 3 worker kthread\n' > "$tmp/twice.conf"
+usage_err "replctl: apply: $tmp/twice.conf:2: setting \"worker\" is already set on line 1: give each setting once" \
+	apply "$tmp/twice.conf"
+# Standard input is named <stdin>.
+printf 'add 11311 10.0.0.31:11511\nlist\n' | "$R" apply - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+   [ "$(cat "$tmp/err")" = 'replctl: apply: <stdin>:2: list cannot be used in a config file: it holds only set and add lines' ]; then
+	ok "replctl apply - (a bad line on stdin) -> 2"
+else
+	nok "replctl apply - (a bad line on stdin) -> 2 (status $rc)"
+	sed 's/^/#   /' "$tmp/err"
+fi
 
 # No command at all: the overview on stderr, status 2.
 run
@@ -122,6 +167,15 @@ if command -v strace >/dev/null 2>&1 &&
 		nok "usage error: no socket, no module loading (strace)"
 		sed 's/^/#   /' "$tmp/trace"
 	fi
+	strace -f -qq -e trace=socket,finit_module,init_module \
+		-o "$tmp/trace" "$R" apply "$tmp/bad.conf" >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" -eq 2 ] && ! grep -q 'socket(\|init_module(' "$tmp/trace"; then
+		ok "apply of a bad file: no socket, no module loading (strace)"
+	else
+		nok "apply of a bad file: no socket, no module loading (strace)"
+		sed 's/^/#   /' "$tmp/trace"
+	fi
 else
 	# strace is a dependency of the suite (make deps installs it).
 	nok "usage error: no socket, no module loading (strace missing or not usable: make deps)"
@@ -129,7 +183,7 @@ fi
 
 # --- help: exit 0, usage with examples on stdout, nothing on stderr -------
 
-for c in add del list stats sessions set show version help; do
+for c in add del list stats sessions set show save apply version help; do
 	for h in -h --help; do
 		run "$c" "$h"
 		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] &&
@@ -162,7 +216,7 @@ for a in -h --help help; do
 	   grep -q '^Usage: replctl COMMAND' "$tmp/out"; then
 		# every command is listed
 		missing=
-		for c in add del list stats sessions set show version help; do
+		for c in add del list stats sessions set show save apply version help; do
 			grep -q "^  $c " "$tmp/out" || missing="$missing $c"
 		done
 		if [ -z "$missing" ]; then
@@ -217,7 +271,8 @@ elif [ -n "$(find "/lib/modules/$(uname -r)" -name 'replcopy.ko*' 2>/dev/null)" 
 	installed=yes
 fi
 if [ ! -d /sys/module/replcopy ] && [ $installed = no ]; then
-	for c in list "stats" "sessions" "show" "del --all"; do
+	printf 'add 11311 10.0.0.31:11511\n' > "$tmp/good.conf"
+	for c in list "stats" "sessions" "show" "del --all" "save" "apply $tmp/good.conf"; do
 		# shellcheck disable=SC2086
 		run $c
 		if [ "$rc" -eq 1 ] &&
@@ -228,6 +283,15 @@ if [ ! -d /sys/module/replcopy ] && [ $installed = no ]; then
 			sed 's/^/#   /' "$tmp/err"
 		fi
 	done
+	# --write leaves the file as it was when there is nothing to write.
+	echo old > "$tmp/replcopy.prom"
+	run stats --prometheus --write "$tmp/replcopy.prom"
+	if [ "$rc" -eq 1 ] && [ "$(cat "$tmp/replcopy.prom")" = old ] &&
+	   [ "$(find "$tmp" -maxdepth 1 -name '*prom*' | wc -l)" = 1 ]; then
+		ok "replctl stats --prometheus --write without the module -> 1, file untouched"
+	else
+		nok "replctl stats --prometheus --write without the module -> 1 (status $rc), file untouched"
+	fi
 else
 	echo "# replcopy is loaded or installed: skipping the missing-module checks"
 fi

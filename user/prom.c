@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prom.c - counters in the Prometheus text exposition format (see prom.h).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "names.h"
+#include "prom.h"
+
+#define PREFIX		"replcopy_"
+#define NETNS		"netns_"
+#define FAMILY_LEN	96
+
+/*
+ * The metric of each counter (by enum replcopy_stat): the family name
+ * after the prefix, in base units, and its help. Counter or gauge is
+ * names.c's call (rc_stat_is_gauge). The drop_* counters are not here:
+ * they make one family, DROPS, labelled by reason. A counter of names.c
+ * left out of this table makes test_prom fail.
+ */
+static const struct {
+	const char *name;
+	const char *help;
+} metrics[__REPLCOPY_STAT_MAX] = {
+	[REPLCOPY_STAT_CAPTURED_SEGS] = { "captured_segments_total",
+		"Client segments seen at LOCAL_IN, a GRO aggregate counting "
+		"once" },
+	[REPLCOPY_STAT_CAPTURED_BYTES] = { "captured_bytes_total",
+		"Client payload bytes captured, in sequence" },
+	[REPLCOPY_STAT_SESS_SYN] = { "sessions_syn_total",
+		"Sessions started from a client SYN" },
+	[REPLCOPY_STAT_SESS_FABRICATED] = { "sessions_fabricated_total",
+		"Sessions started mid-stream, with a fabricated handshake" },
+	[REPLCOPY_STAT_SESS_ESTABLISHED] = { "sessions_established_total",
+		"Sessions whose handshake the target completed" },
+	[REPLCOPY_STAT_SESS_CLOSED] = { "sessions_closed_total",
+		"Sessions ended by a FIN exchange" },
+	[REPLCOPY_STAT_SESS_RESET] = { "sessions_reset_total",
+		"Sessions ended by a RST from either side, or by ours" },
+	[REPLCOPY_STAT_SESS_TIMEDOUT] = { "sessions_timedout_total",
+		"Sessions ended by an idle or retransmission timeout" },
+	[REPLCOPY_STAT_SESS_REFUSED] = { "sessions_refused_total",
+		"Sessions not started because of the session limit" },
+	[REPLCOPY_STAT_SENT_SEGS] = { "sent_segments_total",
+		"Segments sent to the target, retransmissions included" },
+	[REPLCOPY_STAT_SENT_BYTES] = { "sent_bytes_total",
+		"Payload bytes sent to the target, retransmissions included" },
+	[REPLCOPY_STAT_RETRANS_SEGS] = { "retransmitted_segments_total",
+		"Segments retransmitted to the target" },
+	[REPLCOPY_STAT_RESP_SEGS] = { "response_segments_total",
+		"Target segments consumed" },
+	[REPLCOPY_STAT_RESP_BYTES] = { "response_bytes_total",
+		"Target payload bytes consumed" },
+	[REPLCOPY_STAT_ACKED_BYTES] = { "acked_bytes_total",
+		"Client payload bytes the target acknowledged" },
+	[REPLCOPY_STAT_SESS_ACTIVE] = { "sessions_active",
+		"Live replayed sessions" },
+	[REPLCOPY_STAT_PORT_REUSED] = { "ports_reused_total",
+		"Replayed connections whose source port had a session toward "
+		"the same target less than 60 s before" },
+	[REPLCOPY_STAT_SYN_RST] = { "syn_rst_total",
+		"SYNs the target answered with an ACK of an older connection: "
+		"that one reset, the SYN sent again" },
+	[REPLCOPY_STAT_KTHREAD_WQ] = { "kthread_wq_sessions_total",
+		"Sessions of the kthread model run on the workqueue instead" },
+	[REPLCOPY_STAT_QUEUED_BYTES] = { "queued_bytes",
+		"Memory the sessions hold now, in bytes of truesize" },
+	[REPLCOPY_STAT_PMTU_LOWERED] = { "pmtu_lowered_total",
+		"ICMP fragmentation-needed errors that made a session's "
+		"segments smaller" },
+	[REPLCOPY_STAT_ZERO_WND_PROBES] = { "zero_window_probes_total",
+		"Zero-window probes sent to the target" },
+	[REPLCOPY_STAT_SYN_UNCONFIRMED] = { "syn_unconfirmed_total",
+		"Client SYNs whose handshake was not completed within 4 s, "
+		"counted in sessions_timedout too" },
+};
+
+#define DROPS		"drops_total"
+#define DROPS_HELP	"Replay work lost, by reason; production traffic is " \
+			"never dropped"
+
+const char *prom_drop_reason(unsigned int stat)
+{
+	const char *name = rc_stat_name(stat);
+
+	if (!name || !rc_stat_is_drop(stat) || strncmp(name, "drop_", 5))
+		return NULL;
+	return name + 5;
+}
+
+static const char *metric_name(unsigned int stat)
+{
+	if (prom_drop_reason(stat))
+		return DROPS;
+	if (stat >= __REPLCOPY_STAT_MAX || !rc_stat_name(stat))
+		return NULL;
+	return metrics[stat].name;
+}
+
+const char *prom_family(unsigned int stat, bool netns, char *buf, size_t len)
+{
+	const char *name = metric_name(stat);
+
+	if (!name)
+		return NULL;
+	snprintf(buf, len, PREFIX "%s%s", netns ? NETNS : "", name);
+	return buf;
+}
+
+void prom_label_value(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Help text: only backslash and newline are escaped there. */
+static void help_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* The sets of counters one family covers: the mappings, or the totals. */
+struct series {
+	const struct rc_stats_entry *e;
+	size_t n;
+	const struct rc_stats *total;	/* set: the netns totals alone */
+};
+
+static size_t series_n(const struct series *s)
+{
+	return s->total ? 1 : s->n;
+}
+
+static const struct rc_stats *series_stats(const struct series *s, size_t i)
+{
+	return s->total ? s->total : &s->e[i].stats;
+}
+
+/* The counters a family covers: stat alone, or every drop_* counter. */
+static bool in_family(unsigned int stat, unsigned int i)
+{
+	return i == stat || (prom_drop_reason(stat) && prom_drop_reason(i));
+}
+
+static bool family_has_samples(const struct series *s, unsigned int stat)
+{
+	unsigned int i;
+	size_t k;
+
+	for (k = 0; k < series_n(s); k++)
+		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+			if (in_family(stat, i) && series_stats(s, k)->has[i])
+				return true;
+	return false;
+}
+
+static void sample(FILE *f, const char *family, const struct rc_mapping *m,
+		   const char *reason, uint64_t v)
+{
+	char buf[ENDPOINT_LEN];
+	const char *sep = "";
+
+	fputs(family, f);
+	if (m || reason)
+		fputc('{', f);
+	if (m) {
+		snprintf(buf, sizeof(buf), "%" PRIu32, m->id);
+		fputs("id=", f);
+		prom_label_value(f, buf);
+		fmt_online(m, buf, sizeof(buf));
+		fputs(",online=", f);
+		prom_label_value(f, buf);
+		fmt_endpoint(m->target_addr, m->target_port, buf, sizeof(buf));
+		fputs(",target=", f);
+		prom_label_value(f, buf);
+		sep = ",";
+	}
+	if (reason) {
+		fprintf(f, "%sreason=", sep);
+		prom_label_value(f, reason);
+	}
+	if (m || reason)
+		fputc('}', f);
+	fprintf(f, " %" PRIu64 "\n", v);
+}
+
+/* One family: HELP, TYPE, then its samples, series by series. */
+static void family(FILE *f, const struct series *s, unsigned int stat)
+{
+	bool netns = s->total != NULL, drops = prom_drop_reason(stat);
+	char name[FAMILY_LEN];
+	unsigned int i;
+	size_t k;
+
+	if (!prom_family(stat, netns, name, sizeof(name)) ||
+	    !family_has_samples(s, stat))
+		return;
+	fprintf(f, "# HELP %s ", name);
+	help_text(f, drops ? DROPS_HELP : metrics[stat].help);
+	fprintf(f, " (replctl counter %s%s).\n",
+		drops ? "drop_REASON" : rc_stat_name(stat),
+		netns ? ": total of the network namespace, deleted mappings "
+			"included" : "");
+	fprintf(f, "# TYPE %s %s\n", name,
+		rc_stat_is_gauge(stat) ? "gauge" : "counter");
+	for (k = 0; k < series_n(s); k++) {
+		const struct rc_stats *st = series_stats(s, k);
+
+		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
+			if (in_family(stat, i) && st->has[i])
+				sample(f, name, netns ? NULL : &s->e[k].map,
+				       drops ? prom_drop_reason(i) : NULL,
+				       st->v[i]);
+	}
+}
+
+/* Every family, in the order of the counters; drops where the first is. */
+static void families(FILE *f, const struct series *s)
+{
+	bool drops_done = false;
+	unsigned int i;
+
+	for (i = 0; i < __REPLCOPY_STAT_MAX; i++) {
+		if (prom_drop_reason(i)) {
+			if (drops_done)
+				continue;
+			drops_done = true;
+		}
+		family(f, s, i);
+	}
+}
+
+void prom_stats(FILE *f, const struct rc_stats_entry *e, size_t n,
+		const struct rc_stats *total)
+{
+	struct series maps = { .e = e, .n = n }, netns = { .total = total };
+
+	if (n)
+		families(f, &maps);
+	if (total)
+		families(f, &netns);
+}
