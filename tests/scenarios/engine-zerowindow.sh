@@ -28,14 +28,15 @@ replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 80
 set_worker
 
 # The upload: the client sends it at once; the replay follows at the
-# pace of the path toward the target, 4 Mbit/s here (tbf on the online
-# netns's link to it), so it is still under way when the window closes
-# (8 MB: about 16 s). The target's receive buffer stays below tbf's queue
-# (about 530 KB), so that the queue never overflows (that would count as
+# pace of the path toward the target, 4 Mbit/s here (netem's rate on the
+# online netns's link to it: the debug kernel has netem, not tbf), so it
+# is still under way when the window closes (8 MB: about 16 s). The
+# target's receive buffer (256 KB at most) stays below netem's queue (1 000
+# packets), so that the queue never overflows (that would count as
 # drop_xmit).
 in_ns $NS_TARGET sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144" || die "tcp_rmem in $NS_TARGET"
-in_ns $NS_ONLINE tc qdisc add dev t-veth root tbf rate 4mbit burst 32kb latency 1s ||
-	die "tc tbf on t-veth"
+in_ns $NS_ONLINE tc qdisc add dev t-veth root netem rate 4mbit limit 1000 ||
+	die "tc netem rate on t-veth"
 kb=$(scaled 8192)
 head -c $((kb * 1024)) /dev/urandom > "$WORK/up.bin"
 in_ns $NS_CLIENT curl -s --max-time 120 -o /dev/null -w '%{http_code}' \
