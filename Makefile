@@ -7,7 +7,10 @@
 #   make test-debug the VM suite on ../shared/debug-kernel (KASAN, lockdep, kmemleak)
 #   make test-debug-quick  every scenario once on it, light load (CI's pass)
 #   make demo       boot the VM and replicate real HTTP traffic
-#   make install    install module (+depmod), replctl, man page, completion
+#   make install    install module (+depmod), replctl, man page, completion,
+#                   replcopy.service (not enabled), /etc/replcopy/replcopy.conf
+#   make deb        Debian packages replcopy-dkms and replctl in build/deb/
+#                   (built from a copy under build/deb-src/; lintian errors fail)
 #   make bench      the online host's cost, two VMs (bench/results/, docs/BENCHMARKS.md)
 #
 # KVER / KDIR select the kernel to build for (default: scripts/kver).
@@ -22,7 +25,7 @@ export KVER
 
 .PHONY: all module replctl deps test test-unit test-vm demo install uninstall \
 	dkms-install clean checkpatch bench fuzz test-full test-fuzz test-debug \
-	test-debug-quick
+	test-debug-quick deb
 
 all: module replctl
 
@@ -78,6 +81,11 @@ uninstall:
 # Register the source with DKMS so the module is rebuilt on kernel upgrades.
 dkms-install:
 	scripts/dkms-install.sh
+
+# Build the packages from a copy of the files git knows, as they are in
+# the working tree: nothing is built in this tree.
+deb:
+	scripts/make-deb.sh
 
 checkpatch:
 	scripts/checkpatch.sh
