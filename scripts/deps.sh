@@ -12,6 +12,7 @@ pkgs="
 	redis-server redis-tools memcached libmemcached-tools
 	bpfcc-tools python3-bpfcc trace-cmd gnuplot-nox strace libpcap-dev
 	dkms linux-source
+	debhelper dh-dkms dpkg-dev fakeroot lintian systemd
 	clang libclang-rt-dev
 "
 missing=
