@@ -1461,6 +1461,9 @@ static int replcopy_connect(struct replcopy_session *s)
 	int err;
 	u32 mss;
 
+	/* Once per session: a second would take a second port and tnode. */
+	if (WARN_ON_ONCE(s->state != REPLCOPY_SS_NONE || s->port_held))
+		return 0;
 	if (m->source == REPLCOPY_SOURCE_CLIENT) {
 		s->saddr = s->caddr;
 		s->sport = s->cport;
@@ -1986,6 +1989,12 @@ static void replcopy_rx_client(struct replcopy_session *s,
 			replcopy_free(s, skb);
 			return;
 		}
+		/*
+		 * No SYN came first: mid-stream, or the copy of the client's
+		 * SYN failed (no memory). Its later segments show the
+		 * handshake done; start once, now, with a SYN of our own.
+		 */
+		WRITE_ONCE(s->c_hs_wait, false);
 		replcopy_fabricate_syn(s);
 		if (!replcopy_start(s)) {
 			replcopy_free(s, skb);

@@ -62,7 +62,7 @@ esac
 # 2026-12-05 beside frame-load-unload passed the 900 s limit (exit 124);
 # tools-ftrace and tools-worker-switch trace the same module functions.
 # Nor is reliability-userns: the debug kernel has no CONFIG_USER_NS.
-quick_scenarios="engine-nginx@wq reliability-failslab engine-shortconn@kthread
+quick_scenarios="engine-nginx@wq reliability-failslab reliability-lostsyn engine-shortconn@kthread
 engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof engine-teardown@kthread frame-mappings engine-netem@kthread
 engine-redis@kthread engine-target-down@wq engine-midstream@wq
 engine-memcached@kthread engine-source-client@wq engine-gro@kthread
@@ -78,7 +78,7 @@ full_order="reliability-lifecycle reliability-portreuse tools-ebpf
 tools-ftrace-graph tools-worker-switch tools-ftrace engine-teardown
 engine-shortconn engine-uploads frame-load-unload engine-target-down reliability-scale engine-memcached engine-midstream engine-pmtu
 reliability-kthreadcap reliability-userns reliability-loops reliability-spoof
-reliability-isolation engine-nginx reliability-failslab reliability-nlfuzz
+reliability-isolation engine-nginx reliability-failslab reliability-lostsyn reliability-nlfuzz
 engine-netem engine-redis engine-gro engine-source-client engine-loop
 engine-zerowindow frame-bad-input frame-mappings frame-permissions frame-netns-isolation
 frame-rmmod-mappings frame-autoload"
@@ -153,13 +153,13 @@ fi
 if [ $# = 0 ] && [ "$quick" = 1 ]; then
 	# shellcheck disable=SC2086
 	set -- $quick_scenarios
-	# QUICK_ROTATE=K: keep the first two (replay with uploads, allocation
-	# failures) and rotate the rest by K. CI has time for part of the
+	# QUICK_ROTATE=K: keep the first three (replay with uploads, allocation
+	# failures, a lost SYN copy) and rotate the rest by K. CI has time for part of the
 	# pass only; rotating by its commit count makes successive CI runs
 	# cover all of it.
 	if [ -n "${QUICK_ROTATE:-}" ]; then
-		head=("$1" "$2")
-		shift 2
+		head=("$1" "$2" "$3")
+		shift 3
 		rest=("$@")
 		k=$((QUICK_ROTATE % ${#rest[@]}))
 		set -- "${head[@]}" "${rest[@]:k}" "${rest[@]:0:k}"
@@ -183,7 +183,10 @@ fi
 # "BUG: KASAN: wild-memory-access in do_raw_spin_lock" from handle_edge_irq,
 # before any module is loaded; it also switches lockdep off). Report 10 in
 # docs/RELIABILITY.md.
-export VM_APPEND="no5lvl${VM_APPEND:+ $VM_APPEND}"
+# slub_debug=A,skbuff_head_cache: failslab may be filtered to skb heads
+# (cache-filter), as reliability-lostsyn does; with the filter off, the
+# mark changes nothing.
+export VM_APPEND="no5lvl slub_debug=A,skbuff_head_cache${VM_APPEND:+ $VM_APPEND}"
 start=$SECONDS
 rc=0
 # EXTENDED=1: reliability-failslab (extended because it skips on kernels
