@@ -4,9 +4,13 @@
  * kthread-per-connection server.
  *
  * Sessions start in the capture hook (softirq), where no thread can be
- * created. The first kick of a session therefore puts it on the spawner's
- * list; the spawner, a module-wide kthread ("replcopy_spawn"), creates the
- * session's thread ("replcopy/<id>") with kthread_create() in process
+ * created. A session made by a client's SYN gets its thread only once the
+ * client completed its handshake (s->c_hs_wait clear): until then its runs
+ * (the SYN, the handshake timeout) are work items on system_unbound_wq, so
+ * that a flood of spoofed SYNs makes no thread at all. The first kick after
+ * that puts the session on the spawner's list; the spawner, a module-wide
+ * kthread ("replcopy_spawn"), waits for the last work item of the session,
+ * creates its thread ("replcopy/<id>") with kthread_create() in process
  * context and wakes it. Kicks that come before the thread exists only set
  * REPLCOPY_KT_PENDING, which the new thread sees on its first pass. The
  * cost of kthread_create() per connection is part of what the model
@@ -71,7 +75,8 @@ static int replcopy_kthread_fn(void *arg)
 	return 0;
 }
 
-static void replcopy_kthread_fallback_fn(struct work_struct *work)
+/* A run on system_unbound_wq: before the handshake, or as fallback. */
+static void replcopy_kthread_work_fn(struct work_struct *work)
 {
 	struct replcopy_session *s = container_of(work, struct replcopy_session,
 						  work);
@@ -84,7 +89,6 @@ static void replcopy_kthread_fallback_fn(struct work_struct *work)
 static void replcopy_kthread_use_wq(struct replcopy_session *s)
 {
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_KTHREAD_WQ);
-	INIT_WORK(&s->work, replcopy_kthread_fallback_fn);
 	set_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags);
 	smp_mb__after_atomic();	/* FALLBACK before PENDING: see kick */
 	queue_work(system_unbound_wq, &s->work);
@@ -107,6 +111,12 @@ static void replcopy_kthread_spawn(struct replcopy_session *s)
 		replcopy_kthread_use_wq(s);
 		return;
 	}
+	/*
+	 * The runs before the handshake's end are work items; kicks since
+	 * (they put s on our list) queue none: after the last one, the
+	 * thread is the session's only worker.
+	 */
+	flush_work(&s->work);
 	if (atomic_inc_return(&replcopy_nr_kthreads) > REPLCOPY_KTHREADS_MAX) {
 		atomic_dec(&replcopy_nr_kthreads);
 		replcopy_kthread_use_wq(s);
@@ -171,6 +181,7 @@ static int replcopy_kthread_start(struct replcopy_session *s)
 	s->kthread = NULL;
 	s->kt_flags = 0;
 	INIT_LIST_HEAD(&s->spawn_node);
+	INIT_WORK(&s->work, replcopy_kthread_work_fn);
 	return 0;
 }
 
@@ -201,6 +212,15 @@ static void replcopy_kthread_kick(struct replcopy_session *s)
 		wake_up_process(t);
 		return;
 	}
+	/*
+	 * No thread for a client that has not completed its handshake (a
+	 * spoofed SYN, a half-open check). Kicks are serialized by s->lock:
+	 * once one saw the handshake done, every later one does.
+	 */
+	if (READ_ONCE(s->c_hs_wait)) {
+		queue_work(system_unbound_wq, &s->work);
+		return;
+	}
 	if (test_and_set_bit(REPLCOPY_KT_SPAWNING, &s->kt_flags))
 		return;		/* already on its way */
 	spin_lock_bh(&replcopy_spawn_lock);
@@ -223,8 +243,7 @@ static void replcopy_kthread_stop(struct replcopy_session *s)
 		list_del_init(&s->spawn_node);
 	spin_unlock_bh(&replcopy_spawn_lock);
 
-	if (test_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags))
-		cancel_work_sync(&s->work);
+	cancel_work_sync(&s->work);
 	t = READ_ONCE(s->kthread);
 	if (t) {
 		kthread_stop(t);

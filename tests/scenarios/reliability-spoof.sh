@@ -14,6 +14,10 @@
 #      of them (nft counter), syn_unconfirmed counts all 1 000, the
 #      sessions are gone after 4 s, no source port was taken (drop_noport
 #      0), and the BLPOP's replayed connection is untouched.
+#   B2. Under the kthread model (set from here on), 300 spoofed SYNs more:
+#      no session thread is made for them (ps, while their sessions
+#      live), none runs as a thread's fallback (kthread_wq), and they are
+#      counted as unconfirmed like the others.
 #   C. 10 half-open checks from the client's real address (SYN, SYN-ACK,
 #      RST, as load balancers probe): each ends on its RST (sess_reset),
 #      and none reaches the target either.
@@ -88,6 +92,28 @@ check_stat_eq drop_noport 0
 check "the BLPOP's session is still established" established
 log "after the spoofed SYNs: $(rstats_line 6379)"
 
+# B2. The same under the kthread model, whose sessions are threads: 300
+# spoofed SYNs more must make no thread (a thread is made once the client
+# completes its handshake; before, a flood made one per SYN, each living
+# the 4 s of the handshake's wait). Sampled while their sessions live.
+replctl_in $NS_ONLINE set worker kthread || die "replctl set worker kthread"
+threads() { ps -e -o comm= | grep -c '^replcopy/[0-9]'; }
+kwq0=$(rstat kthread_wq)
+for ((i = 150; i < 165; i++)); do
+	in_ns $NS_CLIENT hping3 -q -S -a 10.0.1.$i -p 6379 -i u2000 -c 20 $ONLINE_IP >/dev/null 2>&1
+done
+most=0
+for ((i = 0; i < 5; i++)); do
+	n=$(threads)
+	[ "$n" -gt "$most" ] && most=$n
+	sleep 0.3
+done
+check_eq "kthread model: session threads for the 300 spoofed SYNs (most seen while they lived)" 0 "$most"
+check "kthread model: the spoofed SYNs' sessions are gone" wait_until 60 spoof_gone
+check_eq "kthread model: syn_unconfirmed counts the 300" $((unconf0 + 1300)) "$(rstat syn_unconfirmed)"
+check_eq "kthread model: none ran as a thread's fallback (kthread_wq)" "$kwq0" "$(rstat kthread_wq)"
+check_eq "kthread model: target saw no SYN of them" "$syns0" "$(syn_count $NS_TARGET)"
+
 # C. Half-open checks, as load balancers probe a port: 10 SYNs from the
 # client's real address (hping3 -S); its stack answers each SYN-ACK with a
 # RST. Each session ends on that RST (sess_reset), not as unconfirmed,
@@ -96,7 +122,7 @@ reset0=$(rstat sess_reset)
 in_ns $NS_CLIENT hping3 -q -S -p 6379 -i u20000 -c 10 $ONLINE_IP >/dev/null 2>&1
 check "the half-open checks' sessions are gone" wait_until 60 spoof_gone
 check_eq "sess_reset counts the 10 half-open checks" $((reset0 + 10)) "$(rstat sess_reset)"
-check_eq "syn_unconfirmed unchanged by them" $((unconf0 + 1000)) "$(rstat syn_unconfirmed)"
+check_eq "syn_unconfirmed unchanged by them" $((unconf0 + 1300)) "$(rstat syn_unconfirmed)"
 check_eq "target: no SYN of them" "$syns0" "$(syn_count $NS_TARGET)"
 
 # The connection still works, on both sides.
