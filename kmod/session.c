@@ -42,7 +42,8 @@
  * sequence space as the online server had delivered to the client by then
  * (the client's ACKs tell), or, when its answers differ, it has been quiet
  * for REPLCOPY_END_QUIET and an idle probe shows it holds nothing we
- * missed. Also no sooner after our last data than the real client's own
+ * missed (for a RST, which discards what the server has not read yet:
+ * REPLCOPY_RST_GRACE without progress). Also no sooner after our last data than the real client's own
  * data->end gap, and with response pacing only after the answer. A target
  * that lags behind the online server (lossy path, requests queued up) thus
  * serves every request before it sees the end: an early FIN or RST makes
@@ -1072,6 +1073,14 @@ static bool replcopy_end_due(struct replcopy_session *s)
 			at = last + REPLCOPY_END_QUIET;
 		else if (!s->t_idle)
 			at = replcopy_idle_probe(s, now);
+		else if (s->c_rst)
+			/*
+			 * Nothing in flight, yet less answered than the online
+			 * server answered: the target's application has not
+			 * read all of it (a busy server). A RST would discard
+			 * what it has not read; wait while it makes progress.
+			 */
+			at = limit;
 	}
 	if (time_before(now, at)) {
 		s->end_at = time_before(at, limit) ? at : limit;
