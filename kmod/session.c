@@ -43,12 +43,14 @@
  * (the client's ACKs tell), or, when its answers differ, it has been quiet
  * for REPLCOPY_END_QUIET and an idle probe shows it holds nothing we
  * missed (for a RST, which discards what the server has not read yet:
- * REPLCOPY_RST_GRACE without progress). Also no sooner after our last data than the real client's own
- * data->end gap, and with response pacing only after the answer. A target
- * that lags behind the online server (lossy path, requests queued up) thus
- * serves every request before it sees the end: an early FIN or RST makes
- * servers drop the requests they have not read or answered yet.
- * REPLCOPY_END_MAX after the client's end it is due anyway.
+ * REPLCOPY_RST_GRACE without progress). Also no sooner after our last
+ * data than the real client's own data->end gap, and with response pacing
+ * only after the answer. A target that lags behind the online server
+ * (lossy path, requests queued up) thus serves every request before it
+ * sees the end: an early FIN or RST makes servers drop the requests they
+ * have not read or answered yet. REPLCOPY_END_MAX after the client's end
+ * it is due anyway. The decision itself is replcopy_end_limit() and
+ * replcopy_end_when() in tcp_logic.h, tested on the host.
  *
  * Ending: the worker unhashes the session, marks it dead (no enqueue or
  * kick any more) and moves it to the table's graveyard; the table's reaper
@@ -75,6 +77,7 @@
 #include <asm/unaligned.h>
 
 #include "session.h"
+#include "tcp_logic.h"
 #include "trace.h"
 
 static unsigned int src_port_min = 61000;
@@ -95,17 +98,12 @@ MODULE_PARM_DESC(src_port_max,
 #define REPLCOPY_RTO_MAX	(60 * HZ)
 #define REPLCOPY_LINGER		(2 * HZ)
 #define REPLCOPY_HOLD		(3 * HZ)
-/* The client's end: see the comment at the top. */
-#define REPLCOPY_END_QUIET	(1 * HZ)
-#define REPLCOPY_END_MAX	(60 * HZ)
 /*
  * A client SYN waits this long for the client's next segment (the ACK of
  * the online server's SYN-ACK, or data) before the target is connected:
  * two SYN-ACK retransmissions (1 s, then 2 s later) and a margin.
  */
 #define REPLCOPY_HS_WAIT	(4 * HZ)
-/* A client RST goes anyway when the target made no progress for this. */
-#define REPLCOPY_RST_GRACE	(5 * HZ)
 #define REPLCOPY_DEFAULT_MSS	536
 #define REPLCOPY_FAB_MSS	1460
 #define REPLCOPY_FAB_WSCALE	7
@@ -933,18 +931,10 @@ static void replcopy_rtt_sample(struct replcopy_session *s)
 	/* In us, as tcp does: a jiffy is 4 ms, far above a LAN RTT. */
 	u32 r = clamp_t(u64, tcp_clock_us() - s->rtt_start_us, 1, U32_MAX);
 	unsigned long rto;
-	u32 d;
 
-	if (!s->srtt_us) {
-		s->srtt_us = r;
-		s->rttvar_us = r / 2;
-	} else {
-		d = s->srtt_us > r ? s->srtt_us - r : r - s->srtt_us;
-		s->rttvar_us = (3 * s->rttvar_us + d) / 4;
-		s->srtt_us = (7 * s->srtt_us + r) / 8;
-	}
-	rto = usecs_to_jiffies(s->srtt_us + max_t(u32, 4 * s->rttvar_us,
-						  jiffies_to_usecs(1)));
+	replcopy_rtt_update(&s->srtt_us, &s->rttvar_us, r);
+	rto = usecs_to_jiffies(replcopy_rto_us(s->srtt_us, s->rttvar_us,
+					       jiffies_to_usecs(1)));
 	s->rto_base = clamp_t(unsigned long, rto, REPLCOPY_RTO_MIN,
 			      REPLCOPY_RTO_MAX);
 	s->rto = s->rto_base;
@@ -1033,7 +1023,21 @@ static unsigned long replcopy_idle_probe(struct replcopy_session *s,
  */
 static bool replcopy_end_due(struct replcopy_session *s)
 {
-	unsigned long now = jiffies, at, last, limit;
+	struct replcopy_end_view v = {
+		.now = jiffies,
+		.c_end_at = s->c_end_at,
+		.t_progress_at = s->t_progress_at,
+		.data_sent_at = s->data_sent_at,
+		.fin_gap = s->fin_gap,
+		.t_used = replcopy_target_bytes(s),
+		.c_acked = s->c_ack_end - s->c_ack_base,
+		.c_rst = s->c_rst,
+		.c_ack_seen = s->c_ack_seen,
+		.t_fin = s->t_fin,
+		.t_hole = s->t_hole,
+		.t_idle = s->t_idle,
+	};
+	unsigned long at, limit;
 
 	/*
 	 * A RST before the handshake's end (a health check's SYN, SYN-ACK,
@@ -1041,17 +1045,10 @@ static bool replcopy_end_due(struct replcopy_session *s)
 	 */
 	if (s->c_hs_wait)
 		return true;
-	/* The latest time: END_MAX, for an RST also RST_GRACE unanswered. */
-	last = s->t_progress_at;
-	if (time_before(last, s->c_end_at))
-		last = s->c_end_at;
-	limit = s->c_end_at + REPLCOPY_END_MAX;
-	if (s->c_rst && time_before(last + REPLCOPY_RST_GRACE, limit))
-		limit = last + REPLCOPY_RST_GRACE;
+	limit = replcopy_end_limit(&v);
 	s->end_at = 0;
-	if (time_after_eq(now, limit))
+	if (time_after_eq(v.now, limit))
 		return true;
-
 	if (s->state == REPLCOPY_SS_NONE ||
 	    s->state == REPLCOPY_SS_SYN_SENT || s->snd_una != s->c_nxt) {
 		s->end_at = limit;
@@ -1060,33 +1057,17 @@ static bool replcopy_end_due(struct replcopy_session *s)
 	if (replcopy_hold(s))
 		return false;
 
-	at = now;
-	if (s->fin_gap && time_before(at, s->data_sent_at + s->fin_gap))
-		at = s->data_sent_at + s->fin_gap;
-	if (!s->t_fin &&
-	    (!s->c_ack_seen ||
-	     replcopy_target_bytes(s) < s->c_ack_end - s->c_ack_base)) {
-		/* A hole in the target's data: it has more to send. */
-		if (s->t_hole)
-			at = limit;
-		else if (time_before(at, last + REPLCOPY_END_QUIET))
-			at = last + REPLCOPY_END_QUIET;
-		else if (!s->t_idle)
-			at = replcopy_idle_probe(s, now);
-		else if (s->c_rst)
-			/*
-			 * Nothing in flight, yet less answered than the online
-			 * server answered: the target's application has not
-			 * read all of it (a busy server). A RST would discard
-			 * what it has not read; wait while it makes progress.
-			 */
-			at = limit;
+	switch (replcopy_end_when(&v, limit, &at)) {
+	case REPLCOPY_END_DUE:
+		return true;
+	case REPLCOPY_END_PROBE:
+		at = replcopy_idle_probe(s, v.now);
+		break;
+	case REPLCOPY_END_WAIT:
+		break;
 	}
-	if (time_before(now, at)) {
-		s->end_at = time_before(at, limit) ? at : limit;
-		return false;
-	}
-	return true;
+	s->end_at = time_before(at, limit) ? at : limit;
+	return false;
 }
 
 /*
@@ -1967,8 +1948,8 @@ static void replcopy_rx_client(struct replcopy_session *s,
 	 * client's segments in the order we do: a RST elsewhere, forged or
 	 * stale, leaves the connection up, and so the replay too.
 	 */
-	if (th->rst && !s->c_rst && cb->seq != s->c_nxt &&
-	    !(s->c_fin && cb->seq == s->c_nxt + 1)) {
+	if (th->rst && !s->c_rst &&
+	    !replcopy_client_rst_ok(cb->seq, s->c_nxt, s->c_fin)) {
 		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
 		replcopy_free(s, skb);
 		return;
@@ -2251,8 +2232,8 @@ static void replcopy_rx_target(struct replcopy_session *s,
 		goto out;
 	}
 	if (th->rst) {
-		if (!before(seq, s->rcv_nxt) &&
-		    before(seq, s->rcv_nxt + (REPLCOPY_RCV_WND << s->rcv_wscale)))
+		if (replcopy_target_rst_ok(seq, s->rcv_nxt,
+					   REPLCOPY_RCV_WND << s->rcv_wscale))
 			replcopy_end(s, REPLCOPY_END_RESET);
 		goto out;
 	}
@@ -2305,7 +2286,7 @@ static void replcopy_rx_target(struct replcopy_session *s,
 		 * it, or in the data we send meanwhile
 		 * (replcopy_session_work()).
 		 */
-		if (th->fin || s->rcv_nxt - s->rcv_acked > s->mss)
+		if (replcopy_ack_now(th->fin, s->rcv_nxt, s->rcv_acked, s->mss))
 			replcopy_send_ack(s);
 		else
 			s->ack_due = true;

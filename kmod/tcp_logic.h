@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The emulated client's pure TCP decisions: what it takes, when it acks,
+ * how it estimates the RTT, and when the client's end (FIN or RST) is due.
+ * Only values in, a verdict out: no session, no skb, no clock read. They
+ * run in the module (session.c) and, on the host, in the cmocka tests of
+ * tests/unit/test_tcp.c, which build this header against a shim of the
+ * few kernel definitions it uses (tests/unit/kshim/).
+ */
+#ifndef _REPLCOPY_TCP_LOGIC_H
+#define _REPLCOPY_TCP_LOGIC_H
+
+#include <linux/jiffies.h>
+#include <linux/types.h>
+#include <net/tcp.h>
+
+/* A target quiet this long after its last progress may be done. */
+#define REPLCOPY_END_QUIET	(1 * HZ)
+/* The client's end is due this long after it at the latest. */
+#define REPLCOPY_END_MAX	(60 * HZ)
+/* A client's RST waits at most this long without the target's progress. */
+#define REPLCOPY_RST_GRACE	(5 * HZ)
+
+/*
+ * A client's RST is taken only at its rcv_nxt, as the online host's stack
+ * takes it (RFC 5961 3.2), or just after the client's FIN.
+ */
+static inline bool replcopy_client_rst_ok(u32 seq, u32 c_nxt, bool c_fin)
+{
+	return seq == c_nxt || (c_fin && seq == c_nxt + 1);
+}
+
+/* A target's RST is taken anywhere in the window we announced (RFC 793). */
+static inline bool replcopy_target_rst_ok(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
+{
+	return !before(seq, rcv_nxt) && before(seq, rcv_nxt + rcv_wnd);
+}
+
+/*
+ * Ack the target's data at once (its FIN, or more than one full segment
+ * unacked), as Linux's __tcp_ack_snd_check does; else one ACK at the end
+ * of the batch, or with the data we send meanwhile.
+ */
+static inline bool replcopy_ack_now(bool fin, u32 rcv_nxt, u32 rcv_acked,
+				    u32 mss)
+{
+	return fin || rcv_nxt - rcv_acked > mss;
+}
+
+/* RTT sample r (us) into srtt and rttvar, as RFC 6298 2.2-2.3. */
+static inline void replcopy_rtt_update(u32 *srtt_us, u32 *rttvar_us, u32 r)
+{
+	u32 d;
+
+	if (!*srtt_us) {
+		*srtt_us = r;
+		*rttvar_us = r / 2;
+		return;
+	}
+	d = *srtt_us > r ? *srtt_us - r : r - *srtt_us;
+	*rttvar_us = (3 * *rttvar_us + d) / 4;
+	*srtt_us = (7 * *srtt_us + r) / 8;
+}
+
+/* RTO (us) before its bounds: SRTT + max(G, 4 RTTVAR), RFC 6298 2.3. */
+static inline u32 replcopy_rto_us(u32 srtt_us, u32 rttvar_us, u32 g_us)
+{
+	u32 k = 4 * rttvar_us;
+
+	return srtt_us + (k > g_us ? k : g_us);
+}
+
+/* What the end of the client's connection waits on (session.c fills it). */
+struct replcopy_end_view {
+	unsigned long now;
+	unsigned long c_end_at;		/* the client's FIN or RST came */
+	unsigned long t_progress_at;	/* the target's last progress */
+	unsigned long data_sent_at;	/* our last client data left */
+	unsigned long fin_gap;		/* the real client's data -> end gap */
+	u32 t_used;			/* sequence space the target used */
+	u32 c_acked;			/* what the online server delivered
+					 * to the client by then (its ACKs)
+					 */
+	bool c_rst;			/* the end is a RST */
+	bool c_ack_seen;		/* c_acked is known */
+	bool t_fin;			/* the target's FIN came */
+	bool t_hole;			/* target data is missing */
+	bool t_idle;			/* a probe showed it sent all it had */
+};
+
+enum replcopy_end_verdict {
+	REPLCOPY_END_DUE,		/* end now */
+	REPLCOPY_END_WAIT,		/* not before *at */
+	REPLCOPY_END_PROBE,		/* probe the target, then as WAIT */
+};
+
+/*
+ * The latest time the end can wait: REPLCOPY_END_MAX after it; for a RST
+ * also REPLCOPY_RST_GRACE after the target's last progress (or the RST).
+ */
+static inline unsigned long
+replcopy_end_limit(const struct replcopy_end_view *v)
+{
+	unsigned long last = v->t_progress_at, limit;
+
+	if (time_before(last, v->c_end_at))
+		last = v->c_end_at;
+	limit = v->c_end_at + REPLCOPY_END_MAX;
+	if (v->c_rst && time_before(last + REPLCOPY_RST_GRACE, limit))
+		limit = last + REPLCOPY_RST_GRACE;
+	return limit;
+}
+
+/*
+ * Once the target acknowledged all client data before the end: is the end
+ * due, or when to look again? It is due when the target answered at least
+ * as much as the online server did, no sooner after our last data than
+ * the real client's own gap. When it answered less, it may still be at
+ * work: wait until it was quiet for REPLCOPY_END_QUIET, then probe it
+ * (REPLCOPY_END_PROBE: the caller sends the probe and waits for its
+ * answer); once it showed it holds nothing more, a FIN is due (its answers
+ * differ from the online server's), but a RST, which discards what the
+ * server has not read yet, waits until limit (replcopy_end_limit(), which
+ * the target's progress moves on). Missing target data: until limit.
+ */
+static inline enum replcopy_end_verdict
+replcopy_end_when(const struct replcopy_end_view *v, unsigned long limit,
+		  unsigned long *at)
+{
+	unsigned long last = v->t_progress_at;
+	enum replcopy_end_verdict verdict = REPLCOPY_END_WAIT;
+
+	if (time_before(last, v->c_end_at))
+		last = v->c_end_at;
+	*at = v->now;
+	if (v->fin_gap && time_before(*at, v->data_sent_at + v->fin_gap))
+		*at = v->data_sent_at + v->fin_gap;
+	if (!v->t_fin && (!v->c_ack_seen || v->t_used < v->c_acked)) {
+		if (v->t_hole)
+			*at = limit;
+		else if (time_before(*at, last + REPLCOPY_END_QUIET))
+			*at = last + REPLCOPY_END_QUIET;
+		else if (!v->t_idle)
+			verdict = REPLCOPY_END_PROBE;
+		else if (v->c_rst)
+			*at = limit;
+	}
+	if (verdict == REPLCOPY_END_WAIT && !time_before(v->now, *at))
+		return REPLCOPY_END_DUE;
+	return verdict;
+}
+
+#endif /* _REPLCOPY_TCP_LOGIC_H */

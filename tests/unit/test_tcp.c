@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_tcp.c - the emulated client's pure TCP decisions (kmod/tcp_logic.h),
+ * built on the host against tests/unit/kshim/: which RSTs are taken, when
+ * target data is acked, the RTT estimator, and when the client's end (FIN
+ * or RST) is due. The cases include the ones the VM scenarios found: a
+ * RST held while a busy target has not answered (engine-rst-busy),
+ * sequence and jiffies wrap-around.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <limits.h>
+
+#include "tcp_logic.h"
+
+/* ---- RSTs ------------------------------------------------------------ */
+
+static void test_client_rst(void **state)
+{
+	(void)state;
+	assert_true(replcopy_client_rst_ok(1000, 1000, false));
+	assert_false(replcopy_client_rst_ok(1001, 1000, false));
+	assert_false(replcopy_client_rst_ok(999, 1000, false));
+	/* After the client's FIN, its RST comes one past it. */
+	assert_true(replcopy_client_rst_ok(1001, 1000, true));
+	assert_true(replcopy_client_rst_ok(1000, 1000, true));
+	assert_false(replcopy_client_rst_ok(1002, 1000, true));
+	/* Forged far away (reliability-spoof's A). */
+	assert_false(replcopy_client_rst_ok(3000000000u, 1000, false));
+	/* Across the wrap. */
+	assert_true(replcopy_client_rst_ok(0, UINT32_MAX, true));
+	assert_false(replcopy_client_rst_ok(0, UINT32_MAX, false));
+}
+
+static void test_target_rst(void **state)
+{
+	(void)state;
+	assert_true(replcopy_target_rst_ok(5000, 5000, 100));
+	assert_true(replcopy_target_rst_ok(5099, 5000, 100));
+	assert_false(replcopy_target_rst_ok(5100, 5000, 100));
+	assert_false(replcopy_target_rst_ok(4999, 5000, 100));
+	/* The window across the wrap. */
+	assert_true(replcopy_target_rst_ok(10, UINT32_MAX - 10, 100));
+	assert_false(replcopy_target_rst_ok(UINT32_MAX - 11, UINT32_MAX - 10,
+					    100));
+}
+
+/* ---- ACKs ------------------------------------------------------------ */
+
+static void test_ack_now(void **state)
+{
+	(void)state;
+	/* Up to one full segment unacked waits for the batch's end. */
+	assert_false(replcopy_ack_now(false, 2460, 1000, 1460));
+	assert_true(replcopy_ack_now(false, 2461, 1000, 1460));
+	assert_false(replcopy_ack_now(false, 1000, 1000, 1460));
+	/* The target's FIN at once, even with nothing else unacked. */
+	assert_true(replcopy_ack_now(true, 1000, 1000, 1460));
+	/* Across the wrap. */
+	assert_false(replcopy_ack_now(false, 100, UINT32_MAX - 100, 1460));
+	assert_true(replcopy_ack_now(false, 2000, UINT32_MAX - 100, 1460));
+}
+
+/* ---- RTT --------------------------------------------------------------- */
+
+static void test_rtt(void **state)
+{
+	u32 srtt = 0, rttvar = 0;
+	int i;
+
+	(void)state;
+	replcopy_rtt_update(&srtt, &rttvar, 800);
+	assert_int_equal(srtt, 800);
+	assert_int_equal(rttvar, 400);
+	/* RFC 6298 2.3: rttvar = 3/4 rttvar + 1/4 |srtt - r|, then srtt. */
+	replcopy_rtt_update(&srtt, &rttvar, 400);
+	assert_int_equal(rttvar, (3 * 400 + 400) / 4);
+	assert_int_equal(srtt, (7 * 800 + 400) / 8);
+	/* A steady RTT: srtt converges on it, rttvar toward 0. */
+	for (i = 0; i < 100; i++)
+		replcopy_rtt_update(&srtt, &rttvar, 1000);
+	assert_in_range(srtt, 990, 1000);
+	assert_in_range(rttvar, 0, 10);
+	/* RTO: the clock's granularity bounds 4 rttvar from below. */
+	assert_int_equal(replcopy_rto_us(1000, 1, 4000), 5000);
+	assert_int_equal(replcopy_rto_us(1000, 2000, 4000), 9000);
+}
+
+/* ---- the client's end ----------------------------------------------- */
+
+/*
+ * A session whose client sent its end at T0 after our last data, the
+ * target acked everything and answered half of what the online server
+ * delivered, and made its last progress at T0 too.
+ */
+#define T0 100000UL
+
+static struct replcopy_end_view view(bool rst)
+{
+	struct replcopy_end_view v = {
+		.now = T0,
+		.c_end_at = T0,
+		.t_progress_at = T0,
+		.data_sent_at = T0,
+		.t_used = 500,
+		.c_acked = 1000,
+		.c_rst = rst,
+		.c_ack_seen = true,
+	};
+	return v;
+}
+
+static void test_end_limit(void **state)
+{
+	struct replcopy_end_view v = view(false);
+
+	(void)state;
+	/* A FIN: REPLCOPY_END_MAX after it, progress or not. */
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_END_MAX);
+	v.t_progress_at = T0 + 10 * HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_END_MAX);
+	/* A RST: REPLCOPY_RST_GRACE after the last progress or the RST. */
+	v = view(true);
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_RST_GRACE);
+	v.t_progress_at = T0 - 30 * HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_RST_GRACE);
+	v.t_progress_at = T0 + 10 * HZ;
+	assert_int_equal(replcopy_end_limit(&v),
+			 T0 + 10 * HZ + REPLCOPY_RST_GRACE);
+	/* Progress moves it on, up to REPLCOPY_END_MAX. */
+	v.t_progress_at = T0 + REPLCOPY_END_MAX - HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_END_MAX);
+}
+
+static enum replcopy_end_verdict when(const struct replcopy_end_view *v,
+				      unsigned long *at)
+{
+	return replcopy_end_when(v, replcopy_end_limit(v), at);
+}
+
+static void test_end_answered(void **state)
+{
+	struct replcopy_end_view v = view(false);
+	unsigned long at;
+
+	(void)state;
+	/* Answered as much as the online server: due at once. */
+	v.t_used = 1000;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+	v.t_used = 1200;	/* answered more (its answers differ) */
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+	/* The target's FIN came: nothing more to wait for. */
+	v = view(true);
+	v.t_fin = true;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+	/* No sooner after our last data than the real client's gap. */
+	v = view(false);
+	v.t_used = 1000;
+	v.fin_gap = HZ / 2;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + HZ / 2);
+	v.now = T0 + HZ / 2;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+}
+
+static void test_end_less_answered(void **state)
+{
+	struct replcopy_end_view v = view(false);
+	unsigned long at;
+
+	(void)state;
+	/* Less answered: wait for REPLCOPY_END_QUIET after the last progress. */
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + REPLCOPY_END_QUIET);
+	/* Client ACKs never seen count as less answered. */
+	v.t_used = 5000;
+	v.c_ack_seen = false;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	v = view(false);
+	/* Quiet long enough: probe whether it holds data we missed. */
+	v.now = T0 + REPLCOPY_END_QUIET;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_PROBE);
+	/* It holds nothing: a FIN is due (its answers differ). */
+	v.t_idle = true;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+	/* Missing target data: wait until the limit. */
+	v = view(false);
+	v.t_hole = true;
+	v.now = T0 + 2 * REPLCOPY_END_QUIET;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + REPLCOPY_END_MAX);
+}
+
+/*
+ * engine-rst-busy: the target's server has not read the last requests
+ * (its kernel acked them, it has nothing in flight): a RST would discard
+ * them. The RST waits while the target makes progress, or
+ * REPLCOPY_RST_GRACE without.
+ */
+static void test_end_rst_busy_target(void **state)
+{
+	struct replcopy_end_view v = view(true);
+	unsigned long at, limit;
+
+	(void)state;
+	v.now = T0 + 2 * REPLCOPY_END_QUIET;
+	v.t_idle = true;
+	limit = replcopy_end_limit(&v);
+	assert_int_equal(replcopy_end_when(&v, limit, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + REPLCOPY_RST_GRACE);
+	/* It answers part of it: the wait starts again from there. */
+	v.t_progress_at = T0 + 3 * HZ;
+	v.t_idle = false;
+	v.now = T0 + 3 * HZ;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + 3 * HZ + REPLCOPY_END_QUIET);
+	v.t_idle = true;
+	v.now = T0 + 5 * HZ;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + 3 * HZ + REPLCOPY_RST_GRACE);
+	/* Then it answered all: due. */
+	v.t_used = 1000;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+}
+
+/* jiffies wrap: the same decisions across ULONG_MAX. */
+static void test_end_jiffies_wrap(void **state)
+{
+	struct replcopy_end_view v = view(true);
+	unsigned long base = ULONG_MAX - HZ, at;
+
+	(void)state;
+	v.now = v.c_end_at = v.t_progress_at = v.data_sent_at = base;
+	assert_int_equal(replcopy_end_limit(&v), base + REPLCOPY_RST_GRACE);
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, base + REPLCOPY_END_QUIET);
+	v.now = base + 2 * REPLCOPY_END_QUIET;	/* past the wrap */
+	v.t_idle = true;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, base + REPLCOPY_RST_GRACE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_client_rst),
+		cmocka_unit_test(test_target_rst),
+		cmocka_unit_test(test_ack_now),
+		cmocka_unit_test(test_rtt),
+		cmocka_unit_test(test_end_limit),
+		cmocka_unit_test(test_end_answered),
+		cmocka_unit_test(test_end_less_answered),
+		cmocka_unit_test(test_end_rst_busy_target),
+		cmocka_unit_test(test_end_jiffies_wrap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
