@@ -472,30 +472,24 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
 			    u32 wnd, bool pure)
 {
 	struct sk_buff *skb;
-	u32 data_end, bytes;
 	bool wnd_update;
+	u32 bytes;
 
-	if (after(ack, s->snd_max) || before(ack, s->snd_una))
+	if (!replcopy_ack_ok(ack, s->snd_una, s->snd_max))
 		return;
-	wnd_update = after(ack, s->snd_una) || after(seq, s->snd_wl1) ||
-		     (seq == s->snd_wl1 && (wnd > s->snd_wnd || !wnd));
+	wnd_update = replcopy_wnd_update(seq, ack, wnd, s->snd_una, s->snd_wl1,
+					 s->snd_wnd);
 
 	if (after(ack, s->snd_una)) {
-		/* Client payload acked: excludes our FIN. */
-		data_end = (s->fin_sent && after(ack, s->c_nxt)) ? s->c_nxt : ack;
-		bytes = after(data_end, s->snd_una) ? data_end - s->snd_una : 0;
+		bytes = replcopy_acked_payload(ack, s->snd_una, s->c_nxt,
+					       s->fin_sent);
 		if (s->fin_sent && after(ack, s->c_nxt))
 			s->fin_acked = true;
 		if (bytes) {
 			s->acked_bytes += bytes;
 			replcopy_stat_add(s->m, REPLCOPY_STAT_ACKED_BYTES, bytes);
-			if (s->cwnd < s->ssthresh)
-				s->cwnd += min_t(u32, bytes, s->mss);
-			else
-				s->cwnd += max_t(u32, 1,
-						 div_u64((u64)s->mss * s->mss,
-							 s->cwnd));
-			s->cwnd = min_t(u32, s->cwnd, REPLCOPY_CWND_MAX);
+			s->cwnd = replcopy_cwnd_acked(s->cwnd, s->ssthresh, bytes,
+						      s->mss, REPLCOPY_CWND_MAX);
 		}
 		s->snd_una = ack;
 		if (before(s->snd_nxt, ack))
@@ -522,14 +516,14 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
 			else
 				s->in_recovery = false;
 		}
-	} else if (pure && s->snd_una != s->snd_max && wnd == s->snd_wnd) {
+	} else if (replcopy_dupack(pure, ack, s->snd_una, s->snd_max, wnd,
+				   s->snd_wnd)) {
 		/* Duplicate ACK: fast retransmit on the third. */
 		if (++s->dupacks == 3 && !s->in_recovery) {
-			u32 flight = s->snd_max - s->snd_una;
-
 			s->in_recovery = true;
 			s->recover = s->snd_max;
-			s->ssthresh = max_t(u32, flight / 2, 2 * s->mss);
+			s->ssthresh = replcopy_ssthresh_loss(s->snd_max - s->snd_una,
+							     s->mss);
 			s->cwnd = s->ssthresh;
 			s->rtt_pending = false;
 			replcopy_retransmit_head(s);

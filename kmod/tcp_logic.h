@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The emulated client's pure TCP decisions: what it takes, when it acks,
- * how it estimates the RTT, and when the client's end (FIN or RST) is due.
+ * how its send and congestion windows move, how it estimates the RTT, and
+ * when the client's end (FIN or RST) is due.
  * Only values in, a verdict out: no session, no skb, no clock read. They
  * run in the module (session.c) and, on the host, in the cmocka tests of
  * tests/unit/test_tcp.c, which build this header against a shim of the
@@ -45,6 +46,72 @@ static inline bool replcopy_ack_now(bool fin, u32 rcv_nxt, u32 rcv_acked,
 				    u32 mss)
 {
 	return fin || rcv_nxt - rcv_acked > mss;
+}
+
+/* An ACK of something we sent, or a duplicate (RFC 793 3.9). */
+static inline bool replcopy_ack_ok(u32 ack, u32 snd_una, u32 snd_max)
+{
+	return !after(ack, snd_max) && !before(ack, snd_una);
+}
+
+/*
+ * Does the segment (seq, ack, wnd) update the send window? RFC 793's
+ * SND.WL1 rule: a newer segment, or an ACK of new data; of the same
+ * segment number, a window that opens more or closes (a zero window).
+ */
+static inline bool replcopy_wnd_update(u32 seq, u32 ack, u32 wnd,
+				       u32 snd_una, u32 snd_wl1, u32 snd_wnd)
+{
+	return after(ack, snd_una) || after(seq, snd_wl1) ||
+	       (seq == snd_wl1 && (wnd > snd_wnd || !wnd));
+}
+
+/*
+ * Client payload bytes an ACK of new data covers: up to ack, but not our
+ * FIN, which takes the sequence number after the client's last byte.
+ */
+static inline u32 replcopy_acked_payload(u32 ack, u32 snd_una, u32 c_nxt,
+					 bool fin_sent)
+{
+	u32 end = (fin_sent && after(ack, c_nxt)) ? c_nxt : ack;
+
+	return after(end, snd_una) ? end - snd_una : 0;
+}
+
+/*
+ * Congestion window after bytes of new data were acked (RFC 5681 3.1):
+ * slow start below ssthresh (at most an MSS per ACK), then about an MSS
+ * per round trip; never above cap.
+ */
+static inline u32 replcopy_cwnd_acked(u32 cwnd, u32 ssthresh, u32 bytes,
+				      u32 mss, u32 cap)
+{
+	u32 inc;
+
+	if (cwnd < ssthresh) {
+		inc = bytes < mss ? bytes : mss;
+	} else {
+		inc = (u32)(((u64)mss * mss) / cwnd);
+		if (!inc)
+			inc = 1;
+	}
+	return cwnd + inc < cap ? cwnd + inc : cap;
+}
+
+/*
+ * A duplicate ACK (RFC 5681 2): no data, nothing new acked, data in
+ * flight, the same window.
+ */
+static inline bool replcopy_dupack(bool pure, u32 ack, u32 snd_una,
+				   u32 snd_max, u32 wnd, u32 snd_wnd)
+{
+	return pure && ack == snd_una && snd_una != snd_max && wnd == snd_wnd;
+}
+
+/* Slow start threshold after a loss (RFC 5681 (4)): half the flight. */
+static inline u32 replcopy_ssthresh_loss(u32 flight, u32 mss)
+{
+	return flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
 }
 
 /* RTT sample r (us) into srtt and rttvar, as RFC 6298 2.2-2.3. */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_tcp.c - the emulated client's pure TCP decisions (kmod/tcp_logic.h),
- * built on the host against tests/unit/kshim/: which RSTs are taken, when
- * target data is acked, the RTT estimator, and when the client's end (FIN
- * or RST) is due. The cases include the ones the VM scenarios found: a
- * RST held while a busy target has not answered (engine-rst-busy),
- * sequence and jiffies wrap-around.
+ * built on the host against tests/unit/kshim/: which RSTs and ACKs are
+ * taken, when target data is acked, the send and congestion windows, the
+ * RTT estimator, and when the client's end (FIN or RST) is due. The cases
+ * include the ones the VM scenarios found: a RST held while a busy target
+ * has not answered (engine-rst-busy), sequence and jiffies wrap-around.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +62,90 @@ static void test_ack_now(void **state)
 	/* Across the wrap. */
 	assert_false(replcopy_ack_now(false, 100, UINT32_MAX - 100, 1460));
 	assert_true(replcopy_ack_now(false, 2000, UINT32_MAX - 100, 1460));
+}
+
+/* ---- send and congestion windows ------------------------------------ */
+
+static void test_ack_ok(void **state)
+{
+	(void)state;
+	assert_true(replcopy_ack_ok(1000, 1000, 2000));	/* duplicate */
+	assert_true(replcopy_ack_ok(2000, 1000, 2000));
+	assert_false(replcopy_ack_ok(2001, 1000, 2000));	/* unsent */
+	assert_false(replcopy_ack_ok(999, 1000, 2000));	/* old */
+	assert_true(replcopy_ack_ok(5, UINT32_MAX - 5, 10));
+}
+
+static void test_wnd_update(void **state)
+{
+	(void)state;
+	/* An ACK of new data updates, whatever its segment number. */
+	assert_true(replcopy_wnd_update(100, 2000, 0, 1000, 200, 5000));
+	/* A newer segment updates. */
+	assert_true(replcopy_wnd_update(300, 1000, 100, 1000, 200, 5000));
+	/* The same segment: only a larger window, or a zero one. */
+	assert_true(replcopy_wnd_update(200, 1000, 6000, 1000, 200, 5000));
+	assert_false(replcopy_wnd_update(200, 1000, 4000, 1000, 200, 5000));
+	assert_true(replcopy_wnd_update(200, 1000, 0, 1000, 200, 5000));
+	/* An older segment (reordered) does not. */
+	assert_false(replcopy_wnd_update(100, 1000, 9000, 1000, 200, 5000));
+}
+
+static void test_acked_payload(void **state)
+{
+	(void)state;
+	assert_int_equal(replcopy_acked_payload(1500, 1000, 2000, false), 500);
+	/* Our FIN's sequence number is not client payload. */
+	assert_int_equal(replcopy_acked_payload(2001, 1000, 2000, true), 1000);
+	assert_int_equal(replcopy_acked_payload(2001, 2000, 2000, true), 0);
+	/* Before the FIN was sent an ACK cannot pass c_nxt; no FIN rule. */
+	assert_int_equal(replcopy_acked_payload(2000, 1000, 2000, false), 1000);
+	assert_int_equal(replcopy_acked_payload(10, UINT32_MAX - 9, 100, false),
+			 20);
+}
+
+static void test_cwnd(void **state)
+{
+	u32 cwnd = 10 * 1460, cap = 1U << 30;
+
+	(void)state;
+	/* Slow start: the bytes acked, at most an MSS per ACK. */
+	assert_int_equal(replcopy_cwnd_acked(cwnd, UINT32_MAX, 500, 1460, cap),
+			 cwnd + 500);
+	assert_int_equal(replcopy_cwnd_acked(cwnd, UINT32_MAX, 5000, 1460, cap),
+			 cwnd + 1460);
+	/* Congestion avoidance: mss * mss / cwnd, at least one byte (a
+	 * 512 MiB window grows by 1460^2 / 2^29 = 0, so by one).
+	 */
+	assert_int_equal(replcopy_cwnd_acked(cwnd, cwnd, 1460, 1460, cap),
+			 cwnd + 146);
+	assert_int_equal(replcopy_cwnd_acked(1U << 29, 100, 1460, 1460, cap),
+			 (1U << 29) + 1);
+	assert_int_equal(replcopy_cwnd_acked(cap - 1, 100, 1460, 1460, cap), cap);
+	assert_int_equal(replcopy_cwnd_acked(cap, 100, 1460, 1460, cap), cap);
+	/* About one MSS per window's worth of ACKs. */
+	{
+		u32 c = cwnd;
+		int i;
+
+		for (i = 0; i < 10; i++)
+			c = replcopy_cwnd_acked(c, cwnd, 1460, 1460, cap);
+		assert_in_range(c, cwnd + 1300, cwnd + 1460);
+	}
+}
+
+static void test_dupack_and_loss(void **state)
+{
+	(void)state;
+	assert_true(replcopy_dupack(true, 1000, 1000, 3000, 5000, 5000));
+	/* Carries data, acks new data, nothing in flight, a window update. */
+	assert_false(replcopy_dupack(false, 1000, 1000, 3000, 5000, 5000));
+	assert_false(replcopy_dupack(true, 1500, 1000, 3000, 5000, 5000));
+	assert_false(replcopy_dupack(true, 1000, 1000, 1000, 5000, 5000));
+	assert_false(replcopy_dupack(true, 1000, 1000, 3000, 6000, 5000));
+	/* ssthresh: half the flight, at least two segments. */
+	assert_int_equal(replcopy_ssthresh_loss(100000, 1460), 50000);
+	assert_int_equal(replcopy_ssthresh_loss(3000, 1460), 2920);
 }
 
 /* ---- RTT --------------------------------------------------------------- */
@@ -233,7 +317,10 @@ static void test_end_jiffies_wrap(void **state)
 	unsigned long base = ULONG_MAX - HZ, at;
 
 	(void)state;
-	v.now = v.c_end_at = v.t_progress_at = v.data_sent_at = base;
+	v.now = base;
+	v.c_end_at = base;
+	v.t_progress_at = base;
+	v.data_sent_at = base;
 	assert_int_equal(replcopy_end_limit(&v), base + REPLCOPY_RST_GRACE);
 	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
 	assert_int_equal(at, base + REPLCOPY_END_QUIET);
@@ -249,6 +336,11 @@ int main(void)
 		cmocka_unit_test(test_client_rst),
 		cmocka_unit_test(test_target_rst),
 		cmocka_unit_test(test_ack_now),
+		cmocka_unit_test(test_ack_ok),
+		cmocka_unit_test(test_wnd_update),
+		cmocka_unit_test(test_acked_payload),
+		cmocka_unit_test(test_cwnd),
+		cmocka_unit_test(test_dupack_and_loss),
 		cmocka_unit_test(test_rtt),
 		cmocka_unit_test(test_end_limit),
 		cmocka_unit_test(test_end_answered),
