@@ -40,21 +40,11 @@ struct replcopy_opts {
 static void replcopy_parse_opts(const u8 *opt, int len,
 				struct replcopy_opts *o)
 {
-	int i = 0;
+	int i;
 
 	memset(o, 0, sizeof(*o));
-	while (i < len) {
-		u8 kind = opt[i];
-
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			break;
-		switch (kind) {
+	for (i = 0; replcopy_opt_next(opt, len, &i); i += opt[i + 1]) {
+		switch (opt[i]) {
 		case TCPOPT_MSS:
 			if (opt[i + 1] == TCPOLEN_MSS)
 				o->mss = get_unaligned_be16(opt + i + 2);
@@ -74,7 +64,6 @@ static void replcopy_parse_opts(const u8 *opt, int len,
 			}
 			break;
 		}
-		i += opt[i + 1];
 	}
 }
 

@@ -639,23 +639,13 @@ put:
 void replcopy_syn_options(struct replcopy_session *s,
 			  const u8 *opt, int len)
 {
-	int i = 0, n;
+	int i, n;
 
 	memcpy(s->synopt, opt, len);
 	s->synopt_len = len;
-	while (i < len) {
-		u8 kind = opt[i];
-
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			break;
+	for (i = 0; replcopy_opt_next(opt, len, &i); i += n) {
 		n = opt[i + 1];
-		switch (kind) {
+		switch (opt[i]) {
 		case TCPOPT_MSS:
 			break;
 		case TCPOPT_WINDOW:
@@ -677,7 +667,6 @@ void replcopy_syn_options(struct replcopy_session *s,
 			memset(s->synopt + i, TCPOPT_NOP, n);
 			break;
 		}
-		i += n;
 	}
 	if (i < len)	/* truncated or EOL: pad the rest */
 		memset(s->synopt + i, i < len && opt[i] == TCPOPT_EOL ?

@@ -48,6 +48,20 @@ static inline bool replcopy_ack_now(bool fin, u32 rcv_nxt, u32 rcv_acked,
 	return fin || rcv_nxt - rcv_acked > mss;
 }
 
+/*
+ * Walks TCP options (RFC 9293 3.1): from *i, skips NOPs and returns true
+ * with *i at the next option, whose kind opt[*i] and length opt[*i + 1]
+ * (at least 2) lie within len; false at the end, at EOL or at a malformed
+ * option, with *i there. The caller steps *i by the option's length.
+ */
+static inline bool replcopy_opt_next(const u8 *opt, int len, int *i)
+{
+	while (*i < len && opt[*i] == TCPOPT_NOP)
+		(*i)++;
+	return *i + 1 < len && opt[*i] != TCPOPT_EOL && opt[*i + 1] >= 2 &&
+	       *i + opt[*i + 1] <= len;
+}
+
 /* An ACK of something we sent, or a duplicate (RFC 793 3.9). */
 static inline bool replcopy_ack_ok(u32 ack, u32 snd_una, u32 snd_max)
 {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_tcp.c - the emulated client's pure TCP decisions (kmod/tcp_logic.h),
- * built on the host against tests/unit/kshim/: which RSTs and ACKs are
- * taken, when target data is acked, the send and congestion windows, the
- * RTT estimator, and when the client's end (FIN or RST) is due. The cases
- * include the ones the VM scenarios found: a RST held while a busy target
- * has not answered (engine-rst-busy), sequence and jiffies wrap-around.
+ * built on the host against tests/unit/kshim/: the option walk, which
+ * RSTs and ACKs are taken, when target data is acked, the send and
+ * congestion windows, the RTT estimator, and when the client's end (FIN or
+ * RST) is due. The cases include the ones the VM scenarios found: a RST
+ * held while a busy target has not answered (engine-rst-busy), sequence
+ * and jiffies wrap-around.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,6 +47,52 @@ static void test_target_rst(void **state)
 	assert_true(replcopy_target_rst_ok(10, UINT32_MAX - 10, 100));
 	assert_false(replcopy_target_rst_ok(UINT32_MAX - 11, UINT32_MAX - 10,
 					    100));
+}
+
+/* ---- options --------------------------------------------------------- */
+
+/* The kinds replcopy_opt_next() stops at, up to where it gives up. */
+static int walk(const u8 *opt, int len, u8 *kinds, int *end)
+{
+	int i, n = 0;
+
+	for (i = 0; replcopy_opt_next(opt, len, &i); i += opt[i + 1])
+		kinds[n++] = opt[i];
+	*end = i;
+	return n;
+}
+
+static void test_options(void **state)
+{
+	/* A Linux client's SYN: MSS, SACK-permitted, TS, NOP, WS. */
+	static const u8 syn[] = { 2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1,
+				  0, 0, 0, 0, 1, 3, 3, 7 };
+	static const u8 eol[] = { 1, 1, 2, 4, 5, 180, 0, 3, 3, 7 };
+	static const u8 zero_len[] = { 2, 4, 5, 180, 30, 0, 3, 3, 7 };
+	static const u8 past_end[] = { 1, 8, 10, 0, 0 };
+	static const u8 lone_kind[] = { 1, 1, 1, 3 };
+	u8 kinds[16];
+	int end;
+
+	(void)state;
+	assert_int_equal(walk(syn, sizeof(syn), kinds, &end), 4);
+	assert_int_equal(kinds[0], TCPOPT_MSS);
+	assert_int_equal(kinds[1], 4);
+	assert_int_equal(kinds[2], TCPOPT_TIMESTAMP);
+	assert_int_equal(kinds[3], TCPOPT_WINDOW);
+	assert_int_equal(end, sizeof(syn));
+	/* EOL ends the list: the walk stops at it. */
+	assert_int_equal(walk(eol, sizeof(eol), kinds, &end), 1);
+	assert_int_equal(end, 6);
+	/* A length below 2 would loop forever: the walk stops there. */
+	assert_int_equal(walk(zero_len, sizeof(zero_len), kinds, &end), 1);
+	assert_int_equal(end, 4);
+	/* An option running past the header, a kind without its length. */
+	assert_int_equal(walk(past_end, sizeof(past_end), kinds, &end), 0);
+	assert_int_equal(end, 1);
+	assert_int_equal(walk(lone_kind, sizeof(lone_kind), kinds, &end), 0);
+	assert_int_equal(end, 3);
+	assert_int_equal(walk(syn, 0, kinds, &end), 0);
 }
 
 /* ---- ACKs ------------------------------------------------------------ */
@@ -335,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_rst),
 		cmocka_unit_test(test_target_rst),
+		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_ack_now),
 		cmocka_unit_test(test_ack_ok),
 		cmocka_unit_test(test_wnd_update),

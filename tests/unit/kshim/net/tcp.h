@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host shim of <net/tcp.h> for the tests of kmod/tcp_logic.h: sequence
- * number comparisons modulo 2^32, as the kernel defines them.
+ * number comparisons modulo 2^32, as the kernel defines them, and the
+ * option kinds used.
  */
 #ifndef KSHIM_NET_TCP_H
 #define KSHIM_NET_TCP_H
 
 #include <linux/types.h>
+
+#define TCPOPT_EOL		0
+#define TCPOPT_NOP		1
+#define TCPOPT_MSS		2
+#define TCPOPT_WINDOW		3
+#define TCPOPT_TIMESTAMP	8
 
 static inline bool before(u32 seq1, u32 seq2)
 {
