@@ -61,7 +61,7 @@ root=$tmp/root
 inst() {
 	make -s -C "$top/user" "$@" PREFIX="$root/usr" \
 		UNITDIR="$root/lib/systemd/system" CONFDIR="$root/etc/replcopy" \
-		>"$tmp/make.out" 2>&1
+		SYSTEMCTL=: >"$tmp/make.out" 2>&1
 }
 unit=$root/lib/systemd/system/replcopy.service
 conf=$root/etc/replcopy/replcopy.conf
