@@ -22,7 +22,9 @@
  * kthread_stop() asks it to, so its task_struct stays valid for stop.
  *
  * A session ends only from its own worker, and stop() is only called after
- * that (from the reaper), so by then the spawner is done with the session.
+ * that (from the reaper). A work item of the handshake may end a session
+ * the spawner already holds: stop() takes the session off the spawner's
+ * list, or waits until the spawner is done with it.
  * If kthread_create() fails, the session falls back to a work item on
  * system_unbound_wq (REPLCOPY_KT_FALLBACK) rather than being lost: it
  * still ends, resets the target and is freed like any other. So do the
@@ -53,6 +55,13 @@
 static struct task_struct *replcopy_spawner;
 static LIST_HEAD(replcopy_spawn_list);
 static DEFINE_SPINLOCK(replcopy_spawn_lock);
+/*
+ * The session the spawner took off its list and is making a thread for:
+ * a work item of its handshake may end it meanwhile, and its stop() waits
+ * until the spawner is done with it (replcopy_spawn_done).
+ */
+static struct replcopy_session *replcopy_spawning;
+static DECLARE_WAIT_QUEUE_HEAD(replcopy_spawn_done);
 static atomic_t replcopy_nr_kthreads = ATOMIC_INIT(0);
 
 static int replcopy_kthread_fn(void *arg)
@@ -158,12 +167,17 @@ static int replcopy_spawner_fn(void *unused)
 		s = list_first_entry_or_null(&replcopy_spawn_list,
 					     struct replcopy_session,
 					     spawn_node);
-		if (s)
+		if (s) {
 			list_del_init(&s->spawn_node);
+			WRITE_ONCE(replcopy_spawning, s);
+		}
 		spin_unlock_bh(&replcopy_spawn_lock);
 		if (s) {
 			__set_current_state(TASK_RUNNING);
 			replcopy_kthread_spawn(s);
+			/* Done with s: what it published before, then NULL. */
+			smp_store_release(&replcopy_spawning, NULL);
+			wake_up_all(&replcopy_spawn_done);
 			cond_resched();
 			continue;
 		}
@@ -229,19 +243,28 @@ static void replcopy_kthread_kick(struct replcopy_session *s)
 	wake_up_process(replcopy_spawner);
 }
 
+/* Is the spawner still making session s's thread? */
+static bool replcopy_spawner_has(struct replcopy_session *s)
+{
+	/* Acquire: pairs with the spawner's release; s->kthread is set. */
+	return smp_load_acquire(&replcopy_spawning) == s;
+}
+
 /* Process context; the session can no longer be kicked. */
 static void replcopy_kthread_stop(struct replcopy_session *s)
 {
 	struct task_struct *t;
 
 	/*
-	 * Defensive: a session is only stopped after its worker ran, so it
-	 * is off the spawner's list; make sure all the same.
+	 * A work item of the handshake may have ended the session after a
+	 * kick put it on the spawner's list: take it off, or wait until the
+	 * spawner is done with it (its thread, or its fallback, is then set).
 	 */
 	spin_lock_bh(&replcopy_spawn_lock);
 	if (!list_empty(&s->spawn_node))
 		list_del_init(&s->spawn_node);
 	spin_unlock_bh(&replcopy_spawn_lock);
+	wait_event(replcopy_spawn_done, !replcopy_spawner_has(s));
 
 	cancel_work_sync(&s->work);
 	t = READ_ONCE(s->kthread);
