@@ -185,7 +185,8 @@ fi
 # docs/RELIABILITY.md.
 # slub_debug=A,skbuff_head_cache: failslab may be filtered to skb heads
 # (cache-filter), as reliability-lostsyn does; with the filter off, the
-# mark changes nothing.
+# mark changes nothing. reliability-failslab marks replcopy_session too,
+# by its own "# boot:" line (tests/run.sh), which comes after this one.
 export VM_APPEND="no5lvl slub_debug=A,skbuff_head_cache${VM_APPEND:+ $VM_APPEND}"
 start=$SECONDS
 rc=0

@@ -129,7 +129,12 @@ if [ "$vm" = 1 ]; then
 	done
 	[ ${#knobs[@]} = 0 ] || echo "# passed to the scenarios: ${knobs[*]}"
 	# Boot the VM for scenario $s under worker model $worker.
+	# A scenario's "# boot: ARGS" header adds kernel arguments to its VM's
+	# command line (after VM_APPEND: a later slub_debug= wins).
 	boot() {
+		local args
+		args=$(sed -n 's/^# boot: *//p' "$s" | head -n 1)
+		VM_APPEND="${VM_APPEND:-}${args:+ $args}" \
 		VM_LOG="$results/$name.log" tests/vm/vm-run -t "$limit" -- \
 			env "${knobs[@]}" WORKER="${worker:-wq}" LOAD="${LOAD:-full}" "$s" \
 			> "$results/$name.out" 2>&1

@@ -1,12 +1,22 @@
 #!/bin/bash
 # timeout: 300
 # suite: extended (not yet passing reliably on a loaded TCG host; make test-full)
+# boot: slub_debug=A,skbuff_head_cache,replcopy_session
 # Allocation failures under replication load (kernels with fault
 # injection, e.g. the debug kernel; skipped elsewhere). While hey drives
-# nginx → nginx traffic through a mapping, failslab and fail_page_alloc make
-# a few percent of the atomic allocations fail (ignore-gfp-wait=Y,
-# task-filter off, times -1, verbose 0), system-wide, for at least 20 s and
-# until a loss was counted (at most 120 s). Then injection stops.
+# nginx → nginx traffic through a mapping, failslab makes a few percent of
+# the atomic allocations from the two caches the module allocates from
+# without sleeping fail: its sessions (replcopy_session) and the hook's
+# clones (skbuff_head_cache), marked at boot (the "boot:" line above) and
+# chosen with cache-filter (ignore-gfp-wait=Y, task-filter off, times -1,
+# verbose 0), for at least 20 s and until a loss was counted (at most
+# 120 s). Then injection stops.
+# Not system-wide: with every atomic allocation of the guest failing
+# (slab and pages), the kernel TCP of the servers and clients fails to send
+# and retransmit, and once warned by itself (tcp_snd_cwnd_set in
+# tcp_cwnd_reduction, CI 2026-12-05, report 63). That tests the kernel,
+# not the module. skbuff_head_cache is shared with that TCP (its ACKs), so
+# some of it still fails, as under real memory pressure.
 # Facts: no crash or warning; the losses are counted (drop_nomem > 0); all
 # sessions end (accounted); a fresh mapping afterwards replicates exactly
 # (captured_bytes == acked_bytes, target log equals online log); nothing
@@ -17,32 +27,32 @@ source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 FS=/sys/kernel/debug/failslab
-FP=/sys/kernel/debug/fail_page_alloc
 PROB=${FAILSLAB_PROB:-5}
 SECS=${FAILSLAB_SECS:-20}
 
-have_failslab || skip "no fault injection in this kernel ($FS, $FP absent)"
+have_failslab || skip "no fault injection in this kernel ($FS absent)"
+marked() { [ "$(cat "/sys/kernel/slab/$1/failslab" 2>/dev/null)" = 1 ]; }
+marked skbuff_head_cache ||
+	skip "skbuff_head_cache is not marked for failslab (boot with slub_debug=A,skbuff_head_cache,replcopy_session)"
 
-# inject SLAB_PROB PAGE_PROB: set both; 0 0 stops.
+# inject PERCENT: the marked caches' atomic allocations fail; 0 stops.
 inject() {
-	local d
-	for d in $FS $FP; do
-		echo 0 > $d/verbose
-		echo 1 > $d/interval
-		echo 0 > $d/space
-		echo -1 > $d/times
-		echo N > $d/task-filter
-		echo Y > $d/ignore-gfp-wait
-	done
-	echo 0 > $FP/min-order
-	echo "$2" > $FP/probability
+	echo 0 > $FS/verbose
+	echo 1 > $FS/interval
+	echo 0 > $FS/space
+	echo -1 > $FS/times
+	echo N > $FS/task-filter
+	echo Y > $FS/ignore-gfp-wait
+	echo Y > $FS/cache-filter
 	echo "$1" > $FS/probability
+	[ "$1" != 0 ] || echo N > $FS/cache-filter
 }
-on_exit inject 0 0
+on_exit inject 0
 
 nginx_pair_setup
 mem_idle=$(kernel_mem_kb)
 module_load
+marked replcopy_session || die "replcopy_session is not marked for failslab: the kernel command line lacks slub_debug=A,skbuff_head_cache,replcopy_session"
 dmesg_mark
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
 # Sessions hurt by a lost SYN or segment end soon, not after 300 s.
@@ -57,8 +67,8 @@ p1=$!
 ip netns exec $NS_CLIENT hey -z 600s -c 4 -disable-keepalive "$URL/200k.bin" > "$WORK/hey-big.out" 2>&1 &
 p2=$!
 sleep 2
-log "injecting: failslab $PROB%, fail_page_alloc $((PROB / 3 + 1))%, at least $SECS s"
-inject "$PROB" $((PROB / 3 + 1))
+log "injecting: failslab $PROB% in replcopy_session and skbuff_head_cache, at least $SECS s"
+inject "$PROB"
 t0=$SECONDS
 while :; do
 	sleep 2
@@ -67,7 +77,7 @@ while :; do
 	[ "$(drops)" -gt 0 ] 2>/dev/null && break
 	[ $el -lt "${FAILSLAB_MAX_SECS:-120}" ] || break
 done
-inject 0 0
+inject 0
 log "injection stopped after $((SECONDS - t0)) s"
 check "hey stopped on SIGINT" stop_bg 120 $p1 $p2
 for f in small big; do
