@@ -20,6 +20,12 @@
 #include "replcopy.h"
 
 static struct genl_family replcopy_genl_family;
+/*
+ * The family is registered and events may go to its group. Cleared, and
+ * an RCU grace period waited for, before the family is unregistered:
+ * senders test it under rcu_read_lock().
+ */
+static bool replcopy_genl_live;
 
 static struct netlink_range_validation replcopy_port_range = {
 	.min = 1,
@@ -115,8 +121,8 @@ void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /* The mapping's address attributes; with @full its whole description. */
-static int replcopy_put_mapping(struct sk_buff *skb,
-				const struct replcopy_mapping *m, bool full)
+int replcopy_genl_put_mapping(struct sk_buff *skb,
+			      const struct replcopy_mapping *m, bool full)
 {
 	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
@@ -205,7 +211,7 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 	err = -EMSGSIZE;
 	hdr = genlmsg_put_reply(msg, info, &replcopy_genl_family, 0,
 				REPLCOPY_CMD_ADD_MAPPING);
-	if (hdr && !replcopy_put_mapping(msg, m, true)) {
+	if (hdr && !replcopy_genl_put_mapping(msg, m, true)) {
 		genlmsg_end(msg, hdr);
 		err = 0;
 	}
@@ -284,10 +290,10 @@ static int replcopy_dump_mappings(struct sk_buff *skb,
 		}
 		if (cmd == REPLCOPY_CMD_GET_STATS) {
 			replcopy_mapping_stats(m, v);
-			err = replcopy_put_mapping(skb, m, false) ?:
+			err = replcopy_genl_put_mapping(skb, m, false) ?:
 			      replcopy_put_stats(skb, v);
 		} else {
-			err = replcopy_put_mapping(skb, m, true);
+			err = replcopy_genl_put_mapping(skb, m, true);
 		}
 		if (err) {
 			genlmsg_cancel(skb, hdr);
@@ -549,6 +555,11 @@ static const struct genl_ops replcopy_genl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group replcopy_genl_mcgrps[] = {
+	/* Events carry client addresses, as sessions do. */
+	{ .name = REPLCOPY_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
 /*
  * resv_start_op stays 0: every command is "new", so the core also checks
  * that genlmsghdr.reserved is 0 and that nlmsg_flags hold nothing beyond
@@ -565,14 +576,53 @@ static struct genl_family replcopy_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= replcopy_genl_ops,
 	.n_ops		= ARRAY_SIZE(replcopy_genl_ops),
+	.mcgrps		= replcopy_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(replcopy_genl_mcgrps),
 };
+
+/* Has the events group a member in net? Any context. */
+bool replcopy_genl_listening(struct net *net)
+{
+	bool on;
+
+	rcu_read_lock();
+	on = READ_ONCE(replcopy_genl_live) &&
+	     genl_has_listeners(&replcopy_genl_family, net, 0);
+	rcu_read_unlock();
+	return on;
+}
+
+void *replcopy_genl_event_hdr(struct sk_buff *skb)
+{
+	return genlmsg_put(skb, 0, 0, &replcopy_genl_family, 0,
+			   REPLCOPY_CMD_EVENT);
+}
+
+/* Ends and sends an event to the group in net; consumes skb. */
+void replcopy_genl_multicast(struct net *net, struct sk_buff *skb)
+{
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	rcu_read_lock();
+	if (READ_ONCE(replcopy_genl_live))
+		genlmsg_multicast_netns(&replcopy_genl_family, net, skb, 0, 0,
+					GFP_ATOMIC);
+	else
+		nlmsg_free(skb);
+	rcu_read_unlock();
+}
 
 int __init replcopy_genl_init(void)
 {
-	return genl_register_family(&replcopy_genl_family);
+	int err = genl_register_family(&replcopy_genl_family);
+
+	if (!err)
+		WRITE_ONCE(replcopy_genl_live, true);
+	return err;
 }
 
 void replcopy_genl_exit(void)
 {
+	WRITE_ONCE(replcopy_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&replcopy_genl_family);
 }

@@ -165,6 +165,7 @@ static void replcopy_mapping_unlink(struct replcopy_net *rn,
 				    struct list_head *dead)
 {
 	WRITE_ONCE(m->dead, true);
+	replcopy_ev_mapping(m, REPLCOPY_EV_MAPPING_DEL);
 	list_del_rcu(&m->list);
 	hlist_del_rcu(&m->hnode);
 	rn->nr_mappings--;
@@ -414,6 +415,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 
 	m->id = replcopy_mapping_alloc_id(rn);
 	replcopy_mapping_link(rn, m);
+	replcopy_ev_mapping(m, REPLCOPY_EV_MAPPING_ADD);
 	mutex_unlock(&rn->lock);
 	return m;
 
@@ -458,6 +460,7 @@ static int __net_init replcopy_net_init(struct net *net)
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->mappings);
 	rn->next_id = 1;
+	replcopy_events_net_init(rn);
 	return replcopy_sessions_net_init(rn);
 }
 
@@ -486,6 +489,7 @@ static void __net_exit replcopy_net_exit(struct net *net)
 
 	/* Nothing is live any more; frees the table and the port pools. */
 	replcopy_sessions_net_exit(rn);
+	replcopy_events_net_exit(rn);
 	mutex_destroy(&rn->lock);
 }
 

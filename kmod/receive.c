@@ -410,6 +410,8 @@ static void replcopy_check_closed(struct replcopy_session *s)
 		replcopy_set_state(s, REPLCOPY_SS_CLOSED,
 				   REPLCOPY_CAUSE_FIN_ACKED);
 		replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_CLOSED);
+		replcopy_ev_session(s, REPLCOPY_EV_SESSION_END,
+				    REPLCOPY_ER_CLOSED);
 		s->linger_at = jiffies + REPLCOPY_LINGER;
 		s->rto_at = 0;
 		s->hold_at = 0;
@@ -447,6 +449,7 @@ static void replcopy_synack(struct replcopy_session *s,
 	s->retries = 0;
 	replcopy_set_state(s, REPLCOPY_SS_ESTABLISHED, REPLCOPY_CAUSE_SYNACK);
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_ESTABLISHED);
+	replcopy_ev_session(s, REPLCOPY_EV_SESSION_ESTABLISHED, 0);
 	replcopy_send_ack(s);
 }
 
@@ -581,8 +584,12 @@ void replcopy_rx_target(struct replcopy_session *s,
 			goto out;
 		}
 		if (th->rst) {
-			if (th->ack)
+			if (th->ack) {
+				replcopy_ev_session(s,
+						    REPLCOPY_EV_TARGET_REFUSED,
+						    0);
 				replcopy_end(s, REPLCOPY_END_RESET);
+			}
 			goto out;
 		}
 		if (th->syn && th->ack)

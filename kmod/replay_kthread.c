@@ -98,6 +98,7 @@ static void replcopy_kthread_work_fn(struct work_struct *work)
 static void replcopy_kthread_use_wq(struct replcopy_session *s)
 {
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_KTHREAD_WQ);
+	replcopy_ev_session(s, REPLCOPY_EV_LIMIT, REPLCOPY_LIMIT_KTHREADS);
 	set_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags);
 	smp_mb__after_atomic();	/* FALLBACK before PENDING: see kick */
 	queue_work(system_unbound_wq, &s->work);
@@ -106,7 +107,7 @@ static void replcopy_kthread_use_wq(struct replcopy_session *s)
 /* Ended before it ran: its worker only needs to reset and free it. */
 static bool replcopy_kthread_ending(struct replcopy_session *s)
 {
-	return test_bit(REPLCOPY_EV_KILL, &s->events) || READ_ONCE(s->m->dead);
+	return test_bit(REPLCOPY_SE_KILL, &s->events) || READ_ONCE(s->m->dead);
 }
 
 /* Create the thread of session s. Spawner context, may sleep. */

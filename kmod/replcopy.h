@@ -6,6 +6,7 @@
  *   main.c            module init/exit, module parameters, global config
  *   mapping.c         per-netns state (pernet ops), mapping table, counters
  *   genl.c            generic netlink family
+ *   events.c          the events multicast group, rate limited per netns
  *   netfilter_hook.c  capture (LOCAL_IN) and consume (PRE_ROUTING) hooks
  *   session.c         session table and TCP client emulation
  *   xmit.c            building and sending segments to the target
@@ -22,7 +23,9 @@
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "../include/uapi/replcopy.h"
@@ -86,6 +89,15 @@ struct replcopy_mapping {
 	struct replcopy_pcpu_stats __percpu *stats;
 };
 
+/* Per-netns rate limit of events (events.c). */
+struct replcopy_events {
+	spinlock_t lock;		/* the fields below */
+	unsigned long stamp;		/* jiffies of the last refill */
+	u32 tokens;
+	u32 suppressed;			/* since the last SUPPRESSED event */
+	struct delayed_work summary;	/* sends the SUPPRESSED event */
+};
+
 struct replcopy_net {
 	struct net *net;
 	struct mutex lock;		/* serialises mapping changes */
@@ -97,6 +109,7 @@ struct replcopy_net {
 	/* Totals of deleted mappings, so netns-wide stats stay monotonic. */
 	u64 retired[__REPLCOPY_STAT_MAX];
 	void *sessions;			/* session.c's per-netns table */
+	struct replcopy_events events;
 };
 
 /* Module-wide settings; readers use READ_ONCE(), writers hold config_lock. */
@@ -158,6 +171,21 @@ static inline void replcopy_stat_inc(struct replcopy_mapping *m,
 	replcopy_stat_add(m, idx, 1);
 }
 
+/*
+ * events.c. replcopy_ev_begin() returns an event message of the type with
+ * REPLCOPY_A_EVENT in it, or NULL: nobody listens in the netns, the rate
+ * limit refused it, or no memory (both counted for the SUPPRESSED event).
+ * The caller adds its attributes and sends it, or cancels it when they do
+ * not fit (counted too). Any context; never sleeps.
+ */
+struct sk_buff *replcopy_ev_begin(struct replcopy_net *rn, u8 type);
+void replcopy_ev_send(struct replcopy_net *rn, struct sk_buff *skb);
+void replcopy_ev_cancel(struct replcopy_net *rn, struct sk_buff *skb);
+void replcopy_ev_limit(struct replcopy_mapping *m, u8 limit);
+void replcopy_ev_mapping(struct replcopy_mapping *m, u8 type);
+void replcopy_events_net_init(struct replcopy_net *rn);
+void replcopy_events_net_exit(struct replcopy_net *rn);
+
 /* netfilter_hook.c: called with rn->lock held. */
 int replcopy_hooks_register(struct replcopy_net *rn);
 void replcopy_hooks_unregister(struct replcopy_net *rn);
@@ -173,6 +201,13 @@ struct netlink_callback;
  */
 void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			     u8 cmd);
+/* The mapping's attributes; full: also source, pacing, flags, sessions. */
+int replcopy_genl_put_mapping(struct sk_buff *skb,
+			      const struct replcopy_mapping *m, bool full);
+/* Events: has the group a member in net; the message header; send. */
+bool replcopy_genl_listening(struct net *net);
+void *replcopy_genl_event_hdr(struct sk_buff *skb);
+void replcopy_genl_multicast(struct net *net, struct sk_buff *skb);
 
 /*
  * session.c: the engine. Until it exists these are stubs in session.c.

@@ -589,6 +589,10 @@ bool replcopy_start(struct replcopy_session *s)
 		}
 		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
 	}
+	if (err == -EHOSTUNREACH)
+		replcopy_ev_session(s, REPLCOPY_EV_TARGET_UNREACHABLE, 0);
+	else if (err == -EADDRNOTAVAIL || err == -EBUSY)
+		replcopy_ev_session(s, REPLCOPY_EV_LIMIT, REPLCOPY_LIMIT_PORTS);
 	if (err) {
 		replcopy_end(s, REPLCOPY_END_RESET);
 		return false;

@@ -214,32 +214,37 @@ void replcopy_charge(struct replcopy_session *s, long n)
 		atomic_long_add(n, &replcopy_guest_queued);
 }
 
-static bool replcopy_budget_ok(long used, u64 budget, long mine, u32 size,
-			       u32 share)
+/* The limit that refuses size more bytes, or -1 when none does. */
+static int replcopy_budget_limit(long used, u64 budget, long mine, u32 size,
+				 u32 share)
 {
 	u64 after = (u64)max(used, 0L) + size;
 
 	if (after > budget)
-		return false;
-	return (u64)max(mine, 0L) + size <= share || after <= budget / 2;
+		return REPLCOPY_LIMIT_TOTAL_BYTES;
+	if ((u64)max(mine, 0L) + size <= share || after <= budget / 2)
+		return -1;
+	return REPLCOPY_LIMIT_SESSION_BYTES;
 }
 
 /*
  * Room for size more bytes in session s? fair: client data, which the
- * fair share bounds; the target's segments only need the budget.
+ * fair share bounds; the target's segments only need the budget. Returns
+ * -1 when there is, else the enum replcopy_limit that refuses them.
  */
-static bool replcopy_room(struct replcopy_session *s, u32 size, bool fair)
+static int replcopy_room(struct replcopy_session *s, u32 size, bool fair)
 {
 	u64 total = (u64)READ_ONCE(replcopy_cfg.max_total_kbytes) << 10;
 	u32 share = fair ? READ_ONCE(replcopy_cfg.max_session_bytes) : U32_MAX;
 	long mine = atomic_long_read(&s->queued);
+	int limit;
 
-	if (!replcopy_budget_ok(atomic_long_read(&replcopy_queued), total,
-				mine, size, share))
-		return false;
-	return !s->tbl->guest ||
-	       replcopy_budget_ok(atomic_long_read(&replcopy_guest_queued),
-				  total / 2, mine, size, share);
+	limit = replcopy_budget_limit(atomic_long_read(&replcopy_queued), total,
+				      mine, size, share);
+	if (limit >= 0 || !s->tbl->guest)
+		return limit;
+	return replcopy_budget_limit(atomic_long_read(&replcopy_guest_queued),
+				     total / 2, mine, size, share);
 }
 
 static void replcopy_uncharge(struct replcopy_session *s, struct sk_buff *skb)
@@ -319,6 +324,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 
 	if (!replcopy_sessions_reserve(tbl)) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_REFUSED);
+		replcopy_ev_limit(m, REPLCOPY_LIMIT_SESSIONS);
 		return NULL;
 	}
 
@@ -390,6 +396,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 
 	replcopy_stat_inc(m, fabricated ? REPLCOPY_STAT_SESS_FABRICATED :
 					  REPLCOPY_STAT_SESS_SYN);
+	replcopy_ev_session(s, REPLCOPY_EV_SESSION_START, 0);
 	return s;
 
 drop_nomem:
@@ -516,6 +523,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	struct tcphdr _th;
 	struct iphdr _iph;
 	struct sk_buff *c;
+	int limit;
 
 	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
 	if (unlikely(!tbl))
@@ -589,10 +597,12 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (READ_ONCE(s->lingering))
 		return;
 
-	if (len && unlikely(!replcopy_room(s, skb->truesize, true))) {
+	limit = len ? replcopy_room(s, skb->truesize, true) : -1;
+	if (unlikely(limit >= 0)) {
 		/* A lost byte stalls the replay for good: end it. */
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
-		replcopy_event(s, REPLCOPY_EV_LIMIT);
+		replcopy_ev_session(s, REPLCOPY_EV_LIMIT, limit);
+		replcopy_event(s, REPLCOPY_SE_LIMIT);
 		return;
 	}
 
@@ -600,7 +610,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (unlikely(!c)) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
 		if (len)
-			replcopy_event(s, REPLCOPY_EV_LIMIT);
+			replcopy_event(s, REPLCOPY_SE_LIMIT);
 		return;
 	}
 	/* Only its bytes are used: no route or conntrack entry pinned. */
@@ -651,13 +661,21 @@ bad:
 static void replcopy_enqueue_target(struct replcopy_session *s,
 				    struct sk_buff *skb, bool data)
 {
+	int limit = data ? replcopy_room(s, skb->truesize, false) : -1;
+
 	spin_lock(&s->lock);
 	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
-		     (data && !replcopy_room(s, skb->truesize, false)))) {
+		     limit >= 0)) {
+		bool ev = !s->dead && limit >= 0 && !s->ev_limit;
+
 		if (!s->dead)
 			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
+		if (ev)
+			s->ev_limit = true;
 		spin_unlock(&s->lock);
 		kfree_skb(skb);
+		if (ev)
+			replcopy_ev_session(s, REPLCOPY_EV_LIMIT, limit);
 		return;
 	}
 	REPLCOPY_CB(skb)->charged = skb->truesize;
@@ -793,6 +811,72 @@ static void replcopy_reap_later(struct replcopy_session *s)
 	spin_unlock_bh(&tbl->lock);
 }
 
+static int replcopy_session_fill(struct sk_buff *skb,
+				 struct replcopy_session *s)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, REPLCOPY_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, REPLCOPY_SA_MAP_ID, s->m->id) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr) ||
+	    nla_put_u16(skb, REPLCOPY_SA_CLIENT_PORT, ntohs(s->cport)) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR, READ_ONCE(s->saddr)) ||
+	    nla_put_u16(skb, REPLCOPY_SA_SOURCE_PORT,
+			ntohs(READ_ONCE(s->sport))) ||
+	    nla_put_u8(skb, REPLCOPY_SA_STATE, READ_ONCE(s->state)) ||
+	    nla_put_u8(skb, REPLCOPY_SA_WORKER, s->worker) ||
+	    (s->fabricated && nla_put_flag(skb, REPLCOPY_SA_FABRICATED)) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_CAPTURED_BYTES,
+			      READ_ONCE(s->captured_bytes), REPLCOPY_SA_PAD) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_ACKED_BYTES,
+			      READ_ONCE(s->acked_bytes), REPLCOPY_SA_PAD) ||
+	    nla_put_u32(skb, REPLCOPY_SA_QUEUED_BYTES,
+			clamp_t(long, atomic_long_read(&s->queued), 0,
+				U32_MAX)) ||
+	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
+			      jiffies_to_msecs(jiffies - s->start),
+			      REPLCOPY_SA_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* enum replcopy_end_reason of each enum replcopy_end. */
+static const u8 replcopy_end_reason[] = {
+	[REPLCOPY_END_CLOSED]		= REPLCOPY_ER_CLOSED,
+	[REPLCOPY_END_RESET]		= REPLCOPY_ER_RESET,
+	[REPLCOPY_END_CLIENT_RST]	= REPLCOPY_ER_CLIENT_RST,
+	[REPLCOPY_END_TIMEDOUT]		= REPLCOPY_ER_TIMEDOUT,
+	[REPLCOPY_END_LIMIT]		= REPLCOPY_ER_LIMIT,
+	[REPLCOPY_END_ABORT]		= REPLCOPY_ER_ABORT,
+	[REPLCOPY_END_LOOP]		= REPLCOPY_ER_LOOP,
+};
+
+void replcopy_ev_session(struct replcopy_session *s, u8 type, u8 arg)
+{
+	struct replcopy_mapping *m = s->m;
+	struct sk_buff *skb = replcopy_ev_begin(m->rn, type);
+
+	if (!skb)
+		return;
+	if (replcopy_session_fill(skb, s) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, s->taddr) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT, ntohs(s->tport)) ||
+	    (type == REPLCOPY_EV_SESSION_END &&
+	     nla_put_u8(skb, REPLCOPY_A_EVENT_REASON, arg)) ||
+	    (type == REPLCOPY_EV_LIMIT &&
+	     nla_put_u8(skb, REPLCOPY_A_EVENT_LIMIT, arg))) {
+		replcopy_ev_cancel(m->rn, skb);
+		return;
+	}
+	replcopy_ev_send(m->rn, skb);
+}
+
 static void replcopy_finish(struct replcopy_session *s);
 
 static enum replcopy_cause replcopy_end_cause(enum replcopy_end why)
@@ -854,6 +938,10 @@ void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 	}
 
 	replcopy_set_state(s, REPLCOPY_SS_CLOSED, replcopy_end_cause(why));
+	/* A FIN exchange had its event when both FINs were acked. */
+	if (why != REPLCOPY_END_CLOSED)
+		replcopy_ev_session(s, REPLCOPY_EV_SESSION_END,
+				    replcopy_end_reason[why]);
 	if (why == REPLCOPY_END_ABORT || why == REPLCOPY_END_CLOSED) {
 		replcopy_finish(s);
 		return;
@@ -949,7 +1037,7 @@ static void replcopy_kill_live(struct replcopy_table *tbl,
 		struct replcopy_session *s = list_entry(pos, typeof(*s), node);
 
 		if (!m || s->m == m)
-			replcopy_event(s, REPLCOPY_EV_KILL);
+			replcopy_event(s, REPLCOPY_SE_KILL);
 		if (++n % REPLCOPY_WALK_BATCH || pos->next == &tbl->live)
 			continue;
 		list_add(&mark, pos);
@@ -970,40 +1058,6 @@ void replcopy_sessions_flush_mapping(struct replcopy_mapping *m)
 		return;
 	replcopy_kill_live(tbl, m);
 	wait_event(tbl->waitq, !atomic_read(&m->nr_sessions));
-}
-
-static int replcopy_session_fill(struct sk_buff *skb,
-				 struct replcopy_session *s)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, REPLCOPY_A_SESSION);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, REPLCOPY_SA_MAP_ID, s->m->id) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr) ||
-	    nla_put_u16(skb, REPLCOPY_SA_CLIENT_PORT, ntohs(s->cport)) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR, READ_ONCE(s->saddr)) ||
-	    nla_put_u16(skb, REPLCOPY_SA_SOURCE_PORT,
-			ntohs(READ_ONCE(s->sport))) ||
-	    nla_put_u8(skb, REPLCOPY_SA_STATE, READ_ONCE(s->state)) ||
-	    nla_put_u8(skb, REPLCOPY_SA_WORKER, s->worker) ||
-	    (s->fabricated && nla_put_flag(skb, REPLCOPY_SA_FABRICATED)) ||
-	    nla_put_u64_64bit(skb, REPLCOPY_SA_CAPTURED_BYTES,
-			      READ_ONCE(s->captured_bytes), REPLCOPY_SA_PAD) ||
-	    nla_put_u64_64bit(skb, REPLCOPY_SA_ACKED_BYTES,
-			      READ_ONCE(s->acked_bytes), REPLCOPY_SA_PAD) ||
-	    nla_put_u32(skb, REPLCOPY_SA_QUEUED_BYTES,
-			clamp_t(long, atomic_long_read(&s->queued), 0,
-				U32_MAX)) ||
-	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
-			      jiffies_to_msecs(jiffies - s->start),
-			      REPLCOPY_SA_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
 }
 
 /*

@@ -74,8 +74,8 @@ struct replcopy_cb {
 
 /* Session events, s->events bits: set by hooks, timers and control. */
 enum {
-	REPLCOPY_EV_KILL,	/* end now, reset the target */
-	REPLCOPY_EV_LIMIT,	/* replay data was lost: reset, linger */
+	REPLCOPY_SE_KILL,	/* end now, reset the target */
+	REPLCOPY_SE_LIMIT,	/* replay data was lost: reset, linger */
 };
 
 /* Reasons a session ends; decide which counter moves and whether we RST. */
@@ -190,6 +190,9 @@ struct replcopy_session {
 					 * hook (its pure ACKs are queued)
 					 */
 	struct timer_list timer;	/* kicks the worker at a deadline */
+	bool ev_limit;			/* a LIMIT event for the target's data
+					 * was sent; under s->lock
+					 */
 
 	/* ---- Everything below is owned by the worker. ---- */
 	u8 state;			/* enum replcopy_session_state */
@@ -298,5 +301,11 @@ void replcopy_route_update_pmtu(struct replcopy_session *s,
 				struct sk_buff *skb, u32 mtu);
 /* Route's preferred source address toward the target, or 0. */
 __be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport);
+
+/*
+ * An event about s: SESSION_*, TARGET_*, or LIMIT; arg is the enum
+ * replcopy_end_reason of SESSION_END, the enum replcopy_limit of LIMIT.
+ */
+void replcopy_ev_session(struct replcopy_session *s, u8 type, u8 arg);
 
 #endif /* _REPLCOPY_SESSION_H */

@@ -35,6 +35,8 @@ static void replcopy_rto(struct replcopy_session *s)
 	s->rto_at = 0;
 	if (s->state == REPLCOPY_SS_SYN_SENT) {
 		if (s->syn_tries >= READ_ONCE(replcopy_cfg.syn_retries)) {
+			replcopy_ev_session(s, REPLCOPY_EV_TARGET_UNREACHABLE,
+					    0);
 			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
 			return;
 		}
@@ -201,13 +203,13 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	spin_unlock_bh(&s->lock);
 	*items = skb_queue_len(&q);
 
-	if (test_and_clear_bit(REPLCOPY_EV_KILL, &s->events) ||
+	if (test_and_clear_bit(REPLCOPY_SE_KILL, &s->events) ||
 	    READ_ONCE(s->m->dead)) {
 		replcopy_purge(s, &q);
 		replcopy_end(s, REPLCOPY_END_ABORT);
 		return;
 	}
-	if (test_and_clear_bit(REPLCOPY_EV_LIMIT, &s->events))
+	if (test_and_clear_bit(REPLCOPY_SE_LIMIT, &s->events))
 		replcopy_end(s, REPLCOPY_END_LIMIT);
 	if (unlikely(s->loop) && !s->zombie)
 		replcopy_end(s, REPLCOPY_END_LOOP);

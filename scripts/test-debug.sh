@@ -63,7 +63,7 @@ esac
 # tools-ftrace and tools-worker-switch trace the same module functions.
 # Nor is reliability-userns: the debug kernel has no CONFIG_USER_NS.
 quick_scenarios="engine-nginx@wq reliability-failslab reliability-lostsyn engine-shortconn@kthread
-engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof engine-teardown@kthread frame-mappings engine-netem@kthread
+engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof frame-events engine-teardown@kthread frame-mappings engine-netem@kthread
 engine-redis@kthread engine-target-down@wq engine-midstream@wq
 engine-memcached@kthread engine-source-client@wq engine-gro@kthread
 engine-loop@wq engine-zerowindow@kthread frame-bad-input frame-permissions frame-netns-isolation

@@ -43,6 +43,7 @@ int cmd_show(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 void usage_add(FILE *f);
 void usage_del(FILE *f);
 void usage_list(FILE *f);
@@ -53,6 +54,7 @@ void usage_show(FILE *f);
 void usage_save(FILE *f);
 void usage_apply(FILE *f);
 void usage_version(FILE *f);
+void usage_monitor(FILE *f);
 
 /*
  * The outcome of a parse_*_args(): PARSE_HELP prints usage to stdout and

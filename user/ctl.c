@@ -26,6 +26,8 @@ static const struct cmd cmds[] = {
 	  cmd_stats, usage_stats },
 	{ "sessions", "list the live replayed connections",
 	  cmd_sessions, usage_sessions },
+	{ "monitor", "print events (sessions, limits, mappings) as they "
+	  "happen", cmd_monitor, usage_monitor },
 	{ "set", "change module settings: worker model, limits, timeouts",
 	  cmd_set, usage_set },
 	{ "show", "show module settings and version", cmd_show, usage_show },
@@ -64,15 +66,16 @@ static void usage_main(FILE *f)
 "Exit status: 0 success, 1 the kernel refused (or the module is missing),\n"
 "2 usage error, 3 the output could not be written.\n"
 "\n"
-"Permissions: add, del, apply and sessions need CAP_NET_ADMIN over the\n"
-"network namespace, set (and apply, to change settings) needs it over the\n"
-"host; list, stats, show, save and version are open to every user (they\n"
-"hold no client addresses).\n"
+"Permissions: add, del, apply, sessions and monitor need CAP_NET_ADMIN over\n"
+"the network namespace, set (and apply, to change settings) needs it over\n"
+"the host; list, stats, show, save and version are open to every user\n"
+"(they hold no client addresses).\n"
 "\n"
 "Examples:\n"
 "  replctl add 11311 10.0.0.31:11511\n"
 "  replctl list\n"
 "  replctl stats -i 1\n"
+"  replctl monitor --json\n"
 "  replctl set worker kthread\n"
 "  replctl save > /etc/replcopy/replcopy.conf\n"
 "  replctl apply /etc/replcopy/replcopy.conf\n"
@@ -107,8 +110,8 @@ static const struct cmd *find(const char *name)
 static int unknown(const char *name)
 {
 	fprintf(stderr, "replctl: unknown command \"%s\": use one of add, del, "
-		"list, stats, sessions, set, show, save, apply, version, help "
-		"(see replctl -h)\n", name);
+		"list, stats, sessions, monitor, set, show, save, apply, "
+		"version, help (see replctl -h)\n", name);
 	return EXIT_USAGE;
 }
 

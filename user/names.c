@@ -85,6 +85,36 @@ static const char *const state_names[] = {
 	[REPLCOPY_SS_CLOSED]		= "closed",
 };
 
+static const char *const event_names[] = {
+	[REPLCOPY_EV_SESSION_START]	= "session-start",
+	[REPLCOPY_EV_SESSION_ESTABLISHED] = "session-established",
+	[REPLCOPY_EV_SESSION_END]	= "session-end",
+	[REPLCOPY_EV_TARGET_REFUSED]	= "target-refused",
+	[REPLCOPY_EV_TARGET_UNREACHABLE] = "target-unreachable",
+	[REPLCOPY_EV_LIMIT]		= "limit",
+	[REPLCOPY_EV_MAPPING_ADD]	= "mapping-add",
+	[REPLCOPY_EV_MAPPING_DEL]	= "mapping-del",
+	[REPLCOPY_EV_SUPPRESSED]	= "suppressed",
+};
+
+static const char *const end_reason_names[] = {
+	[REPLCOPY_ER_CLOSED]		= "closed",
+	[REPLCOPY_ER_RESET]		= "reset",
+	[REPLCOPY_ER_CLIENT_RST]	= "client-rst",
+	[REPLCOPY_ER_TIMEDOUT]		= "timedout",
+	[REPLCOPY_ER_LIMIT]		= "limit",
+	[REPLCOPY_ER_ABORT]		= "abort",
+	[REPLCOPY_ER_LOOP]		= "loop",
+};
+
+static const char *const limit_names[] = {
+	[REPLCOPY_LIMIT_SESSIONS]	= "sessions",
+	[REPLCOPY_LIMIT_SESSION_BYTES]	= "session-bytes",
+	[REPLCOPY_LIMIT_TOTAL_BYTES]	= "total-bytes",
+	[REPLCOPY_LIMIT_KTHREADS]	= "kthreads",
+	[REPLCOPY_LIMIT_PORTS]		= "ports",
+};
+
 static const char *lookup(const char *const *tab, size_t n, unsigned int v)
 {
 	return v < n ? tab[v] : NULL;
@@ -122,6 +152,21 @@ const char *rc_worker_name(unsigned int v)
 const char *rc_state_name(unsigned int v)
 {
 	return lookup(state_names, ARRAY_SIZE(state_names), v);
+}
+
+const char *rc_event_name(unsigned int v)
+{
+	return lookup(event_names, ARRAY_SIZE(event_names), v);
+}
+
+const char *rc_end_reason_name(unsigned int v)
+{
+	return lookup(end_reason_names, ARRAY_SIZE(end_reason_names), v);
+}
+
+const char *rc_limit_name(unsigned int v)
+{
+	return lookup(limit_names, ARRAY_SIZE(limit_names), v);
 }
 
 int rc_source_parse(const char *s, uint8_t *out)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * names.h - the names replctl uses for the uapi enums: counters, session
- * states, worker models, source and pacing modes, settings. One table per
+ * states, worker models, source and pacing modes, settings, events. One table per
  * enum, shared by the argument parser and the output formatter.
  */
 #ifndef REPLCTL_NAMES_H
@@ -25,6 +25,10 @@ const char *rc_source_name(unsigned int v);	/* "auto", "client" */
 const char *rc_pacing_name(unsigned int v);	/* "stream", "response" */
 const char *rc_worker_name(unsigned int v);	/* "wq", "kthread" */
 const char *rc_state_name(unsigned int v);	/* "syn_sent", ... */
+/* replctl monitor's names (kebab-case). */
+const char *rc_event_name(unsigned int v);	/* "session-start", ... */
+const char *rc_end_reason_name(unsigned int v);	/* "closed", ... */
+const char *rc_limit_name(unsigned int v);	/* "total-bytes", ... */
 
 /* Inverse lookups for the parser: 0 and *out set, or -1. */
 int rc_source_parse(const char *s, uint8_t *out);

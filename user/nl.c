@@ -173,3 +173,37 @@ int nl_resolve(struct nl *nl, const char *name)
 		err = -ENOENT;
 	return err;
 }
+
+struct group {
+	const char *name;
+	uint32_t id;
+	int err;
+};
+
+static int group_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct group *g = data;
+
+	g->err = rc_parse_family_group(nlh, g->name, &g->id);
+	if (g->err == -EINVAL) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int nl_resolve_group(struct nl *nl, const char *family, const char *group,
+		     uint32_t *id)
+{
+	struct group g = { .name = group, .err = -ENOENT };
+	struct nlmsghdr *req;
+	int err;
+
+	req = msg_get_family(nl->req, 0, family);
+	err = nl_talk(nl, req, group_cb, &g);
+	if (!err)
+		err = g.err;
+	if (!err)
+		*id = g.id;
+	return err;
+}

@@ -36,6 +36,13 @@ void nl_close(struct nl *nl);
 /* Resolve a generic netlink family: 0, -ENOENT when absent, or -errno. */
 int nl_resolve(struct nl *nl, const char *name);
 /*
+ * The id of family's multicast group called group into *id, for
+ * NETLINK_ADD_MEMBERSHIP: 0, -ENOENT when the family or the group is
+ * absent, or -errno.
+ */
+int nl_resolve_group(struct nl *nl, const char *family, const char *group,
+		     uint32_t *id);
+/*
  * Send req (seq and port id are filled in here) and run cb on every reply
  * message until the final ACK or NLMSG_DONE. 0, or -errno: the kernel's
  * error (with nl->ext filled) or a local one. For dumps, nl->dump_intr

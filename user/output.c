@@ -83,14 +83,20 @@ void fmt_map_flags(uint32_t flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
+		     size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, bare ? "%u" : "unknown(%u)", v);
+	return buf;
+}
+
 /* A name from a table, or "unknown(N)". */
 static const char *ename(const char *name, unsigned int v, char *buf,
 			 size_t len)
 {
-	if (name)
-		return name;
-	snprintf(buf, len, "unknown(%u)", v);
-	return buf;
+	return fmt_name(name, v, false, buf, len);
 }
 
 /* ---- tables -------------------------------------------------------- */
@@ -175,8 +181,7 @@ void out_added_text(FILE *f, const struct rc_mapping *m)
 			"reply)\n");
 }
 
-static void json_map_fields(struct json *j, const struct rc_mapping *m,
-			    bool full)
+void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 {
 	char a[ADDR_LEN], ep[ENDPOINT_LEN], buf[32];
 	uint32_t bits;
@@ -472,34 +477,38 @@ void out_sessions_text(FILE *f, const struct rc_session *s, size_t n)
 	table_print(f, &t);
 }
 
-void out_sessions_json(FILE *f, const struct rc_session *s, size_t n)
+void json_session_fields(struct json *j, const struct rc_session *p)
 {
 	char a[ADDR_LEN], tmp[32];
+
+	json_u64(j, "map_id", p->map_id);
+	fmt_ipv4(p->client_addr, a);
+	json_str(j, "client_addr", a);
+	json_u64(j, "client_port", p->client_port);
+	fmt_ipv4(p->source_addr, a);
+	json_str(j, "source_addr", a);
+	json_u64(j, "source_port", p->source_port);
+	json_str(j, "state", ename(rc_state_name(p->state), p->state, tmp,
+				   sizeof(tmp)));
+	json_str(j, "worker", ename(rc_worker_name(p->worker), p->worker, tmp,
+				    sizeof(tmp)));
+	json_bool(j, "fabricated", p->fabricated);
+	json_u64(j, "captured_bytes", p->captured_bytes);
+	json_u64(j, "acked_bytes", p->acked_bytes);
+	json_u64(j, "queued_bytes", p->queued_bytes);
+	json_u64(j, "age_ms", p->age_ms);
+}
+
+void out_sessions_json(FILE *f, const struct rc_session *s, size_t n)
+{
 	struct json j;
 	size_t i;
 
 	json_init(&j, f);
 	json_arr_begin(&j, NULL);
 	for (i = 0; i < n; i++) {
-		const struct rc_session *p = &s[i];
-
 		json_obj_begin(&j, NULL);
-		json_u64(&j, "map_id", p->map_id);
-		fmt_ipv4(p->client_addr, a);
-		json_str(&j, "client_addr", a);
-		json_u64(&j, "client_port", p->client_port);
-		fmt_ipv4(p->source_addr, a);
-		json_str(&j, "source_addr", a);
-		json_u64(&j, "source_port", p->source_port);
-		json_str(&j, "state", ename(rc_state_name(p->state), p->state,
-					    tmp, sizeof(tmp)));
-		json_str(&j, "worker", ename(rc_worker_name(p->worker),
-					     p->worker, tmp, sizeof(tmp)));
-		json_bool(&j, "fabricated", p->fabricated);
-		json_u64(&j, "captured_bytes", p->captured_bytes);
-		json_u64(&j, "acked_bytes", p->acked_bytes);
-		json_u64(&j, "queued_bytes", p->queued_bytes);
-		json_u64(&j, "age_ms", p->age_ms);
+		json_session_fields(&j, &s[i]);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

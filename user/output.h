@@ -35,6 +35,21 @@ void fmt_age(uint64_t ms, char *buf, size_t len);
 void fmt_fidelity(uint64_t acked, uint64_t captured, char *buf, size_t len);
 /* "no-fabricate", "-" for none; unknown bits as hex. */
 void fmt_map_flags(uint32_t flags, char *buf, size_t len);
+/* name (from a names.h table), or v: "unknown(5)", or "5" when bare. */
+const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
+		     size_t len);
+
+/* ---- the members of one object, inside an object being written ---- */
+
+struct json;
+/*
+ * A mapping's keys: id, online_addr, port, online, target_addr,
+ * target_port, target; with full, also source, pacing, flags and
+ * sessions (those the kernel sent). `replctl list --json` has full ones.
+ */
+void json_map_fields(struct json *j, const struct rc_mapping *m, bool full);
+/* A session's keys, as in `replctl sessions --json`. */
+void json_session_fields(struct json *j, const struct rc_session *s);
 
 /* ---- mappings ------------------------------------------------------ */
 

@@ -82,7 +82,7 @@ struct del_args {
 	uint32_t online_addr;	/* be32, 0 = any */
 };
 
-/* list, show, version */
+/* list, show, version, monitor */
 struct json_args {
 	bool json;
 };
@@ -118,7 +118,7 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		   struct perr *e);
 int parse_del_args(int argc, char **argv, struct del_args *a,
 		   struct perr *e);
-/* For list, show and version: only --json/-j. */
+/* For list, show, version and monitor: only --json/-j. */
 int parse_json_args(const char *cmd, int argc, char **argv,
 		    struct json_args *a, struct perr *e);
 int parse_stats_args(int argc, char **argv, struct stats_args *a,

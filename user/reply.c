@@ -170,6 +170,32 @@ static int nested(const struct nlattr *a, struct walk *w, mnl_attr_cb_t cb)
 	return mnl_attr_parse_nested(a, cb, &inner);
 }
 
+static int event_attr(const struct nlattr *a, struct walk *w)
+{
+	struct rc_event *ev = &w->r->ev;
+	int type = mnl_attr_get_type(a);
+
+	if (!valid(a, type == REPLCOPY_A_EVENT_SUPPRESSED ? MNL_TYPE_U32
+							 : MNL_TYPE_U8))
+		return bad(w, type);
+	ev->present |= 1u << type;
+	switch (type) {
+	case REPLCOPY_A_EVENT:
+		ev->type = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_A_EVENT_REASON:
+		ev->reason = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_A_EVENT_LIMIT:
+		ev->limit = mnl_attr_get_u8(a);
+		break;
+	case REPLCOPY_A_EVENT_SUPPRESSED:
+		ev->suppressed = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int top_cb(const struct nlattr *a, void *data)
 {
 	struct walk *w = data;
@@ -206,6 +232,11 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_CONFIG:
 		r->has_config = true;
 		return nested(a, w, config_cb);
+	case REPLCOPY_A_EVENT:
+	case REPLCOPY_A_EVENT_REASON:
+	case REPLCOPY_A_EVENT_LIMIT:
+	case REPLCOPY_A_EVENT_SUPPRESSED:
+		return event_attr(a, w);
 	case REPLCOPY_A_VERSION:
 		if (!valid(a, MNL_TYPE_STRING))
 			return bad(w, type);
@@ -309,5 +340,72 @@ int rc_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
 		return -EINVAL;
 	*id = f.id;
 	*version = f.version;
+	return 0;
+}
+
+struct mcast_group {
+	const char *name;
+	uint32_t id;
+	bool has_id;
+};
+
+/* One group: CTRL_ATTR_MCAST_GRP_NAME and CTRL_ATTR_MCAST_GRP_ID. */
+static int group_cb(const struct nlattr *a, void *data)
+{
+	struct mcast_group *g = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (!valid(a, MNL_TYPE_NUL_STRING))
+			return MNL_CB_ERROR;
+		g->name = mnl_attr_get_str(a);
+		break;
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (!valid(a, MNL_TYPE_U32))
+			return MNL_CB_ERROR;
+		g->id = mnl_attr_get_u32(a);
+		g->has_id = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* CTRL_ATTR_MCAST_GROUPS holds one nest per group. */
+static int groups_cb(const struct nlattr *a, void *data)
+{
+	struct mcast_group *want = data, g = { 0 };
+
+	if (!valid(a, MNL_TYPE_NESTED) ||
+	    mnl_attr_parse_nested(a, group_cb, &g) < 0)
+		return MNL_CB_ERROR;
+	if (g.name && g.has_id && !strcmp(g.name, want->name)) {
+		want->id = g.id;
+		want->has_id = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_groups_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+		return MNL_CB_OK;
+	if (!valid(a, MNL_TYPE_NESTED))
+		return MNL_CB_ERROR;
+	return mnl_attr_parse_nested(a, groups_cb, data);
+}
+
+int rc_parse_family_group(const struct nlmsghdr *nlh, const char *name,
+			  uint32_t *id)
+{
+	struct mcast_group want = { .name = name };
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EINVAL;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_groups_cb,
+			   &want) < 0)
+		return -EINVAL;
+	if (!want.has_id)
+		return -ENOENT;
+	*id = want.id;
 	return 0;
 }

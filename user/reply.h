@@ -63,6 +63,15 @@ struct rc_config {
 	char version[64];
 };
 
+/* What a REPLCOPY_CMD_EVENT adds: the REPLCOPY_A_EVENT* attributes. */
+struct rc_event {
+	uint32_t present;	/* bit (1 << REPLCOPY_A_EVENT_x) per attribute */
+	uint8_t type;		/* enum replcopy_event */
+	uint8_t reason;		/* enum replcopy_end_reason */
+	uint8_t limit;		/* enum replcopy_limit */
+	uint32_t suppressed;
+};
+
 /* Everything one message can carry. */
 struct rc_reply {
 	uint8_t cmd;			/* genlmsghdr.cmd */
@@ -73,6 +82,7 @@ struct rc_reply {
 	struct rc_session sess;
 	bool has_config;
 	struct rc_config cfg;
+	struct rc_event ev;
 	int bad_attr;			/* set with -EINVAL: offending type */
 	int bad_nest;			/* ... inside this nest, or 0 */
 };
@@ -83,5 +93,12 @@ int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r);
 /* Decode the controller's answer to CTRL_CMD_GETFAMILY. */
 int rc_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
 		    uint32_t *version);
+/*
+ * The id of the family's multicast group called name, from the same
+ * answer: 0, -ENOENT when the family has no such group, or -EINVAL when
+ * the message is malformed.
+ */
+int rc_parse_family_group(const struct nlmsghdr *nlh, const char *name,
+			  uint32_t *id);
 
 #endif

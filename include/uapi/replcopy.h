@@ -60,6 +60,31 @@
  *   REPLCOPY_A_CONFIG (every enum replcopy_config_attr) and
  *   REPLCOPY_A_VERSION (string).
  *
+ * REPLCOPY_CMD_EVENT (notification only: never a request)
+ *   Sent to the multicast group REPLCOPY_MCGRP_EVENTS of the netns it is
+ *   about; only sockets with CAP_NET_ADMIN over that netns may join the
+ *   group. Every event carries
+ *     REPLCOPY_A_EVENT             u8    enum replcopy_event
+ *   Session events (SESSION_*, TARGET_*, and LIMIT when a session hit it)
+ *   add REPLCOPY_A_SESSION (as in GET_SESSIONS; SOURCE_ADDR/PORT are 0
+ *   until the replayed connection has them), REPLCOPY_A_MAP_PORT,
+ *   REPLCOPY_A_MAP_TARGET_ADDR and REPLCOPY_A_MAP_TARGET_PORT.
+ *   SESSION_END adds
+ *     REPLCOPY_A_EVENT_REASON      u8    enum replcopy_end_reason
+ *   LIMIT adds REPLCOPY_A_EVENT_LIMIT (u8, enum replcopy_limit) and, when
+ *   no session is concerned, REPLCOPY_A_MAP_ID, REPLCOPY_A_MAP_PORT and the
+ *   target's address and port.
+ *   MAPPING_ADD and MAPPING_DEL carry the mapping's attributes, as
+ *   GET_MAPPING lists them.
+ *   Events are rate limited per netns (module parameter event_rate, per
+ *   second, with a burst of as many): what the limit drops is counted, and
+ *   one SUPPRESSED event a second later says how many:
+ *     REPLCOPY_A_EVENT_SUPPRESSED  u32   events not sent since the last
+ *                                        SUPPRESSED event
+ *   SUPPRESSED itself is never dropped by the limit. An event that finds no
+ *   memory is counted in the next SUPPRESSED too. No listener, no cost:
+ *   nothing is built while the group has no member in the netns.
+ *
  * Each command takes only the attributes listed for it: any other (a
  * read-only one, or one that means nothing for the command, such as
  * REPLCOPY_A_DEL_ALL with ADD_MAPPING) is refused with EINVAL.
@@ -93,9 +118,13 @@ enum replcopy_cmd {
 	REPLCOPY_CMD_GET_SESSIONS,
 	REPLCOPY_CMD_SET_CONFIG,
 	REPLCOPY_CMD_GET_CONFIG,
+	REPLCOPY_CMD_EVENT,		/* notification, REPLCOPY_MCGRP_EVENTS */
 	__REPLCOPY_CMD_MAX
 };
 #define REPLCOPY_CMD_MAX (__REPLCOPY_CMD_MAX - 1)
+
+/* Multicast group of REPLCOPY_CMD_EVENT. */
+#define REPLCOPY_MCGRP_EVENTS	"events"
 
 enum replcopy_attr {
 	REPLCOPY_A_UNSPEC,
@@ -114,9 +143,74 @@ enum replcopy_attr {
 	REPLCOPY_A_CONFIG,		/* nest, enum replcopy_config_attr */
 	REPLCOPY_A_VERSION,		/* string, read only */
 	REPLCOPY_A_PAD,
+	REPLCOPY_A_EVENT,		/* u8, enum replcopy_event */
+	REPLCOPY_A_EVENT_REASON,	/* u8, enum replcopy_end_reason */
+	REPLCOPY_A_EVENT_LIMIT,		/* u8, enum replcopy_limit */
+	REPLCOPY_A_EVENT_SUPPRESSED,	/* u32 */
 	__REPLCOPY_A_MAX
 };
 #define REPLCOPY_A_MAX (__REPLCOPY_A_MAX - 1)
+
+/* REPLCOPY_A_EVENT: what happened. */
+enum replcopy_event {
+	REPLCOPY_EV_NONE,
+	REPLCOPY_EV_SESSION_START,	/* a client connection to replay */
+	REPLCOPY_EV_SESSION_ESTABLISHED, /* the target completed the handshake */
+	REPLCOPY_EV_SESSION_END,	/* the replay ended: EVENT_REASON */
+	REPLCOPY_EV_TARGET_REFUSED,	/* the target reset our SYN */
+	REPLCOPY_EV_TARGET_UNREACHABLE,	/* no route to the target, or no
+					 * answer to any SYN
+					 */
+	REPLCOPY_EV_LIMIT,		/* replay work dropped: EVENT_LIMIT */
+	REPLCOPY_EV_MAPPING_ADD,
+	REPLCOPY_EV_MAPPING_DEL,
+	REPLCOPY_EV_SUPPRESSED,		/* EVENT_SUPPRESSED events not sent */
+	__REPLCOPY_EV_MAX
+};
+#define REPLCOPY_EV_MAX (__REPLCOPY_EV_MAX - 1)
+
+/* REPLCOPY_A_EVENT_REASON: why a replay ended (and which counter). */
+enum replcopy_end_reason {
+	REPLCOPY_ER_CLOSED,		/* FIN exchange done (sess_closed) */
+	REPLCOPY_ER_RESET,		/* the target reset it, or it could not
+					 * connect (sess_reset)
+					 */
+	REPLCOPY_ER_CLIENT_RST,		/* the client reset it (sess_reset) */
+	REPLCOPY_ER_TIMEDOUT,		/* idle, retransmission limit, or a
+					 * handshake the client never
+					 * completed (sess_timedout)
+					 */
+	REPLCOPY_ER_LIMIT,		/* client data lost to a limit: reset
+					 * (sess_reset)
+					 */
+	REPLCOPY_ER_ABORT,		/* mapping deleted, netns or module
+					 * going away (sess_reset)
+					 */
+	REPLCOPY_ER_LOOP,		/* a replayed SYN, never replayed again
+					 * (sess_reset, drop_loop)
+					 */
+	__REPLCOPY_ER_MAX
+};
+#define REPLCOPY_ER_MAX (__REPLCOPY_ER_MAX - 1)
+
+/* REPLCOPY_A_EVENT_LIMIT: which limit dropped replay work. */
+enum replcopy_limit {
+	REPLCOPY_LIMIT_SESSIONS,	/* max-sessions: not replayed
+					 * (sess_refused)
+					 */
+	REPLCOPY_LIMIT_SESSION_BYTES,	/* the session's fair share of the
+					 * memory budget (drop_queue)
+					 */
+	REPLCOPY_LIMIT_TOTAL_BYTES,	/* the memory budget (drop_queue) */
+	REPLCOPY_LIMIT_KTHREADS,	/* kthread model: no thread of its own,
+					 * run on a workqueue (kthread_wq)
+					 */
+	REPLCOPY_LIMIT_PORTS,		/* no free source port, or the client's
+					 * tuple busy (drop_noport)
+					 */
+	__REPLCOPY_LIMIT_MAX
+};
+#define REPLCOPY_LIMIT_MAX (__REPLCOPY_LIMIT_MAX - 1)
 
 /* Source address of the replayed connections. */
 enum replcopy_source {

@@ -10,9 +10,11 @@
  * The first input byte picks the target; the rest is its input:
  *   0..5  argv of add, del, list, stats, sessions, set (NUL-separated)
  *   6     a replcopy message body (genl header + attributes) for
- *         rc_parse_reply(), then every out_*() that fits what was decoded
+ *         rc_parse_reply(), then every out_*() that fits what was decoded,
+ *         and event_print() (replctl monitor's lines)
  *   7     an NLMSG_ERROR body for extack_parse() and extack_print()
- *   8     a controller message for rc_parse_family()
+ *   8     a controller message for rc_parse_family() and
+ *         rc_parse_family_group()
  *   9     one string for each building-block parser
  * Beyond the sanitizers, it checks: a parser that fails leaves a non-empty,
  * NUL-terminated message; JSON output has balanced brackets outside
@@ -28,6 +30,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "event.h"
 #include "extack.h"
 #include "output.h"
 #include "parse.h"
@@ -221,6 +224,31 @@ static struct nlmsghdr *wrap(uint16_t type, uint16_t flags, const uint8_t *data,
 	return nlh;
 }
 
+/* replctl monitor's lines for nlh: one line, or none; the JSON is checked. */
+static void events(const struct nlmsghdr *nlh)
+{
+	const struct timespec t = { 1714605001, 123456789 };
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mem, &len);
+	int rc;
+
+	if (!f)
+		return;
+	rc = event_print(f, nlh, &t, true);
+	fflush(f);
+	check_json(mem, len);
+	if ((rc == 1) != (len == 0) || (len && (mem[len - 1] != '\n' ||
+						memchr(mem, '\n', len) != mem + len - 1))) {
+		fprintf(stderr, "event_print: %d, not one line: %.*s\n", rc,
+			(int)len, mem);
+		abort();
+	}
+	event_print(f, nlh, &t, false);
+	fclose(f);
+	free(mem);
+}
+
 static void fuzz_reply(const uint8_t *data, size_t size)
 {
 	struct nlmsghdr *nlh = wrap(0x20, NLM_F_MULTI, data, size);
@@ -229,6 +257,7 @@ static void fuzz_reply(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	if (rc_parse_reply(nlh, &r) == 0)
 		outputs(&r);
+	events(nlh);
 	free(nlh);
 }
 
@@ -272,10 +301,11 @@ static void fuzz_extack(const uint8_t *data, size_t size)
 static void fuzz_family(const uint8_t *data, size_t size)
 {
 	struct nlmsghdr *nlh = wrap(GENL_ID_CTRL, 0, data, size);
+	uint32_t version, grp;
 	uint16_t id;
-	uint32_t version;
 
 	rc_parse_family(nlh, &id, &version);
+	rc_parse_family_group(nlh, "events", &grp);
 	free(nlh);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_reply.c - decoding the module's messages: mappings, counters,
- * sessions, settings, the family lookup; unknown attributes skipped,
- * malformed ones refused.
+ * sessions, settings, the family and multicast group lookup; unknown
+ * attributes skipped, malformed ones refused.
  */
 #include "unit.h"
 
@@ -283,10 +283,25 @@ static void test_malformed(void **state)
 	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
 }
 
+/* One entry of CTRL_ATTR_MCAST_GROUPS; the id as a u16 when short_id. */
+static void put_group(struct nlmsghdr *nlh, uint16_t index, const char *name,
+		      uint32_t id, bool short_id)
+{
+	struct nlattr *g = mnl_attr_nest_start(nlh, index);
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, name);
+	if (short_id)
+		mnl_attr_put_u16(nlh, CTRL_ATTR_MCAST_GRP_ID, (uint16_t)id);
+	else
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, id);
+	mnl_attr_nest_end(nlh, g);
+}
+
 static void test_family(void **state)
 {
+	struct nlattr *groups;
 	struct nlmsghdr *nlh;
-	uint32_t version = 0;
+	uint32_t version = 0, grp = 0;
 	uint16_t id = 0;
 
 	(void)state;
@@ -297,13 +312,32 @@ static void test_family(void **state)
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_HDRSIZE, 0);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, REPLCOPY_A_MAX);
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	put_group(nlh, 1, "other", 9, false);
+	put_group(nlh, 2, REPLCOPY_MCGRP_EVENTS, 17, false);
+	mnl_attr_nest_end(nlh, groups);
 	assert_int_equal(rc_parse_family(nlh, &id, &version), 0);
 	assert_int_equal(id, 0x23);
 	assert_int_equal(version, 1);
+	assert_int_equal(rc_parse_family_group(nlh, REPLCOPY_MCGRP_EVENTS,
+					       &grp), 0);
+	assert_int_equal(grp, 17);
+	assert_int_equal(rc_parse_family_group(nlh, "none", &grp), -ENOENT);
 
+	/* No id; and no groups at all (a module older than the events). */
 	nlh = kmsg(buf, sizeof(buf), CTRL_CMD_NEWFAMILY);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "replcopy");
 	assert_int_equal(rc_parse_family(nlh, &id, &version), -EINVAL);
+	assert_int_equal(rc_parse_family_group(nlh, REPLCOPY_MCGRP_EVENTS,
+					       &grp), -ENOENT);
+
+	/* A group id of the wrong size. */
+	nlh = kmsg(buf, sizeof(buf), CTRL_CMD_NEWFAMILY);
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	put_group(nlh, 1, REPLCOPY_MCGRP_EVENTS, 17, true);
+	mnl_attr_nest_end(nlh, groups);
+	assert_int_equal(rc_parse_family_group(nlh, REPLCOPY_MCGRP_EVENTS,
+					       &grp), -EINVAL);
 }
 
 int main(void)

@@ -102,6 +102,14 @@ usage_err 'replctl: show: unknown option "--yaml": see replctl show -h' \
 	show --yaml
 usage_err 'replctl: version: unexpected argument "full": version takes no arguments, only --json' \
 	version full
+usage_err 'replctl: monitor: unknown option "--follow": see replctl monitor -h' \
+	monitor --follow
+usage_err 'replctl: monitor: unknown option "-x": see replctl monitor -h' \
+	monitor -x
+usage_err 'replctl: monitor: unexpected argument "sessions": monitor takes no arguments, only --json' \
+	monitor sessions
+usage_err 'replctl: monitor: option "--json" takes no value: write it as --json alone' \
+	monitor --json=yes
 usage_err 'replctl: save: unexpected argument "all": save takes no arguments, it prints the configuration; to keep it write replctl save > /etc/replcopy/replcopy.conf' \
 	save all
 usage_err 'replctl: save: unknown option "--json": see replctl save -h' \
@@ -116,7 +124,7 @@ usage_err 'replctl: apply: unknown option "--dry-run": see replctl apply -h' \
 	apply --dry-run x.conf
 usage_err "replctl: apply: $tmp/none.conf: cannot open: No such file or directory" \
 	apply "$tmp/none.conf"
-usage_err 'replctl: unknown command "lsit": use one of add, del, list, stats, sessions, set, show, save, apply, version, help (see replctl -h)' \
+usage_err 'replctl: unknown command "lsit": use one of add, del, list, stats, sessions, monitor, set, show, save, apply, version, help (see replctl -h)' \
 	lsit
 usage_err 'replctl: unknown option "--json": options go after the command, e.g. replctl list --json (see replctl -h)' \
 	--json list
@@ -183,7 +191,7 @@ fi
 
 # --- help: exit 0, usage with examples on stdout, nothing on stderr -------
 
-for c in add del list stats sessions set show save apply version help; do
+for c in add del list stats sessions monitor set show save apply version help; do
 	for h in -h --help; do
 		run "$c" "$h"
 		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] &&
@@ -216,7 +224,7 @@ for a in -h --help help; do
 	   grep -q '^Usage: replctl COMMAND' "$tmp/out"; then
 		# every command is listed
 		missing=
-		for c in add del list stats sessions set show save apply version help; do
+		for c in add del list stats sessions monitor set show save apply version help; do
 			grep -q "^  $c " "$tmp/out" || missing="$missing $c"
 		done
 		if [ -z "$missing" ]; then
@@ -272,7 +280,7 @@ elif [ -n "$(find "/lib/modules/$(uname -r)" -name 'replcopy.ko*' 2>/dev/null)" 
 fi
 if [ ! -d /sys/module/replcopy ] && [ $installed = no ]; then
 	printf 'add 11311 10.0.0.31:11511\n' > "$tmp/good.conf"
-	for c in list "stats" "sessions" "show" "del --all" "save" "apply $tmp/good.conf"; do
+	for c in list "stats" "sessions" "monitor" "show" "del --all" "save" "apply $tmp/good.conf"; do
 		# shellcheck disable=SC2086
 		run $c
 		if [ "$rc" -eq 1 ] &&
