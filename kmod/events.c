@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 
+#include "limit_logic.h"
 #include "replcopy.h"
 
 #define REPLCOPY_EV_RATE_MAX	1000000U
@@ -56,12 +57,12 @@ static bool replcopy_ev_take(struct replcopy_events *ev)
 
 	spin_lock_bh(&ev->lock);
 	if (time_after(now, ev->stamp)) {
-		u64 add = div_u64((u64)(now - ev->stamp) * rate, HZ);
+		bool moved;
 
-		if (add) {
-			ev->tokens = min_t(u64, (u64)ev->tokens + add, rate);
+		ev->tokens = replcopy_bucket_refill(ev->tokens, now - ev->stamp,
+						    rate, HZ, &moved);
+		if (moved)
 			ev->stamp = now;
-		}
 	}
 	ok = ev->tokens > 0;
 	if (ok)

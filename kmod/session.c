@@ -83,6 +83,7 @@
 #include <net/tcp.h>
 #include <asm/unaligned.h>
 
+#include "limit_logic.h"
 #include "session_int.h"
 #include "tcp_logic.h"
 #include "trace.h"
@@ -212,19 +213,6 @@ void replcopy_charge(struct replcopy_session *s, long n)
 	atomic_long_add(n, &replcopy_queued);
 	if (s->tbl->guest)
 		atomic_long_add(n, &replcopy_guest_queued);
-}
-
-/* The limit that refuses size more bytes, or -1 when none does. */
-static int replcopy_budget_limit(long used, u64 budget, long mine, u32 size,
-				 u32 share)
-{
-	u64 after = (u64)max(used, 0L) + size;
-
-	if (after > budget)
-		return REPLCOPY_LIMIT_TOTAL_BYTES;
-	if ((u64)max(mine, 0L) + size <= share || after <= budget / 2)
-		return -1;
-	return REPLCOPY_LIMIT_SESSION_BYTES;
 }
 
 /*
