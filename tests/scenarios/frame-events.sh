@@ -21,6 +21,7 @@
 #      event counts the rest, so delivered + suppressed is exactly 600.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+source "$(dirname "$0")/../lib-events.sh"
 # shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
@@ -35,13 +36,7 @@ dmesg_mark
 ns=$MAP_NS
 EV=$WORK/events.jsonl
 
-in_ns $ns "$REPLCTL" monitor --json > "$EV" 2> "$WORK/monitor.err" &
-mon=$!
-on_exit "kill $mon 2>/dev/null"
-# The group is joined before anything happens.
-monitoring() { [ -d /proc/$mon ] && [ ! -s "$WORK/monitor.err" ]; }
-sleep 2
-check "monitor runs" monitoring
+monitor_start $ns "$EV"
 
 # --- A. real traffic
 replctl_in $ns add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
@@ -55,53 +50,8 @@ id=$(json_get "$(replctl_in $ns list --json)" '[m["id"] for m in j if m["port"] 
 replctl_in $ns del 8080 || fail "replctl del 8080"
 sleep 1
 
-# events.py FILE FIRST_LINE: a summary of the events from line FIRST_LINE
-# on, as shell assignments; fails on a line that is not one JSON object.
-cat > "$WORK/events.py" <<'EOF'
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]) - 1:]
-ev = []
-for n, l in enumerate(lines, int(sys.argv[2])):
-    try:
-        o = json.loads(l)
-    except ValueError as e:
-        sys.exit("line %d is not JSON (%s): %r" % (n, e, l))
-    if not isinstance(o, dict) or "event" not in o:
-        sys.exit("line %d is not an event object: %r" % (n, l))
-    ev.append(o)
-count = lambda t: sum(1 for e in ev if e["event"] == t)
-ends = [e for e in ev if e["event"] == "session-end"]
-starts = [e for e in ev if e["event"] == "session-start"]
-by = lambda r: sum(1 for e in ends if e.get("reason") == r)
-closed = [e for e in ends if e.get("reason") == "closed"]
-out = {
-    "lines": len(ev),
-    "starts": len(starts),
-    "established": count("session-established"),
-    "ends": len(ends),
-    "ends_closed": by("closed"),
-    "ends_reset": sum(1 for e in ends if e.get("reason") in
-                      ("reset", "client-rst", "limit", "abort", "loop")),
-    "ends_timedout": by("timedout"),
-    "unpaired": len({e["session"]["client_port"] for e in starts} ^
-                    {e["session"]["client_port"] for e in ends}),
-    "closed_inexact": sum(1 for e in closed if
-                          e["session"]["captured_bytes"] != e["session"]["acked_bytes"]
-                          or e["session"]["captured_bytes"] == 0),
-    "map_add": ",".join(str(e["mapping"]["id"]) for e in ev if e["event"] == "mapping-add"),
-    "map_del": ",".join(str(e["mapping"]["id"]) for e in ev if e["event"] == "mapping-del"),
-    "suppressed_events": count("suppressed"),
-    "suppressed": sum(e["suppressed"] for e in ev if e["event"] == "suppressed"),
-    "overflow": count("overflow"),
-    "delivered": sum(1 for e in ev if e["event"] not in ("suppressed", "overflow")),
-}
-for k, v in out.items():
-    print("%s=%s" % (k, v))
-EOF
-summary() { python3 "$WORK/events.py" "$EV" "$1" > "$WORK/summary"; }
-ev_get() { sed -n "s/^$1=//p" "$WORK/summary"; }
-check "every event line is one JSON object" summary 1
-log "events (A): $(tr '\n' ' ' < "$WORK/summary")"
+check "every event line is one JSON object" events_summary "$EV"
+log "events (A): $(ev_line)"
 log "counters (A): syn $syn fabricated $fab established $est closed $closed reset $reset timedout $timedout"
 check_eq "one mapping-add, for the mapping" "$id" "$(ev_get map_add)"
 check_eq "one mapping-del, for the mapping" "$id" "$(ev_get map_del)"
@@ -137,8 +87,8 @@ check_eq "syn_unconfirmed counts the spoofed SYNs" $((unconf0 + SPOOFED)) "$(rst
 # The last suppressed event comes a second after the last refusal.
 sleep 3
 took=$((SECONDS - t0))
-check "the burst's events are JSON" summary "$first"
-log "events (C, ${took}s): $(tr '\n' ' ' < "$WORK/summary")"
+check "the burst's events are JSON" events_summary "$EV" "$first"
+log "events (C, ${took}s): $(ev_line)"
 check_eq "no receive-buffer overflow" 0 "$(ev_get overflow)"
 check_eq "delivered + suppressed = 2 events per spoofed SYN" $((2 * SPOOFED)) \
 	$(($(ev_get delivered) + $(ev_get suppressed)))
@@ -154,8 +104,7 @@ else
 	fail "no suppressed event although $((2 * SPOOFED)) events came at $RATE/s"
 fi
 
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
+monitor_stop
 replctl_in $ns del --all
 check_dmesg_clean
 module_unload_checked

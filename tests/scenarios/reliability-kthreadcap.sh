@@ -13,8 +13,14 @@
 # completed every handshake; nginx traffic meanwhile is replayed exactly
 # (nginx, another mapping); replctl del ends every session (the target's
 # connections reset, the threads gone); the kernel log is clean.
+# Events (replctl monitor --json, from the model switch to the end): the
+# flood's burst is far beyond the rate limit's, yet what was delivered
+# plus what the suppressed events count equals the events the counters
+# say were due: a start, an established and an end per session, a
+# kthreads limit per kthread_wq, a mapping-del per mapping.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
+source "$(dirname "$0")/../lib-events.sh"
 # shellcheck disable=SC2034 # MAP_PORT is read by lib-servers.sh
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
@@ -31,6 +37,8 @@ dmesg_mark
 replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 8080"
 replctl_in $NS_ONLINE add 6379 $TARGET_IP:6380 >/dev/null || die "replctl add 6379"
 replctl_in $NS_ONLINE set worker kthread || die "replctl set worker kthread"
+EV=$WORK/events.jsonl
+monitor_start $NS_ONLINE "$EV"
 
 threads() { ps -e -o comm= | grep -c '^replcopy/[0-9]'; }
 target_estab() { in_ns $NS_TARGET ss -Htn state established '( sport = :6380 )' | grep -c .; }
@@ -84,6 +92,21 @@ no_threads() { [ "$(threads)" = 0 ]; }
 check "del: no session thread left" wait_until 60 no_threads
 no_estab() { [ "$(target_estab)" = 0 ]; }
 check "del: target connections reset" wait_until 30 no_estab
+
+# Events: the last suppressed event comes a second after the last refusal.
+sleep 3
+monitor_stop
+check "events: every line is one JSON object" events_summary "$EV"
+log "events: $(ev_line)"
+read -r syn fab est wq closed reset timedout refused <<< \
+	"$(rstat sess_syn,sess_fabricated,sess_established,kthread_wq,sess_closed,sess_reset,sess_timedout,sess_refused total | tr / ' ')"
+log "counters: sess_syn $syn fabricated $fab established $est kthread_wq $wq closed $closed reset $reset timedout $timedout refused $refused"
+check_eq "events: no receive-buffer overflow" 0 "$(ev_get overflow)"
+check_eq "events: delivered + suppressed = starts + established + kthread_wq + ends + 2 mapping-del" \
+	$((syn + fab + est + wq + closed + reset + timedout + refused + 2)) \
+	$(($(ev_get delivered) + $(ev_get suppressed)))
+check "events: kthreads limit events delivered ($(ev_get limit_kthreads)) <= kthread_wq ($wq), > 0" \
+	test "$(ev_get limit_kthreads)" -le "$wq" -a "$(ev_get limit_kthreads)" -gt 0
 check_dmesg_clean
 module_unload_checked
 finish
