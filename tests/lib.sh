@@ -50,7 +50,30 @@ log() { printf '# %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*"; _failed=1; }
 pass() { printf 'ok: %s\n' "$*"; }
 skip() { printf 'SKIP: %s\n' "$*"; exit "$KSFT_SKIP"; }
+# skip_part WHAT: a part of the scenario that cannot run here, with the
+# reason; the scenario goes on. tests/run.sh counts it among the skipped
+# and lists it by name.
+skip_part() { printf 'SKIP-PART: %s\n' "$*"; }
 die() { printf 'FAIL: %s\n' "$*"; exit "$KSFT_FAIL"; }
+
+# userns_ok PART: 0 when an unprivileged user can make a user and network
+# namespace here (setpriv to nobody, unshare -U -r -n). Otherwise PART
+# cannot run: on a kernel built without CONFIG_USER_NS (no
+# /proc/self/ns/user: the debug kernel) it is skipped (skip_part) and 1
+# returned; on
+# one built with it (Debian's, which the suite boots) it is a failure, and
+# 2 is returned.
+userns_ok() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -r -n true 2>/dev/null &&
+		return 0
+	if [ ! -e /proc/self/ns/user ]; then
+		skip_part "$1: kernel built without CONFIG_USER_NS"
+	else
+		fail "unprivileged user namespaces not available (setpriv, unshare -U -r -n): $1 not run"
+		return 2
+	fi
+	return 1
+}
 
 on_exit() { _cleanups+=("$*"); }
 _run_cleanups() {

@@ -23,8 +23,10 @@ MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
 GUEST_IP=10.0.3.1 GCLIENT_IP=10.0.3.2
 command -v setpriv >/dev/null || skip "setpriv (util-linux) missing"
-setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -r -n true 2>/dev/null ||
-	skip "unprivileged user namespaces disabled"
+rc=0
+userns_ok "the scenario" || rc=$?
+[ $rc = 1 ] && skip "kernel built without CONFIG_USER_NS"
+[ $rc = 2 ] && finish
 
 nginx_pair_setup
 module_load
