@@ -11,9 +11,13 @@
 #                        captured byte is sent first exactly once, all of
 #                        it captured while the tool ran); segs > 0 and
 #                        <= sent_segs of the phase
-#   replcopy_wqlat.py    both models have queue-delay and run-time samples;
-#                        runs <= kicks is not counted by replctl, so the
-#                        bound is items <= captured_segs + resp_segs
+#   replcopy_wqlat.py    per model, its worker runs and the items they
+#                        processed == the kernel's own tally of the
+#                        replcopy_worker_end tracepoint (an ftrace hist
+#                        trigger keyed by worker model, set before the
+#                        traffic); no run under the model never set
+#                        (wq_unbound); queue-delay samples in 1..runs;
+#                        items <= captured_segs + resp_segs
 #   replcopy_kthread_cost.py  one kthread_create per kthread-model session
 #                        (== sessions started in phase 2, none in phase 1),
 #                        the same count of first runs, no error
@@ -31,6 +35,21 @@ replctl_in $NS_ONLINE set worker wq || die "replctl set worker wq"
 
 # field FILE REGEX: the last number matched by REGEX's group 1 in FILE.
 field() { sed -nE "s/$2/\\1/p" "$1" | tail -n 1; }
+
+# The kernel's own tally of worker runs, beside replcopy_wqlat.py: a hist
+# trigger on the tracepoint it reads, keyed by worker model (0 wq, 1
+# kthread), summing the items of each run. It counts every run of the
+# scenario: no session exists before the traffic or after the replay.
+HIST=/sys/kernel/tracing/events/replcopy/replcopy_worker_end
+hist_on=0
+if [ -e "$HIST/hist" ]; then
+	echo 'hist:keys=worker:vals=hitcount,items' > "$HIST/trigger" ||
+		die "ftrace: hist trigger on replcopy_worker_end"
+	on_exit "echo '!hist:keys=worker:vals=hitcount,items' > $HIST/trigger"
+	hist_on=1
+else
+	skip_part "wqlat against the kernel's hist trigger: kernel built without CONFIG_HIST_TRIGGERS"
+fi
 
 pids=()
 start_tool() { # start_tool NAME ARGS...
@@ -106,17 +125,33 @@ done
 W=$WORK/replcopy_wqlat.py.out
 bound=$(( $(d captured_segs s0 s2) + $(d resp_segs s0 s2) ))
 items=0
+[ "$hist_on" = 1 ] && { echo "---- $HIST/hist"; cat "$HIST/hist"; }
+# hist_get MODEL FIELD: FIELD of the hist line of worker MODEL (0 if none).
+hist_get() {
+	sed -nE "s/^\{ worker: +$1 \}.* $2: +([0-9]+).*/\1/p" "$HIST/hist" | head -n 1 | grep . || echo 0
+}
+wm=0
 for m in wq kthread; do
 	q=$(field "$W" "^queue $m: runs=([0-9]+).*")
 	r=$(field "$W" "^run $m: runs=([0-9]+).*")
 	it=$(field "$W" "^run $m: runs=[0-9]+ items=([0-9]+).*")
-	if [ "${q:-0}" -gt 0 ] && [ "${r:-0}" -gt 0 ] && [ "${it:-0}" -gt 0 ]; then
-		pass "wqlat $m: queue delay runs=$q, run time runs=$r, items=$it"
+	if [ "$hist_on" = 1 ]; then
+		hr=$(hist_get $wm hitcount)
+		check "wqlat $m: the kernel counted runs of this model ($hr)" test "$hr" -gt 0
+		check_eq "wqlat $m: runs == the kernel's count of replcopy_worker_end" "$hr" "${r:-none}"
+		check_eq "wqlat $m: items == the kernel's sum of their items" "$(hist_get $wm items)" "${it:-none}"
 	else
-		fail "wqlat $m: queue runs '$q', run runs '$r', items '$it' should all be > 0"
+		check "wqlat $m: runs ($r) > 0" test "${r:-0}" -gt 0
+	fi
+	if [ "${q:-0}" -gt 0 ] && [ "${q:-0}" -le "${r:-0}" ]; then
+		pass "wqlat $m: queue-delay samples ($q) in 1..runs ($r)"
+	else
+		fail "wqlat $m: queue-delay samples '$q' not in 1..runs ('$r')"
 	fi
 	items=$((items + ${it:-0}))
+	wm=$((wm + 1))
 done
+check_eq "wqlat: nothing under wq_unbound, a model never set" 0 "$(grep -c 'wq_unbound' "$W")"
 if [ "$items" -le "$bound" ]; then
 	pass "wqlat: items processed ($items) <= captured_segs + resp_segs ($bound)"
 else
