@@ -397,6 +397,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	m->pacing = tmpl->pacing;
 	m->flags = tmpl->flags;
 	atomic_set(&m->nr_sessions, 0);
+	m->t_progress_at = jiffies;
 	atomic_long_set(&m->queued, 0);
 	/* The table's reference and the caller's. */
 	refcount_set(&m->ref, 2);

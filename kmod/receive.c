@@ -404,6 +404,16 @@ void replcopy_rx_client(struct replcopy_session *s,
 /* ------------------------------------------------------------------ */
 /* Worker: segments from the target                                    */
 
+/* The target made progress: on this connection, and so on the mapping's. */
+static void replcopy_progress(struct replcopy_session *s)
+{
+	unsigned long now = jiffies;
+
+	s->t_progress_at = now;
+	if (READ_ONCE(s->m->t_progress_at) != now)
+		WRITE_ONCE(s->m->t_progress_at, now);
+}
+
 static void replcopy_check_closed(struct replcopy_session *s)
 {
 	if (s->fin_acked && s->t_fin && s->state != REPLCOPY_SS_CLOSED) {
@@ -615,7 +625,7 @@ void replcopy_rx_target(struct replcopy_session *s,
 	if (after(seq, s->rcv_nxt)) {
 		/* Out of order: we keep no target data, ask again. */
 		s->t_hole = true;
-		s->t_progress_at = jiffies;
+		replcopy_progress(s);
 		replcopy_send_ack(s);
 		goto out;
 	}
@@ -629,7 +639,7 @@ void replcopy_rx_target(struct replcopy_session *s,
 	una = s->snd_una;
 	replcopy_rx_ack(s, seq, ack, wnd, !len && !th->fin);
 	if (s->snd_una != una || after(seq + len + th->fin, s->rcv_nxt)) {
-		s->t_progress_at = jiffies;
+		replcopy_progress(s);
 		s->t_hole = false;
 		s->t_idle = false;
 		s->probe_at = 0;

@@ -86,6 +86,10 @@ struct replcopy_mapping {
 	atomic_long_t queued;		/* memory its sessions hold:
 					 * REPLCOPY_STAT_QUEUED_BYTES
 					 */
+	unsigned long t_progress_at;	/* jiffies: the target's last
+					 * progress on any of its sessions
+					 * (WRITE_ONCE by their workers)
+					 */
 	struct replcopy_pcpu_stats __percpu *stats;
 };
 

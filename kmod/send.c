@@ -246,6 +246,7 @@ bool replcopy_end_due(struct replcopy_session *s)
 		.now = jiffies,
 		.c_end_at = s->c_end_at,
 		.t_progress_at = s->t_progress_at,
+		.m_progress_at = READ_ONCE(s->m->t_progress_at),
 		.data_sent_at = s->data_sent_at,
 		.fin_gap = s->fin_gap,
 		.t_used = replcopy_target_bytes(s),

@@ -35,8 +35,8 @@
  *
  * From every state: client RST -> RST to the target when the client's end
  * is due (below), or once the target made no progress for
- * REPLCOPY_RST_GRACE, end (reset); target RST -> end (reset); idle for
- * idle_timeout or max_retries RTOs -> RST, end (timed out); queue limits
+ * REPLCOPY_RST_GRACE (below), end (reset); target RST -> end (reset); idle
+ * for idle_timeout or max_retries RTOs -> RST, end (timed out); queue limits
  * -> RST, end (reset). These ends linger as a "zombie" (CLOSED,
  * REPLCOPY_LINGER after the last segment) that absorbs the rest of the
  * client connection instead of fabricating a new session in its middle.
@@ -50,10 +50,11 @@
  * (the client's ACKs tell), or, when its answers differ, it has been quiet
  * for REPLCOPY_END_QUIET and an idle probe shows it holds nothing we
  * missed (for a RST, which discards what the server has not read yet:
- * REPLCOPY_RST_GRACE without progress). Also no sooner after our last
- * data than the real client's own data->end gap, and with response pacing
- * only after the answer. A target that lags behind the online server
- * (lossy path, requests queued up) thus serves every request before it
+ * REPLCOPY_RST_GRACE without progress, on this connection and on the
+ * mapping's others, at most REPLCOPY_RST_MAX). Also no sooner after our
+ * last data than the real client's own data->end gap, and with response
+ * pacing only after the answer. A target that lags behind the online
+ * server (lossy path, requests queued up) thus serves every request before it
  * sees the end: an early FIN or RST makes servers drop the requests they
  * have not read or answered yet. REPLCOPY_END_MAX after the client's end
  * it is due anyway. The decision itself is replcopy_end_limit() and

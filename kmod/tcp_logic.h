@@ -19,8 +19,13 @@
 #define REPLCOPY_END_QUIET	(1 * HZ)
 /* The client's end is due this long after it at the latest. */
 #define REPLCOPY_END_MAX	(60 * HZ)
-/* A client's RST waits at most this long without the target's progress. */
+/*
+ * A client's RST waits at most this long without the target's progress,
+ * on its connection or on the mapping's others (the server is at work),
+ */
 #define REPLCOPY_RST_GRACE	(5 * HZ)
+/* ... but, while the server is at work, at most this long after the RST. */
+#define REPLCOPY_RST_MAX	(20 * HZ)
 
 /*
  * A client's RST is taken only at its rcv_nxt, as the online host's stack
@@ -156,6 +161,9 @@ struct replcopy_end_view {
 	unsigned long now;
 	unsigned long c_end_at;		/* the client's FIN or RST came */
 	unsigned long t_progress_at;	/* the target's last progress */
+	unsigned long m_progress_at;	/* ... on any of the mapping's
+					 * sessions
+					 */
 	unsigned long data_sent_at;	/* our last client data left */
 	unsigned long fin_gap;		/* the real client's data -> end gap */
 	u32 t_used;			/* sequence space the target used */
@@ -176,20 +184,30 @@ enum replcopy_end_verdict {
 };
 
 /*
- * The latest time the end can wait: REPLCOPY_END_MAX after it; for a RST
- * also REPLCOPY_RST_GRACE after the target's last progress (or the RST).
+ * The latest time the end can wait: REPLCOPY_END_MAX after it. For a RST
+ * also REPLCOPY_RST_GRACE after the target's last progress on this
+ * connection (or the RST), or, if later, after its last progress on any of
+ * the mapping's connections, but no later than REPLCOPY_RST_MAX after the
+ * RST: a server that works through a backlog one connection after another
+ * (nginx drains one connection's pipelined requests before the next)
+ * leaves the last ones without progress for as long as the others take.
  */
 static inline unsigned long
 replcopy_end_limit(const struct replcopy_end_view *v)
 {
-	unsigned long last = v->t_progress_at, limit;
+	unsigned long last = v->t_progress_at, limit, busy;
 
 	if (time_before(last, v->c_end_at))
 		last = v->c_end_at;
 	limit = v->c_end_at + REPLCOPY_END_MAX;
-	if (v->c_rst && time_before(last + REPLCOPY_RST_GRACE, limit))
-		limit = last + REPLCOPY_RST_GRACE;
-	return limit;
+	if (!v->c_rst)
+		return limit;
+	busy = v->m_progress_at + REPLCOPY_RST_GRACE;
+	if (time_after(busy, v->c_end_at + REPLCOPY_RST_MAX))
+		busy = v->c_end_at + REPLCOPY_RST_MAX;
+	if (time_before(busy, last + REPLCOPY_RST_GRACE))
+		busy = last + REPLCOPY_RST_GRACE;
+	return time_before(busy, limit) ? busy : limit;
 }
 
 /*

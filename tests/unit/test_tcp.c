@@ -235,6 +235,7 @@ static struct replcopy_end_view view(bool rst)
 		.now = T0,
 		.c_end_at = T0,
 		.t_progress_at = T0,
+		.m_progress_at = T0,
 		.data_sent_at = T0,
 		.t_used = 500,
 		.c_acked = 1000,
@@ -357,6 +358,43 @@ static void test_end_rst_busy_target(void **state)
 	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
 }
 
+/*
+ * engine-backlog: the target's server works through thousands of requests
+ * on the mapping's other connections first; this one's lie unread in its
+ * kernel, without progress here for longer than REPLCOPY_RST_GRACE. The
+ * RST waits while the server makes progress elsewhere, up to
+ * REPLCOPY_RST_MAX; a FIN does not discard, and is not held for it.
+ */
+static void test_end_rst_server_busy(void **state)
+{
+	struct replcopy_end_view v = view(true);
+	unsigned long at;
+
+	(void)state;
+	v.t_idle = true;
+	v.now = T0 + 8 * HZ;
+	v.m_progress_at = T0 + 8 * HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + 8 * HZ + REPLCOPY_RST_GRACE);
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + 8 * HZ + REPLCOPY_RST_GRACE);
+	/* Busy for longer: REPLCOPY_RST_MAX after the RST at the latest. */
+	v.m_progress_at = T0 + REPLCOPY_RST_MAX;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_RST_MAX);
+	/* Its own progress later than that still counts. */
+	v.t_progress_at = T0 + REPLCOPY_RST_MAX;
+	assert_int_equal(replcopy_end_limit(&v),
+			 T0 + REPLCOPY_RST_MAX + REPLCOPY_RST_GRACE);
+	/* The server idle since the RST: the grace as before. */
+	v.t_progress_at = T0;
+	v.m_progress_at = T0 - HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_RST_GRACE);
+	/* A FIN: REPLCOPY_END_MAX, the server's progress or not. */
+	v.c_rst = false;
+	v.m_progress_at = T0 + 8 * HZ;
+	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_END_MAX);
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+}
+
 /* jiffies wrap: the same decisions across ULONG_MAX. */
 static void test_end_jiffies_wrap(void **state)
 {
@@ -367,6 +405,7 @@ static void test_end_jiffies_wrap(void **state)
 	v.now = base;
 	v.c_end_at = base;
 	v.t_progress_at = base;
+	v.m_progress_at = base;
 	v.data_sent_at = base;
 	assert_int_equal(replcopy_end_limit(&v), base + REPLCOPY_RST_GRACE);
 	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
@@ -394,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_end_answered),
 		cmocka_unit_test(test_end_less_answered),
 		cmocka_unit_test(test_end_rst_busy_target),
+		cmocka_unit_test(test_end_rst_server_busy),
 		cmocka_unit_test(test_end_jiffies_wrap),
 	};
 
