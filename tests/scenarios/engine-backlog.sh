@@ -11,7 +11,7 @@
 # such a backlog one connection after another: the last connections see
 # no progress for longer than REPLCOPY_RST_GRACE (5 s) while the others
 # are served. The previous module released their RSTs then, and the
-# target lost their requests (4 of 19 runs with a 6 s load: 107 to 1 357
+# target lost their requests (6 of 32 runs with a 6 s load: 68 to 1 764
 # requests). The case of the two-VM benchmark's saturation runs, where the
 # target served 81-95 % of wrk's requests in some rounds
 # (docs/BENCHMARKS.md). Facts: the target was behind by at least a third
