@@ -107,6 +107,16 @@ nginx_start() {
 	wait_listen "$ns" "$port" || die "nginx $name does not listen on $port"
 }
 
+# nginx_pids NAME: the PIDs of nginx NAME's master and workers (to stop it
+# with SIGSTOP, a server that does not get to read); dies without a worker.
+nginx_pids() {
+	local master pids
+	master=$(cat "$WORK/nginx-$1/nginx.pid") || die "no $1 nginx pid file"
+	pids="$master $(pgrep -P "$master" | tr '\n' ' ')"
+	[ "$(wc -w <<< "$pids")" -ge 2 ] || die "$1 nginx: no worker process under $master"
+	echo "$pids"
+}
+
 nginx_root() { echo "$WORK/nginx-$1/root"; }
 nginx_log() { echo "$WORK/nginx-$1/logs/access.log"; }
 
@@ -189,6 +199,45 @@ curl_loop() {
 		[ "$code" = 200 ] && ok=$((ok + 1))
 	done
 	echo "$ok"
+}
+
+# rst_client NS URL_HOST PORT N [PORTFILE GOFILE M]: one keep-alive
+# connection to URL_HOST:PORT that sends N GETs of /small.html, reading
+# each answer; with PORTFILE and GOFILE, it then writes its local port to
+# PORTFILE, waits for GOFILE to exist and sends M more. Then it resets the
+# connection (SO_LINGER 0), as wrk's connections end with answers in
+# flight. Prints how many answers were 200.
+rst_client() {
+	in_ns "$1" python3 - "${@:2}" <<-'EOF'
+	import os, socket, struct, sys, time
+	host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+	portfile, gofile, m = (sys.argv[4:7] + [None, None, 0])[:3]
+	s = socket.create_connection((host, port), timeout=30)
+	f = s.makefile("rb")
+	req = f"GET /small.html HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+	def ask():
+	    s.sendall(req)
+	    status = f.readline().split()[1]
+	    length = 0
+	    while True:
+	        line = f.readline()
+	        if line in (b"\r\n", b""):
+	            break
+	        k, _, v = line.partition(b":")
+	        if k.strip().lower() == b"content-length":
+	            length = int(v)
+	    f.read(length)
+	    return status == b"200"
+	ok = sum(ask() for _ in range(n))
+	if portfile:
+	    open(portfile, "w").write(str(s.getsockname()[1]))
+	    while not os.path.exists(gofile):
+	        time.sleep(0.1)
+	    ok += sum(ask() for _ in range(int(m)))
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+	s.close()
+	print(ok)
+	EOF
 }
 
 # hey_run NS ARGS...: run hey, keep its report in $WORK/hey.out, print the

@@ -35,9 +35,7 @@ replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add 80
 set_worker
 monitor_start $NS_ONLINE "$WORK/events.json"
 
-master=$(cat "$WORK/nginx-target/nginx.pid") || die "no target nginx pid file"
-tpids="$master $(pgrep -P "$master" | tr '\n' ' ')"
-[ "$(wc -w <<< "$tpids")" -ge 2 ] || die "target nginx: no worker process under $master"
+tpids=$(nginx_pids target) || die "target nginx: $tpids"
 on_exit "kill -CONT $tpids 2>/dev/null"
 # shellcheck disable=SC2086 # a list of PIDs
 (sleep $STOP_AT; kill -STOP $tpids) &

@@ -34,38 +34,13 @@ check_eq "warm-up request answered" 200 \
 check "warm-up replayed" wait_replay_idle 8080 60
 
 # The target's nginx, master and worker, stopped.
-master=$(cat "$WORK/nginx-target/nginx.pid") || die "no target nginx pid file"
-tpids="$master $(pgrep -P "$master" | tr '\n' ' ')"
-[ "$(wc -w <<< "$tpids")" -ge 2 ] || die "target nginx: no worker process under $master"
+tpids=$(nginx_pids target) || die "target nginx: $tpids"
 # shellcheck disable=SC2086 # a list of PIDs
 kill -STOP $tpids
 on_exit "kill -CONT $tpids 2>/dev/null"
 
 # N requests on one connection, every answer read, then a RST.
-in_ns $NS_CLIENT python3 - "$ONLINE_IP" 8080 "$N" > "$WORK/client.out" 2>&1 <<'EOF' ||
-import socket, struct, sys
-host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-s = socket.create_connection((host, port), timeout=20)
-req = f"GET /small.html HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-f = s.makefile("rb")
-ok = 0
-for i in range(n):
-    s.sendall(req)
-    status = f.readline().split()[1]
-    length = 0
-    while True:
-        line = f.readline()
-        if line in (b"\r\n", b""):
-            break
-        k, _, v = line.partition(b":")
-        if k.strip().lower() == b"content-length":
-            length = int(v)
-    f.read(length)
-    ok += status == b"200"
-s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-s.close()
-print(ok)
-EOF
+rst_client $NS_CLIENT "$ONLINE_IP" 8080 "$N" > "$WORK/client.out" 2>&1 ||
 	fail "the client failed: $(cat "$WORK/client.out")"
 check_eq "the client's $N requests answered 200 by the online server" "$N" "$(tail -n 1 "$WORK/client.out")"
 check_eq "the stopped target answered none of them yet" 1 "$(nginx_count target)"

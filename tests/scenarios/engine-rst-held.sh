@@ -33,34 +33,7 @@ monitor_start $NS_ONLINE "$WORK/events.json"
 
 # Client B: a request, its local port in port.b, then, once go.b exists, a
 # second request and a RST.
-in_ns $NS_CLIENT python3 - "$ONLINE_IP" 8080 "$WORK" > "$WORK/b.out" 2>&1 <<'EOF' &
-import os, socket, struct, sys, time
-host, port, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-s = socket.create_connection((host, port), timeout=30)
-f = s.makefile("rb")
-req = f"GET /small.html HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-def ask():
-    s.sendall(req)
-    status = f.readline().split()[1]
-    length = 0
-    while True:
-        line = f.readline()
-        if line in (b"\r\n", b""):
-            break
-        k, _, v = line.partition(b":")
-        if k.strip().lower() == b"content-length":
-            length = int(v)
-    f.read(length)
-    return status == b"200"
-ok = ask()
-open(os.path.join(work, "port.b"), "w").write(str(s.getsockname()[1]))
-while not os.path.exists(os.path.join(work, "go.b")):
-    time.sleep(0.1)
-ok = ask() and ok
-s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-s.close()
-print("answered" if ok else "not answered")
-EOF
+rst_client $NS_CLIENT "$ONLINE_IP" 8080 1 "$WORK/port.b" "$WORK/go.b" 1 > "$WORK/b.out" 2>&1 &
 bpid=$!
 on_exit "kill $bpid 2>/dev/null"
 wait_until 30 test -s "$WORK/port.b" || die "client B did not get its first answer: $(cat "$WORK/b.out")"
@@ -86,7 +59,7 @@ on_exit "in_ns $NS_TARGET nft delete table inet rstheld"
 touch "$WORK/go.b"
 wait $bpid
 check_eq "client B's two requests answered by the online server, then its RST" \
-	answered "$(tail -n 1 "$WORK/b.out")"
+	2 "$(tail -n 1 "$WORK/b.out")"
 log "B reset; client A for ${A_FOR}s, B's connection dropped for ${DROP_FOR}s more"
 in_ns $NS_CLIENT hey -z "${A_FOR}s" -c 1 -q 10 "$URL/small.html" > "$WORK/hey.out" 2>&1 &
 apid=$!
