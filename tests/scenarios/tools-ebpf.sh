@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 1800
+# timeout: 1200
 # tools/ebpf/*.py (bcc) against real traffic in both worker models: nginx →
 # nginx, hey keep-alive and one connection per request, first on the wq
 # model, then on the kthread model (replctl set worker kthread). All four
@@ -65,7 +65,7 @@ start_tool replcopy_wqlat.py
 start_tool replcopy_kthread_cost.py
 start_tool replcopy_top.py -C --cumulative 600
 for t in replcopy_latency.py replcopy_wqlat.py replcopy_kthread_cost.py replcopy_top.py; do
-	if ! wait_until 1200 grep -q '^Tracing' "$WORK/$t.out"; then
+	if ! wait_until 900 grep -q '^Tracing' "$WORK/$t.out"; then
 		cat "$WORK/$t.out"
 		die "$t did not start tracing"
 	fi
