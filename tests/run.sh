@@ -88,10 +88,16 @@ if [ "$vm" = 1 ]; then
 		# The tools first: their limits are the longest (up to 20
 		# minutes, most of it for compiling bcc tools in the guest), and
 		# under TEST_BUDGET a scenario starts only when its limit still
-		# fits. Then the frame, the engine, the stress runs.
+		# fits. Then the frame, the engine, the stress runs; in each
+		# group the longest limits first, for the same reason.
 		scenarios=()
 		for group in tools frame engine reliability; do
-			scenarios+=(tests/scenarios/"$group"-*.sh)
+			while read -r _ s; do
+				scenarios+=("$s")
+			done < <(for s in tests/scenarios/"$group"-*.sh; do
+					t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$s" | head -n 1)
+					echo "${t:-300} $s"
+				 done | sort -k1,1nr -k2,2)
 		done
 		for s in tests/scenarios/*.sh; do
 			case $(basename "$s") in
