@@ -20,11 +20,11 @@
 /* The client's end is due this long after it at the latest. */
 #define REPLCOPY_END_MAX	(60 * HZ)
 /*
- * A client's RST waits at most this long without the target's progress,
- * on its connection or on the mapping's others (the server is at work),
+ * A client's RST waits at most this long without the target's progress on
+ * its connection or on any of the mapping's others (replcopy_end_limit()).
  */
 #define REPLCOPY_RST_GRACE	(5 * HZ)
-/* ... but, while the server is at work, at most this long after the RST. */
+/* Progress on the others alone holds it at most this long after the RST. */
 #define REPLCOPY_RST_MAX	(20 * HZ)
 
 /*
