@@ -3,7 +3,7 @@
 # Lifecycle stress under full replication load (hey keep-alive and
 # one-connection-per-request through an nginx → nginx mapping):
 #   1. rmmod/insmod in the middle of the load, LIFECYCLE_CYCLES times
-#      (default 50; each cycle: insmod, add, a worker model, traffic
+#      (default 30; each cycle: insmod, add, a worker model, traffic
 #      replicated for a moment, rmmod);
 #   2. replctl add/del churn (other ports and the loaded one) while traffic
 #      flows;
@@ -21,13 +21,13 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 MAP_PORT=8080
 URL=http://$ONLINE_IP:8080
-CYCLES=${LIFECYCLE_CYCLES:-50}
+CYCLES=${LIFECYCLE_CYCLES:-30}
 
 nginx_pair_setup
 mem_idle=$(kernel_mem_kb)
 dmesg_mark
 
-# lib.sh keeps the netfilter static keys on (report 7): the 100 module
+# lib.sh keeps the netfilter static keys on (report 7): the module
 # loads and unloads below do not rewrite the kernel's NF_HOOK sites.
 
 # Background load: runs until stopped; its report must show no error.
@@ -90,11 +90,11 @@ load_start churn
 wait_until 30 sessions_at_least 2
 start=$SECONDS
 nadd=0 ndel=0
-for ((i = 1; i <= 100; i++)); do
+for ((i = 1; i <= 50; i++)); do
 	p=$((9000 + RANDOM % 20))
 	replctl_in $NS_ONLINE add $p $TARGET_IP:$((p + 1)) >/dev/null 2>&1 && nadd=$((nadd + 1))
 	replctl_in $NS_ONLINE del $((9000 + RANDOM % 20)) >/dev/null 2>&1 && ndel=$((ndel + 1))
-	if ((i % 20 == 0)); then
+	if ((i % 10 == 0)); then
 		replctl_in $NS_ONLINE del 8080 || fail "churn: del 8080 under load"
 		replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || fail "churn: re-add 8080"
 	fi
@@ -108,7 +108,14 @@ replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 >/dev/null || die "replctl add"
 # ---------------------------------------------------------------- 3
 log "3. worker-model switches under load"
 wait_until 30 sessions_at_least 2
-sw_ok=0 sw_refused=0
+sw_ok=0 sw_refused=0 workers_kt=
+kthread_session() {
+	in_ns $NS_CLIENT curl -s -o /dev/null "$URL/small.html" || true
+	workers_kt=$(json_get "$(replctl_in $NS_ONLINE sessions --json)" \
+		'" ".join(sorted(set(s["worker"] for s in j)))') || return 1
+	case " $workers_kt " in *" kthread "*) return 0 ;; esac
+	return 1
+}
 for ((i = 1; i <= 20; i++)); do
 	for w in kthread wq; do
 		out=$(replctl set worker $w 2>&1) && rc=0 || rc=$?
@@ -122,9 +129,10 @@ for ((i = 1; i <= 20; i++)); do
 			[ "$cur" != "$w" ] || fail "set worker $w refused but applied"
 		fi
 	done
-	[ "$i" != 10 ] || { replctl set worker kthread >/dev/null 2>&1 && sleep 3 && \
-		in_ns $NS_CLIENT curl -s -o /dev/null "$URL/small.html" && \
-		workers_kt=$(json_get "$(replctl_in $NS_ONLINE sessions --json)" '" ".join(sorted(set(s["worker"] for s in j)))'); }
+	# Once, with kthread set: new connections (hey's and a curl's) must
+	# show up on it. Poll, so a loaded machine's slow listing is no failure.
+	[ "$i" != 10 ] || ! replctl set worker kthread >/dev/null 2>&1 || \
+		wait_until 15 kthread_session || true
 	sleep 0.2
 done
 log "worker switches: $sw_ok accepted, $sw_refused refused; sessions while kthread was set: ${workers_kt:-none}"
@@ -132,7 +140,7 @@ if [ "$sw_ok" -gt 20 ]; then
 	# kthread accepted: sessions started under it must run on it.
 	case " ${workers_kt:-} " in
 	*" kthread "*) pass "sessions started under worker kthread run on kthread" ;;
-	*) fail "set worker kthread is accepted, but sessions started after it run on '${workers_kt:-?}' (the model is not implemented: the switch should be refused)" ;;
+	*) fail "set worker kthread is accepted, but sessions started after it run on '${workers_kt:-no session listed}' for 15 s (the model is not implemented: the switch should be refused)" ;;
 	esac
 fi
 replctl set worker wq >/dev/null
