@@ -96,13 +96,16 @@ cfg_down() {
 }
 
 # replayed: have the module's sessions caught up (every captured byte
-# acked by the target, no session live)? Prints the two byte counts.
+# acked by the target, no session live)? Prints the two byte counts, and
+# rst_unanswered (client RSTs replayed before the target had answered as
+# much as the online server: requests it had not read may be lost).
 replayed() {
-	local js c a l
+	local js c a l r
 	js=$(rstats) || return 1
 	[[ $js =~ \"captured_bytes\":([0-9]+) ]] && c=${BASH_REMATCH[1]}
 	[[ $js =~ \"acked_bytes\":([0-9]+) ]] && a=${BASH_REMATCH[1]}
 	[[ $js =~ \"sess_active\":([0-9]+) ]] && l=${BASH_REMATCH[1]}
-	echo "captured ${c:-?} acked ${a:-?} live ${l:-?}"
+	[[ $js =~ \"rst_unanswered\":([0-9]+) ]] && r=${BASH_REMATCH[1]}
+	echo "captured ${c:-?} acked ${a:-?} live ${l:-?} rst_unanswered ${r:-?}"
 	[ -n "${c:-}" ] && [ "$c" = "${a:-}" ] && [ "${l:-}" = 0 ]
 }

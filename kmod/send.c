@@ -236,13 +236,10 @@ static unsigned long replcopy_idle_probe(struct replcopy_session *s,
 	return s->probe_at + wait;
 }
 
-/*
- * Is the client's end (FIN or RST) due? See the comment at the top. If it
- * is not, s->end_at is when to look again (other events may come sooner).
- */
-bool replcopy_end_due(struct replcopy_session *s)
+static void replcopy_end_view(const struct replcopy_session *s,
+			      struct replcopy_end_view *v)
 {
-	struct replcopy_end_view v = {
+	*v = (struct replcopy_end_view) {
 		.now = jiffies,
 		.c_end_at = s->c_end_at,
 		.t_progress_at = s->t_progress_at,
@@ -257,7 +254,36 @@ bool replcopy_end_due(struct replcopy_session *s)
 		.t_hole = s->t_hole,
 		.t_idle = s->t_idle,
 	};
+}
+
+/*
+ * Ending now with a RST would discard what the connected target has not
+ * acknowledged or not answered yet (counted in rst_unanswered).
+ */
+bool replcopy_end_unanswered(const struct replcopy_session *s)
+{
+	struct replcopy_end_view v;
+
+	if (s->state != REPLCOPY_SS_ESTABLISHED &&
+	    s->state != REPLCOPY_SS_FIN_WAIT &&
+	    s->state != REPLCOPY_SS_CLOSE_WAIT)
+		return false;
+	if (before(s->snd_una, s->c_nxt))
+		return true;
+	replcopy_end_view(s, &v);
+	return replcopy_end_behind(&v);
+}
+
+/*
+ * Is the client's end (FIN or RST) due? See the comment at the top. If it
+ * is not, s->end_at is when to look again (other events may come sooner).
+ */
+bool replcopy_end_due(struct replcopy_session *s)
+{
+	struct replcopy_end_view v;
 	unsigned long at, limit;
+
+	replcopy_end_view(s, &v);
 
 	/*
 	 * A RST before the handshake's end (a health check's SYN, SYN-ACK,

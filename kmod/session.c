@@ -914,6 +914,9 @@ void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_TIMEDOUT);
 		break;
 	case REPLCOPY_END_CLIENT_RST:
+		if (replcopy_end_unanswered(s))
+			replcopy_stat_inc(m, REPLCOPY_STAT_RST_UNANSWERED);
+		fallthrough;
 	case REPLCOPY_END_LIMIT:
 	case REPLCOPY_END_ABORT:
 		replcopy_send_rst(s);

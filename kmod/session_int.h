@@ -84,6 +84,7 @@ void replcopy_send_syn(struct replcopy_session *s, bool retrans);
 void replcopy_rtt_sample(struct replcopy_session *s);
 void replcopy_retransmit_head(struct replcopy_session *s);
 bool replcopy_end_due(struct replcopy_session *s);
+bool replcopy_end_unanswered(const struct replcopy_session *s);
 void replcopy_xmit_failed(struct replcopy_session *s);
 bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu);
 void replcopy_push(struct replcopy_session *s);

@@ -211,6 +211,16 @@ replcopy_end_limit(const struct replcopy_end_view *v)
 }
 
 /*
+ * The target answered less than the online server had delivered to the
+ * client when it ended (or we do not know how much that was), and has not
+ * ended its side: it may hold requests it has not read.
+ */
+static inline bool replcopy_end_behind(const struct replcopy_end_view *v)
+{
+	return !v->t_fin && (!v->c_ack_seen || v->t_used < v->c_acked);
+}
+
+/*
  * Once the target acknowledged all client data before the end: is the end
  * due, or when to look again? It is due when the target answered at least
  * as much as the online server did, no sooner after our last data than
@@ -234,7 +244,7 @@ replcopy_end_when(const struct replcopy_end_view *v, unsigned long limit,
 	*at = v->now;
 	if (v->fin_gap && time_before(*at, v->data_sent_at + v->fin_gap))
 		*at = v->data_sent_at + v->fin_gap;
-	if (!v->t_fin && (!v->c_ack_seen || v->t_used < v->c_acked)) {
+	if (replcopy_end_behind(v)) {
 		if (v->t_hole)
 			*at = limit;
 		else if (time_before(*at, last + REPLCOPY_END_QUIET))

@@ -40,6 +40,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_PMTU_LOWERED]	= "pmtu_lowered",
 	[REPLCOPY_STAT_ZERO_WND_PROBES]	= "zero_wnd_probes",
 	[REPLCOPY_STAT_SYN_UNCONFIRMED]	= "syn_unconfirmed",
+	[REPLCOPY_STAT_RST_UNANSWERED]	= "rst_unanswered",
 };
 
 const char *rc_stat_name(unsigned int stat)

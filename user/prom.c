@@ -74,6 +74,9 @@ static const struct {
 	[REPLCOPY_STAT_SYN_UNCONFIRMED] = { "syn_unconfirmed_total",
 		"Client SYNs whose handshake was not completed within 4 s, "
 		"counted in sessions_timedout too" },
+	[REPLCOPY_STAT_RST_UNANSWERED] = { "rst_unanswered_total",
+		"Client RSTs replayed before the target had answered as much "
+		"as the online server, counted in sessions_reset too" },
 };
 
 #define DROPS		"drops_total"

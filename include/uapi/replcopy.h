@@ -313,6 +313,13 @@ enum replcopy_stat {
 					 * made; counted in sess_timedout
 					 * too
 					 */
+	REPLCOPY_STAT_RST_UNANSWERED,	/* client RSTs replayed before the
+					 * target had answered as much as
+					 * the online server had: what it
+					 * had not read went with the
+					 * connection; counted in
+					 * sess_reset too
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)

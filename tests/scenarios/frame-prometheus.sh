@@ -69,6 +69,7 @@ NAMES = {
     "pmtu_lowered": "pmtu_lowered_total",
     "zero_wnd_probes": "zero_window_probes_total",
     "syn_unconfirmed": "syn_unconfirmed_total",
+    "rst_unanswered": "rst_unanswered_total",
 }
 GAUGES = {"sess_active", "queued_bytes"}
 

@@ -520,7 +520,8 @@ static void test_tick(void **state)
 			       "\"kthread_wq\":27,\"drop_loop\":28,"
 			       "\"queued_bytes\":29,\"pmtu_lowered\":30,"
 			       "\"zero_wnd_probes\":31,"
-			       "\"syn_unconfirmed\":32},"
+			       "\"syn_unconfirmed\":32,"
+			       "\"rst_unanswered\":33},"
 			       "\"drops\":169}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);

@@ -326,6 +326,21 @@ static void test_end_less_answered(void **state)
 	assert_int_equal(at, T0 + REPLCOPY_END_MAX);
 }
 
+/* rst_unanswered's test: behind while it answered less and did not end. */
+static void test_end_behind(void **state)
+{
+	struct replcopy_end_view v = view(true);
+
+	(void)state;
+	assert_true(replcopy_end_behind(&v));
+	v.t_used = 1000;
+	assert_false(replcopy_end_behind(&v));
+	v.c_ack_seen = false;	/* how much the client got is unknown */
+	assert_true(replcopy_end_behind(&v));
+	v.t_fin = true;		/* the target ended its side */
+	assert_false(replcopy_end_behind(&v));
+}
+
 /*
  * engine-rst-busy: the target's server has not read the last requests
  * (its kernel acked them, it has nothing in flight): a RST would discard
@@ -432,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_end_limit),
 		cmocka_unit_test(test_end_answered),
 		cmocka_unit_test(test_end_less_answered),
+		cmocka_unit_test(test_end_behind),
 		cmocka_unit_test(test_end_rst_busy_target),
 		cmocka_unit_test(test_end_rst_server_busy),
 		cmocka_unit_test(test_end_jiffies_wrap),
