@@ -302,7 +302,7 @@ void replcopy_rx_client(struct replcopy_session *s,
 	const struct tcphdr *th;
 	int optlen;
 
-	if (s->zombie) {
+	if (s->life == REPLCOPY_LIFE_ZOMBIE) {
 		replcopy_free(s, skb);
 		return;
 	}
@@ -425,7 +425,7 @@ static void replcopy_check_closed(struct replcopy_session *s)
 		s->linger_at = jiffies + REPLCOPY_LINGER;
 		s->rto_at = 0;
 		s->hold_at = 0;
-		WRITE_ONCE(s->lingering, true);
+		WRITE_ONCE(s->life, REPLCOPY_LIFE_LINGER);
 	}
 }
 
@@ -575,7 +575,7 @@ void replcopy_rx_target(struct replcopy_session *s,
 	int optlen;
 	u32 seq, ack, wnd, una;
 
-	if (s->zombie)
+	if (s->life == REPLCOPY_LIFE_ZOMBIE)
 		goto out;
 	th = replcopy_tcp_header(skb, buf, &optlen);
 	if (!th || nf_ip_checksum(skb, NF_INET_PRE_ROUTING,
@@ -690,7 +690,7 @@ void replcopy_rx_icmp(struct replcopy_session *s, struct sk_buff *skb)
 {
 	const struct replcopy_cb *cb = REPLCOPY_CB(skb);
 
-	if (s->zombie || before(cb->seq, s->snd_una) ||
+	if (s->life == REPLCOPY_LIFE_ZOMBIE || before(cb->seq, s->snd_una) ||
 	    !before(cb->seq, s->snd_max) || cb->mtu < 68)
 		goto out;
 	if (replcopy_fit_mtu(s, cb->mtu) &&

@@ -328,7 +328,6 @@ void replcopy_xmit_failed(struct replcopy_session *s)
 		s->rto_at = jiffies + s->rto;
 }
 
-/* Send the client data and FIN that the window, cwnd and pacing allow. */
 /* Lowest path MTU used (Linux: ip_rt_min_pmtu); below it, DF is off. */
 #define REPLCOPY_MIN_PMTU	552
 
@@ -341,14 +340,12 @@ bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu)
 {
 	u32 hdr = sizeof(struct iphdr) + sizeof(struct tcphdr) +
 		  (s->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+	u32 mss = replcopy_pmtu_mss(mtu, hdr, s->mss, REPLCOPY_MIN_PMTU,
+				    &s->no_df);
 
-	if (mtu < REPLCOPY_MIN_PMTU) {
-		s->no_df = true;
-		mtu = REPLCOPY_MIN_PMTU;
-	}
-	if (mtu - hdr >= s->mss)
+	if (!mss)
 		return false;
-	s->mss = mtu - hdr;
+	s->mss = mss;
 	replcopy_stat_inc(s->m, REPLCOPY_STAT_PMTU_LOWERED);
 	s->snd_nxt = s->snd_una;
 	s->rtt_pending = false;
@@ -357,6 +354,7 @@ bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu)
 	return true;
 }
 
+/* Send the client data and FIN that the window, cwnd and pacing allow. */
 void replcopy_push(struct replcopy_session *s)
 {
 	u32 wnd_end, len;
@@ -563,7 +561,7 @@ static int replcopy_connect(struct replcopy_session *s)
 		spin_lock_bh(&tbl->lock);
 		old = replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
 					    s->sport);
-		if (old && !READ_ONCE(old->lingering)) {
+		if (old && replcopy_life(old) == REPLCOPY_LIFE_LIVE) {
 			/* See replcopy_start(). */
 			spin_unlock_bh(&tbl->lock);
 			return -EBUSY;

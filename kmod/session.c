@@ -60,7 +60,10 @@
  * it is due anyway. The decision itself is replcopy_end_limit() and
  * replcopy_end_when() in tcp_logic.h, tested on the host.
  *
- * Ending: the worker unhashes the session, marks it dead (no enqueue or
+ * Its life (enum replcopy_life, session.h): LIVE, then LINGER after the
+ * FIN exchange or ZOMBIE after the ends above, then ENDED.
+ *
+ * Ending: the worker unhashes the session, marks it ENDED (no enqueue or
  * kick any more) and moves it to the table's graveyard; the table's reaper
  * (system_wq) stops the timer and the worker, drops the mapping reference
  * and frees the session after an RCU grace period.
@@ -274,14 +277,14 @@ void replcopy_set_state(struct replcopy_session *s, u8 state,
 /* Caller holds s->lock. */
 static void replcopy_kick_locked(struct replcopy_session *s)
 {
-	if (!s->dead)
+	if (!replcopy_ended(s))
 		s->wops->kick(s);
 }
 
 static void replcopy_event(struct replcopy_session *s, int ev)
 {
 	spin_lock_bh(&s->lock);
-	if (!s->dead) {
+	if (!replcopy_ended(s)) {
 		set_bit(ev, &s->events);
 		s->wops->kick(s);
 	}
@@ -537,12 +540,17 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 
 	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
 				   th->dest);
-	if (s && unlikely(th->syn && !th->ack) &&
-	    (READ_ONCE(s->lingering) ||
-	     (ntohl(th->seq) != s->c_isn &&
-	      replcopy_client_reconnects(m, skb, iph, th)))) {
-		replcopy_unhash_client(tbl, s);
-		s = NULL;
+	if (s && unlikely(th->syn && !th->ack)) {
+		enum replcopy_syn_verdict v;
+
+		v = replcopy_client_syn(replcopy_life(s) == REPLCOPY_LIFE_LIVE,
+					ntohl(th->seq), s->c_isn);
+		if (v == REPLCOPY_SYN_NEW ||
+		    (v == REPLCOPY_SYN_ASK &&
+		     replcopy_client_reconnects(m, skb, iph, th))) {
+			replcopy_unhash_client(tbl, s);
+			s = NULL;
+		}
 	}
 	if (!s) {
 		bool syn = th->syn && !th->ack;
@@ -583,7 +591,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	    !READ_ONCE(s->c_hs_wait))
 		return;
 	/* After the end: absorbed while the session lingers. */
-	if (READ_ONCE(s->lingering))
+	if (replcopy_life(s) != REPLCOPY_LIFE_LIVE)
 		return;
 
 	limit = len ? replcopy_room(s, skb->truesize, true) : -1;
@@ -625,7 +633,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	trace_replcopy_capture(s, cb->seq, len, cb->tcp_flags);
 
 	spin_lock(&s->lock);
-	if (unlikely(s->dead)) {
+	if (unlikely(replcopy_ended(s))) {
 		spin_unlock(&s->lock);
 		replcopy_free(s, c);
 		if (len)
@@ -651,13 +659,15 @@ static void replcopy_enqueue_target(struct replcopy_session *s,
 				    struct sk_buff *skb, bool data)
 {
 	int limit = data ? replcopy_room(s, skb->truesize, false) : -1;
+	bool ended;
 
 	spin_lock(&s->lock);
-	if (unlikely(s->dead || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
+	ended = replcopy_ended(s);
+	if (unlikely(ended || skb_queue_len(&s->inbox) >= REPLCOPY_INBOX_MAX ||
 		     limit >= 0)) {
-		bool ev = !s->dead && limit >= 0 && !s->ev_limit;
+		bool ev = !ended && limit >= 0 && !s->ev_limit;
 
-		if (!s->dead)
+		if (!ended)
 			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
 		if (ev)
 			s->ev_limit = true;
@@ -894,10 +904,10 @@ void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 {
 	struct replcopy_mapping *m = s->m;
 
-	if (s->ended)
+	if (s->life == REPLCOPY_LIFE_ENDED)
 		return;
 	/* Already ended and counted, lingering: only finishing is left. */
-	if (s->zombie || s->linger_at) {
+	if (s->life != REPLCOPY_LIFE_LIVE) {
 		if (why == REPLCOPY_END_ABORT || why == REPLCOPY_END_CLOSED)
 			replcopy_finish(s);
 		return;
@@ -944,22 +954,20 @@ void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 	 * flight, retransmissions, a long upload) is absorbed instead of
 	 * starting a fabricated session in the middle of it.
 	 */
-	s->zombie = true;
 	s->rto_at = 0;
 	s->hold_at = 0;
 	s->linger_at = jiffies + REPLCOPY_LINGER;
 	replcopy_purge(s, &s->sndq);
 	replcopy_purge(s, &s->ooo);
-	WRITE_ONCE(s->lingering, true);
+	WRITE_ONCE(s->life, REPLCOPY_LIFE_ZOMBIE);
 }
 
 /* The session is over: unhash it and hand it to the reaper. */
 static void replcopy_finish(struct replcopy_session *s)
 {
-	s->ended = true;
 	replcopy_set_state(s, REPLCOPY_SS_CLOSED, REPLCOPY_CAUSE_ABORT);
 	spin_lock_bh(&s->lock);
-	s->dead = true;
+	WRITE_ONCE(s->life, REPLCOPY_LIFE_ENDED);
 	spin_unlock_bh(&s->lock);
 	/* Nobody enqueues any more: the inbox is ours now. */
 	replcopy_purge(s, &s->inbox);

@@ -78,6 +78,27 @@ enum {
 	REPLCOPY_SE_LIMIT,	/* replay data was lost: reset, linger */
 };
 
+/*
+ * A session's life, beside its TCP state toward the target. Its worker
+ * moves it forward only: LIVE -> LINGER or ZOMBIE -> ENDED, or LIVE ->
+ * ENDED. The capture hook reads it without a lock (a lingering session
+ * absorbs its connection's rest; a client SYN on it starts a new one).
+ * ENDED is written under s->lock, and every enqueue and kick tests it
+ * under that lock: after it, nothing reaches the worker.
+ */
+enum replcopy_life {
+	REPLCOPY_LIFE_LIVE,	/* replaying */
+	REPLCOPY_LIFE_LINGER,	/* both FINs acked (CLOSED): absorbs the
+				 * target's retransmissions until linger_at
+				 */
+	REPLCOPY_LIFE_ZOMBIE,	/* ended by a RST, a timeout or a limit,
+				 * counted: absorbs the rest of the client's
+				 * connection instead of fabricating a new
+				 * session in its middle, until linger_at
+				 */
+	REPLCOPY_LIFE_ENDED,	/* unhashed, handed to the reaper */
+};
+
 /* Reasons a session ends; decide which counter moves and whether we RST. */
 enum replcopy_end {
 	REPLCOPY_END_CLOSED,	/* FIN exchange done, linger over */
@@ -160,8 +181,10 @@ struct replcopy_session {
 
 	/* Inbox: written by hooks under lock, drained by the worker. */
 	spinlock_t lock;
-	bool dead;			/* no enqueue/kick any more */
-	bool lingering;			/* closed, absorbing retransmissions */
+	u8 life;			/* enum replcopy_life: written by the
+					 * worker, read by the hooks; ENDED
+					 * only under lock
+					 */
 	struct sk_buff_head inbox;
 	unsigned long events;
 	atomic_long_t queued;		/* memory charged to the limits */
@@ -198,8 +221,6 @@ struct replcopy_session {
 	u8 state;			/* enum replcopy_session_state */
 	bool fabricated;
 	bool c_started;			/* iss and SYN options set */
-	bool ended;			/* worker finished the session */
-	bool zombie;			/* ended abnormally, lingering */
 	bool port_held;			/* sport taken from pool */
 	bool ts_ok;			/* timestamps negotiated */
 	bool ws_ok;			/* window scaling negotiated */
@@ -249,7 +270,7 @@ struct replcopy_session {
 	unsigned long rto_base;		/* from srtt/rttvar, 0: no sample */
 	unsigned long rto_at;		/* 0: not armed */
 	unsigned long hold_at;		/* pacing hold deadline, 0: none */
-	unsigned long linger_at;	/* end of linger, 0: none */
+	unsigned long linger_at;	/* LINGER, ZOMBIE: linger until */
 	unsigned long end_at;		/* look again if the end is due, 0: no */
 	unsigned long busy_at;		/* try to connect again, 0: no */
 	unsigned long busy_until;	/* give up waiting for the tuple */
@@ -273,6 +294,18 @@ struct replcopy_session {
 					 * sorted (clones)
 					 */
 };
+
+/* enum replcopy_life, read where the worker may be writing it. */
+static inline u8 replcopy_life(const struct replcopy_session *s)
+{
+	return READ_ONCE(s->life);
+}
+
+/* The worker is done with it: nothing may be queued or kicked (s->lock). */
+static inline bool replcopy_ended(const struct replcopy_session *s)
+{
+	return replcopy_life(s) == REPLCOPY_LIFE_ENDED;
+}
 
 /* session.c: the worker model calls this to process a session. */
 void replcopy_session_run(struct replcopy_session *s);

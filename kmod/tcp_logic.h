@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The emulated client's pure TCP decisions: what it takes, when it acks,
- * how its send and congestion windows move, how it estimates the RTT, and
- * when the client's end (FIN or RST) is due.
+ * The emulated client's pure TCP decisions: what a client SYN on a known
+ * tuple means, what it takes, when it acks, how its send and congestion
+ * windows move, how it estimates the RTT, what its retransmission timer
+ * does, its segment size for a path MTU, and when the client's end (FIN or
+ * RST) is due.
  * Only values in, a verdict out: no session, no skb, no clock read. They
  * run in the module (session.c) and, on the host, in the cmocka tests of
  * tests/unit/test_tcp.c, which build this header against a shim of the
@@ -26,6 +28,44 @@
 #define REPLCOPY_RST_GRACE	(5 * HZ)
 /* Progress on the others alone holds it at most this long after the RST. */
 #define REPLCOPY_RST_MAX	(20 * HZ)
+
+/* A client SYN (no ACK) on the tuple of a session: what is it? */
+enum replcopy_syn_verdict {
+	REPLCOPY_SYN_AGAIN,	/* the session's own SYN, retransmitted */
+	REPLCOPY_SYN_NEW,	/* a new connection: the session is over */
+	REPLCOPY_SYN_ASK,	/* another ISN on a live session: new only if
+				 * the online host's connection on the tuple
+				 * is over (else a stray or forged SYN)
+				 */
+};
+
+/*
+ * A client reuses its port (SO_LINGER 0 closes, tcp_tw_reuse): a SYN on a
+ * lingering or ended session is a new connection, and so may be one with
+ * another ISN on a live session.
+ */
+static inline enum replcopy_syn_verdict
+replcopy_client_syn(bool live, u32 isn, u32 c_isn)
+{
+	if (!live)
+		return REPLCOPY_SYN_NEW;
+	return isn == c_isn ? REPLCOPY_SYN_AGAIN : REPLCOPY_SYN_ASK;
+}
+
+/*
+ * The segment size for a path MTU (ICMP "fragmentation needed"): not below
+ * min_mtu (Linux's ip_rt_min_pmtu), where DF goes off (*no_df); 0 when the
+ * segments of size mss fit already.
+ */
+static inline u32 replcopy_pmtu_mss(u32 mtu, u32 hdr, u32 mss, u32 min_mtu,
+				    bool *no_df)
+{
+	if (mtu < min_mtu) {
+		*no_df = true;
+		mtu = min_mtu;
+	}
+	return mtu - hdr >= mss ? 0 : mtu - hdr;
+}
 
 /*
  * A client's RST is taken only at its rcv_nxt, as the online host's stack
@@ -154,6 +194,43 @@ static inline u32 replcopy_rto_us(u32 srtt_us, u32 rttvar_us, u32 g_us)
 	u32 k = 4 * rttvar_us;
 
 	return srtt_us + (k > g_us ? k : g_us);
+}
+
+/*
+ * What the retransmission timer does when it fires. One timer, as Linux's
+ * icsk retransmit timer serves the SYN, the RTO and the zero-window probe:
+ * what is in flight and what the window allows decide which it is.
+ */
+enum replcopy_rto_action {
+	REPLCOPY_RTO_SYN,	/* SYN_SENT: the SYN again (or give up) */
+	REPLCOPY_RTO_PROBE_HEAD, /* window closed, data in flight: the
+				  * first unacknowledged segment, whatever
+				  * the window (tcp_retransmit_timer)
+				  */
+	REPLCOPY_RTO_LOSS,	/* data in flight: back to snd_una, cwnd 1 */
+	REPLCOPY_RTO_PROBE,	/* window closed, nothing in flight: an old
+				 * sequence number asks for its window
+				 */
+	REPLCOPY_RTO_RETRY,	/* nothing in flight, data or our FIN to send:
+				 * a local transmit failed; back off
+				 */
+	REPLCOPY_RTO_NONE,	/* nothing to do */
+};
+
+static inline enum replcopy_rto_action
+replcopy_rto_action(bool syn_sent, u32 snd_una, u32 snd_nxt, u32 snd_max,
+		    u32 c_nxt, u32 snd_wnd, bool fin_to_send)
+{
+	if (syn_sent)
+		return REPLCOPY_RTO_SYN;
+	if (snd_una != snd_max)
+		return !snd_wnd && before(snd_una, c_nxt) ?
+		       REPLCOPY_RTO_PROBE_HEAD : REPLCOPY_RTO_LOSS;
+	if (before(snd_nxt, c_nxt) && !snd_wnd)
+		return REPLCOPY_RTO_PROBE;
+	if (before(snd_nxt, c_nxt) || (fin_to_send && snd_nxt == c_nxt))
+		return REPLCOPY_RTO_RETRY;
+	return REPLCOPY_RTO_NONE;
 }
 
 /* What the end of the client's connection waits on (session.c fills it). */

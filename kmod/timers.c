@@ -30,10 +30,32 @@
 /* ------------------------------------------------------------------ */
 /* Worker: timers                                                      */
 
+/* Exponential backoff of the retransmission timer. */
+static void replcopy_rto_backoff(struct replcopy_session *s)
+{
+	s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+}
+
+/* Data sent again or retried: false once max_retries ended the session. */
+static bool replcopy_rto_retry(struct replcopy_session *s)
+{
+	if (s->retries >= READ_ONCE(replcopy_cfg.max_retries)) {
+		replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+		return false;
+	}
+	s->retries++;
+	replcopy_rto_backoff(s);
+	return true;
+}
+
 static void replcopy_rto(struct replcopy_session *s)
 {
 	s->rto_at = 0;
-	if (s->state == REPLCOPY_SS_SYN_SENT) {
+	switch (replcopy_rto_action(s->state == REPLCOPY_SS_SYN_SENT,
+				    s->snd_una, s->snd_nxt, s->snd_max,
+				    s->c_nxt, s->snd_wnd,
+				    s->c_fin && !s->fin_sent)) {
+	case REPLCOPY_RTO_SYN:
 		if (s->syn_tries >= READ_ONCE(replcopy_cfg.syn_retries)) {
 			replcopy_ev_session(s, REPLCOPY_EV_TARGET_UNREACHABLE,
 					    0);
@@ -41,35 +63,29 @@ static void replcopy_rto(struct replcopy_session *s)
 			return;
 		}
 		s->syn_tries++;
-		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		replcopy_rto_backoff(s);
 		replcopy_send_syn(s, true);
 		s->rto_at = jiffies + s->rto;
 		return;
-	}
-	if (s->snd_una != s->snd_max) {
-		if (s->retries >= READ_ONCE(replcopy_cfg.max_retries)) {
-			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
+	case REPLCOPY_RTO_PROBE_HEAD:
+		/*
+		 * Zero window with data in flight: the window update may have
+		 * been lost, and replcopy_push() sends nothing into a closed
+		 * window. The target's ACK carries its window, and resets
+		 * retries. What was in flight goes again once the window
+		 * opens.
+		 */
+		if (!replcopy_rto_retry(s))
 			return;
-		}
-		s->retries++;
-		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
-		if (!s->snd_wnd && before(s->snd_una, s->c_nxt)) {
-			/*
-			 * Zero window with data in flight: the window update
-			 * may have been lost, and replcopy_push() sends
-			 * nothing into a closed window. Probe as Linux does
-			 * (tcp_retransmit_timer): the first unacknowledged
-			 * segment, whatever the window. The target's ACK
-			 * carries its window, and resets retries. What was
-			 * in flight goes again once the window opens.
-			 */
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
-			s->snd_nxt = s->snd_una;
-			s->rtt_pending = false;
-			replcopy_retransmit_head(s);
-			s->rto_at = jiffies + s->rto;
+		replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
+		s->snd_nxt = s->snd_una;
+		s->rtt_pending = false;
+		replcopy_retransmit_head(s);
+		s->rto_at = jiffies + s->rto;
+		return;
+	case REPLCOPY_RTO_LOSS:
+		if (!replcopy_rto_retry(s))
 			return;
-		}
 		s->ssthresh = max_t(u32, (s->snd_max - s->snd_una) / 2,
 				    2 * s->mss);
 		s->cwnd = s->mss;
@@ -79,28 +95,18 @@ static void replcopy_rto(struct replcopy_session *s)
 		s->in_recovery = false;
 		s->rto_at = jiffies + s->rto;	/* push resends from snd_una */
 		return;
-	}
-	if (before(s->snd_nxt, s->c_nxt) && !s->snd_wnd) {
-		/* Zero window probe: an old sequence number asks for an ACK. */
+	case REPLCOPY_RTO_PROBE:
 		replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
 		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
-		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+		replcopy_rto_backoff(s);
 		s->rto_at = jiffies + s->rto;
 		return;
-	}
-	if (before(s->snd_nxt, s->c_nxt) ||
-	    (s->c_fin && !s->fin_sent && s->snd_nxt == s->c_nxt)) {
-		/*
-		 * Nothing in flight but something to send: a local transmit
-		 * failed (replcopy_xmit_failed). Back off; replcopy_push(),
-		 * which runs next, tries again.
-		 */
-		if (s->retries >= READ_ONCE(replcopy_cfg.max_retries)) {
-			replcopy_end(s, REPLCOPY_END_TIMEDOUT);
-			return;
-		}
-		s->retries++;
-		s->rto = min_t(unsigned long, s->rto * 2, REPLCOPY_RTO_MAX);
+	case REPLCOPY_RTO_RETRY:
+		/* replcopy_push(), which runs next, tries again. */
+		replcopy_rto_retry(s);
+		return;
+	case REPLCOPY_RTO_NONE:
+		return;
 	}
 }
 
@@ -109,7 +115,7 @@ static void replcopy_timers(struct replcopy_session *s)
 	unsigned long now = jiffies;
 	unsigned long idle = (unsigned long)READ_ONCE(replcopy_cfg.idle_timeout) * HZ;
 
-	if (s->linger_at) {
+	if (s->life != REPLCOPY_LIFE_LIVE) {
 		/* Linger until REPLCOPY_LINGER without traffic. */
 		if (time_after_eq(now, s->linger_at) &&
 		    time_after_eq(now, READ_ONCE(s->last_seen) +
@@ -159,7 +165,7 @@ static void replcopy_arm(struct replcopy_session *s)
 	unsigned long idle = (unsigned long)READ_ONCE(replcopy_cfg.idle_timeout) * HZ;
 	unsigned long next;
 
-	if (s->linger_at) {
+	if (s->life != REPLCOPY_LIFE_LIVE) {
 		next = READ_ONCE(s->last_seen) + REPLCOPY_LINGER;
 		if (time_before(next, s->linger_at))
 			next = s->linger_at;
@@ -194,7 +200,7 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
-	if (s->ended)
+	if (s->life == REPLCOPY_LIFE_ENDED)
 		return;
 
 	__skb_queue_head_init(&q);
@@ -211,7 +217,7 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	}
 	if (test_and_clear_bit(REPLCOPY_SE_LIMIT, &s->events))
 		replcopy_end(s, REPLCOPY_END_LIMIT);
-	if (unlikely(s->loop) && !s->zombie)
+	if (unlikely(s->loop) && s->life == REPLCOPY_LIFE_LIVE)
 		replcopy_end(s, REPLCOPY_END_LOOP);
 
 	while ((skb = __skb_dequeue(&q))) {
@@ -221,17 +227,17 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 			replcopy_rx_target(s, skb);
 		else
 			replcopy_rx_client(s, skb);
-		if (s->ended) {
+		if (s->life == REPLCOPY_LIFE_ENDED) {
 			replcopy_purge(s, &q);
 			return;
 		}
 	}
 
 	replcopy_timers(s);
-	if (s->ended)
+	if (s->life == REPLCOPY_LIFE_ENDED)
 		return;
 	/* Lingers as a zombie: the timer below must still run. */
-	if (s->c_rst && !s->zombie && replcopy_end_due(s))
+	if (s->c_rst && s->life == REPLCOPY_LIFE_LIVE && replcopy_end_due(s))
 		replcopy_end(s, REPLCOPY_END_CLIENT_RST);
 	replcopy_push(s);
 	if (s->ack_due)

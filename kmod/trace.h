@@ -185,7 +185,7 @@ TRACE_EVENT(replcopy_worker_end,
 		__entry->sess_id = s->id;
 		__entry->worker = s->worker;
 		__entry->state = s->state;
-		__entry->ended = s->ended;
+		__entry->ended = s->life == REPLCOPY_LIFE_ENDED;
 		__entry->items = items;
 	),
 

@@ -326,6 +326,92 @@ static void test_end_less_answered(void **state)
 	assert_int_equal(at, T0 + REPLCOPY_END_MAX);
 }
 
+/* Issue 18 item 1: a client that reuses its port. */
+static void test_client_syn(void **state)
+{
+	(void)state;
+	/* The same ISN: its SYN again. */
+	assert_int_equal(replcopy_client_syn(true, 1000, 1000),
+			 REPLCOPY_SYN_AGAIN);
+	/* Another ISN on a live session: ask the online host's stack. */
+	assert_int_equal(replcopy_client_syn(true, 5000, 1000),
+			 REPLCOPY_SYN_ASK);
+	/* On a lingering (RST or FIN ended) session: new, even with the
+	 * same ISN (a client that reconnects at once may reuse it).
+	 */
+	assert_int_equal(replcopy_client_syn(false, 1000, 1000),
+			 REPLCOPY_SYN_NEW);
+	assert_int_equal(replcopy_client_syn(false, 5000, 1000),
+			 REPLCOPY_SYN_NEW);
+}
+
+/* Issue 18 item 3: ICMP "fragmentation needed" (engine-pmtu's 1280 hop). */
+static void test_pmtu_mss(void **state)
+{
+	const u32 hdr = 20 + 20 + 12;	/* IP, TCP, timestamps */
+	bool no_df = false;
+
+	(void)state;
+	assert_int_equal(replcopy_pmtu_mss(1280, hdr, 1448, 552, &no_df),
+			 1280 - hdr);
+	assert_false(no_df);
+	/* Fits already: nothing to do. */
+	assert_int_equal(replcopy_pmtu_mss(1500, hdr, 1448, 552, &no_df), 0);
+	assert_int_equal(replcopy_pmtu_mss(1280, hdr, 1228, 552, &no_df), 0);
+	/* Below the floor: 552, and DF off. */
+	assert_int_equal(replcopy_pmtu_mss(300, hdr, 1448, 552, &no_df),
+			 552 - hdr);
+	assert_true(no_df);
+}
+
+/*
+ * The retransmission timer's one decision: SYN, loss, the two zero-window
+ * probes (engine-zerowindow), a failed transmit's retry, or nothing.
+ * Sequence numbers near the wrap.
+ */
+static void test_rto_action(void **state)
+{
+	const u32 una = 0xfffffff0U;	/* snd_una; 0x20 past it wraps */
+
+	(void)state;
+	assert_int_equal(replcopy_rto_action(true, una, una, una, una, 0, false),
+			 REPLCOPY_RTO_SYN);
+	/* Data in flight: a loss, or with the window closed a probe of
+	 * the first unacknowledged segment.
+	 */
+	assert_int_equal(replcopy_rto_action(false, una, una + 0x20, una + 0x20,
+					     una + 0x40, 65535, false),
+			 REPLCOPY_RTO_LOSS);
+	assert_int_equal(replcopy_rto_action(false, una, una + 0x20, una + 0x20,
+					     una + 0x40, 0, false),
+			 REPLCOPY_RTO_PROBE_HEAD);
+	/* Only our FIN in flight, window closed: nothing of the client's
+	 * data to probe with, so a loss (the FIN goes again).
+	 */
+	assert_int_equal(replcopy_rto_action(false, una, una + 1, una + 1,
+					     una, 0, false),
+			 REPLCOPY_RTO_LOSS);
+	/* Nothing in flight, data waiting, window closed: an old-sequence
+	 * probe asks for the window.
+	 */
+	assert_int_equal(replcopy_rto_action(false, una, una, una, una + 0x40,
+					     0, false),
+			 REPLCOPY_RTO_PROBE);
+	/* Nothing in flight, the window open, data or the FIN waiting: a
+	 * local transmit failed.
+	 */
+	assert_int_equal(replcopy_rto_action(false, una, una, una, una + 0x40,
+					     65535, false),
+			 REPLCOPY_RTO_RETRY);
+	assert_int_equal(replcopy_rto_action(false, una, una, una, una,
+					     65535, true),
+			 REPLCOPY_RTO_RETRY);
+	/* All acknowledged, nothing to send. */
+	assert_int_equal(replcopy_rto_action(false, una, una, una, una,
+					     65535, false),
+			 REPLCOPY_RTO_NONE);
+}
+
 /* rst_unanswered's test: behind while it answered less and did not end. */
 static void test_end_behind(void **state)
 {
@@ -447,6 +533,9 @@ int main(void)
 		cmocka_unit_test(test_end_limit),
 		cmocka_unit_test(test_end_answered),
 		cmocka_unit_test(test_end_less_answered),
+		cmocka_unit_test(test_client_syn),
+		cmocka_unit_test(test_pmtu_mss),
+		cmocka_unit_test(test_rto_action),
 		cmocka_unit_test(test_end_behind),
 		cmocka_unit_test(test_end_rst_busy_target),
 		cmocka_unit_test(test_end_rst_server_busy),
