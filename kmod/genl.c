@@ -90,6 +90,7 @@ static const struct nla_policy replcopy_add_policy[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_MAP_SOURCE]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_SOURCE_MAX),
 	[REPLCOPY_A_MAP_PACING]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_PACING_MAX),
 	[REPLCOPY_A_MAP_FLAGS]		= NLA_POLICY_MASK(NLA_U32, __REPLCOPY_MAPF_ALL),
+	[REPLCOPY_A_MAP_SAMPLE]		= NLA_POLICY_RANGE(NLA_U32, 1, REPLCOPY_SAMPLE_ALL),
 };
 
 static const struct nla_policy replcopy_del_policy[REPLCOPY_A_MAX + 1] = {
@@ -134,6 +135,7 @@ int replcopy_genl_put_mapping(struct sk_buff *skb,
 	    (nla_put_u8(skb, REPLCOPY_A_MAP_SOURCE, m->source) ||
 	     nla_put_u8(skb, REPLCOPY_A_MAP_PACING, m->pacing) ||
 	     nla_put_u32(skb, REPLCOPY_A_MAP_FLAGS, m->flags) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_SAMPLE, m->sample) ||
 	     nla_put_u32(skb, REPLCOPY_A_MAP_SESSIONS,
 			 atomic_read(&m->nr_sessions))))
 		return -EMSGSIZE;
@@ -197,6 +199,9 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 		tmpl.pacing = nla_get_u8(attrs[REPLCOPY_A_MAP_PACING]);
 	if (attrs[REPLCOPY_A_MAP_FLAGS])
 		tmpl.flags = nla_get_u32(attrs[REPLCOPY_A_MAP_FLAGS]);
+	tmpl.sample = REPLCOPY_SAMPLE_ALL;
+	if (attrs[REPLCOPY_A_MAP_SAMPLE])
+		tmpl.sample = nla_get_u32(attrs[REPLCOPY_A_MAP_SAMPLE]);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

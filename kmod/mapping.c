@@ -396,6 +396,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	m->source = tmpl->source;
 	m->pacing = tmpl->pacing;
 	m->flags = tmpl->flags;
+	m->sample = tmpl->sample;
 	atomic_set(&m->nr_sessions, 0);
 	m->t_progress_at = jiffies;
 	atomic_long_set(&m->queued, 0);

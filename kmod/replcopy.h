@@ -78,6 +78,7 @@ struct replcopy_mapping {
 	u8 source;			/* enum replcopy_source */
 	u8 pacing;			/* enum replcopy_pacing */
 	u32 flags;			/* REPLCOPY_MAPF_* */
+	u32 sample;			/* 1/10 000 of connections replayed */
 
 	atomic_t nr_sessions;		/* live sessions; reported as
 					 * REPLCOPY_STAT_SESS_ACTIVE and

@@ -150,6 +150,7 @@ static void replcopy_sessions_unreserve(struct replcopy_table *tbl)
 static u32 replcopy_hash_rnd __read_mostly;
 static atomic_t replcopy_next_id = ATOMIC_INIT(0);
 siphash_aligned_key_t replcopy_ts_key;
+static siphash_aligned_key_t replcopy_sample_key;
 
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
@@ -417,6 +418,25 @@ static void replcopy_unhash_client(struct replcopy_table *tbl,
 }
 
 /*
+ * Is the client connection in the mapping's sample (--sample)? A keyed
+ * hash of its tuple decides, the same for each of its segments, so it is
+ * replayed whole or not at all, and the ones left out need no state.
+ */
+static bool replcopy_sampled(const struct replcopy_mapping *m,
+			     const struct iphdr *iph, const struct tcphdr *th)
+{
+	u32 h;
+
+	if (m->sample >= REPLCOPY_SAMPLE_ALL)
+		return true;
+	h = (u32)siphash_3u32((__force u32)iph->saddr,
+			      (__force u32)iph->daddr,
+			      (u32)ntohs(th->source) << 16 | ntohs(th->dest),
+			      &replcopy_sample_key);
+	return reciprocal_scale(h, REPLCOPY_SAMPLE_ALL) < m->sample;
+}
+
+/*
  * A client SYN with another ISN on the tuple of a live session that does
  * not linger yet: the client reused its port while we were still replaying
  * its previous connection (seen: a port taken again 25 ms later, when the
@@ -562,6 +582,11 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 		 */
 		if (th->rst || (!syn && !len))
 			return;
+		if (!replcopy_sampled(m, iph, th)) {
+			if (syn)
+				replcopy_stat_inc(m, REPLCOPY_STAT_SESS_UNSAMPLED);
+			return;
+		}
 		/*
 		 * One of our own replayed segments, back at LOCAL_IN because
 		 * the target address became local after the mapping was
@@ -1162,6 +1187,7 @@ int replcopy_sessions_init(void)
 		     sizeof_field(struct sk_buff, cb));
 	replcopy_hash_rnd = get_random_u32();
 	get_random_bytes(&replcopy_ts_key, sizeof(replcopy_ts_key));
+	get_random_bytes(&replcopy_sample_key, sizeof(replcopy_sample_key));
 	replcopy_session_cache = KMEM_CACHE(replcopy_session, 0);
 	if (!replcopy_session_cache)
 		return -ENOMEM;

@@ -35,13 +35,19 @@ void usage_add(FILE *f)
 "  --no-fabricate            replay only connections whose SYN was seen (no\n"
 "                            fabricated handshake for connections that were\n"
 "                            already open when the mapping was added)\n"
+"  --sample PERCENT          replay only this share of the client\n"
+"                            connections, 0.01-100 (default 100): each one\n"
+"                            whole or not at all, chosen by a keyed hash of\n"
+"                            its addresses and ports; the others count in\n"
+"                            sess_unsampled\n"
 "  -j, --json                print the new mapping as a JSON object\n"
 "  -h, --help                show this help\n"
 "\n"
 "Examples:\n"
 "  replctl add 11311 10.0.0.31:11511\n"
 "  replctl add 10.0.0.5:80 10.0.0.32:8080 --source client\n"
-"  replctl add 6379 10.0.0.33:6379 --pacing response --no-fabricate\n",
+"  replctl add 6379 10.0.0.33:6379 --pacing response --no-fabricate\n"
+"  replctl add 80 10.0.0.34:80 --sample 5     (a 5 % slice of the clients)\n",
 	      f);
 }
 

@@ -352,6 +352,12 @@ bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len)
 	}
 	if (m->flags & REPLCOPY_MAPF_NO_FABRICATE)
 		cat(buf, len, &off, " --no-fabricate");
+	if (m->sample != REPLCOPY_SAMPLE_ALL) {
+		char pct[16];
+
+		fmt_sample(m->sample, pct, sizeof(pct));
+		cat(buf, len, &off, " --sample %s", pct);
+	}
 	unknown = m->flags & ~(uint32_t)REPLCOPY_MAPF_NO_FABRICATE;
 	if (unknown) {
 		ok = false;
@@ -395,6 +401,7 @@ struct rc_mapping conf_map_of(const struct add_args *a)
 	m.source = a->source;
 	m.pacing = a->pacing;
 	m.flags = a->flags;
+	m.sample = a->sample ? a->sample : REPLCOPY_SAMPLE_ALL;
 	return m;
 }
 
@@ -411,6 +418,7 @@ struct add_args conf_add_of(const struct rc_mapping *m)
 	a.source = m->source;
 	a.pacing = m->pacing;
 	a.flags = m->flags;
+	a.sample = m->sample;
 	return a;
 }
 

@@ -7,7 +7,7 @@
  * The format: one replctl command per line, as typed after "replctl":
  *
  *   set KEY VALUE [KEY VALUE]...
- *   add [ONLINE_IP:]PORT TARGET_IP:PORT [--source ...] [--pacing ...] [--no-fabricate]
+ *   add [ONLINE_IP:]PORT TARGET_IP:PORT [--source ...] [--pacing ...] [--no-fabricate] [--sample ...]
  *
  * Each line goes through the command line parser of set or add
  * (parse.c): the same checks, the same messages. Words are separated by

@@ -51,7 +51,8 @@ bool conf_map_same(const struct rc_mapping *a, const struct rc_mapping *b)
 {
 	return conf_map_same_key(a, b) && a->target_addr == b->target_addr &&
 	       a->target_port == b->target_port && a->source == b->source &&
-	       a->pacing == b->pacing && a->flags == b->flags;
+	       a->pacing == b->pacing && a->flags == b->flags &&
+	       a->sample == b->sample;
 }
 
 static int by_id(const void *x, const void *y)

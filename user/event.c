@@ -89,6 +89,10 @@ static void text_mapping_modes(FILE *f, const struct rc_mapping *m)
 		fmt_map_flags(m->flags, tmp, sizeof(tmp));
 		fprintf(f, " flags %s", tmp);
 	}
+	if (m->sample != REPLCOPY_SAMPLE_ALL) {
+		fmt_sample(m->sample, tmp, sizeof(tmp));
+		fprintf(f, " sample %s%%", tmp);
+	}
 }
 
 static void text_line(FILE *f, const struct rc_reply *r, const char *time)

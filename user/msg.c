@@ -63,6 +63,11 @@ struct nlmsghdr *msg_add_mapping(void *buf, uint16_t family, uint32_t seq,
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, a->source);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, a->pacing);
 	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_FLAGS, a->flags);
+	/* Only when sampling (0: not set): a module without --sample takes
+	 * the rest.
+	 */
+	if (a->sample && a->sample < REPLCOPY_SAMPLE_ALL)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE, a->sample);
 	return nlh;
 }
 

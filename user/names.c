@@ -41,6 +41,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_ZERO_WND_PROBES]	= "zero_wnd_probes",
 	[REPLCOPY_STAT_SYN_UNCONFIRMED]	= "syn_unconfirmed",
 	[REPLCOPY_STAT_RST_UNANSWERED]	= "rst_unanswered",
+	[REPLCOPY_STAT_SESS_UNSAMPLED]	= "sess_unsampled",
 };
 
 const char *rc_stat_name(unsigned int stat)
@@ -194,6 +195,7 @@ static const char *const attr_labels[] = {
 	[REPLCOPY_A_MAP_SOURCE]		= "--source",
 	[REPLCOPY_A_MAP_PACING]		= "--pacing",
 	[REPLCOPY_A_MAP_FLAGS]		= "mapping flags",
+	[REPLCOPY_A_MAP_SAMPLE]		= "--sample",
 	[REPLCOPY_A_MAP_SESSIONS]	= "session count",
 	[REPLCOPY_A_DEL_ALL]		= "--all",
 	[REPLCOPY_A_STATS]		= "counters",

@@ -83,6 +83,19 @@ void fmt_map_flags(uint32_t flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+void fmt_sample(uint32_t sample, char *buf, size_t len)
+{
+	uint32_t frac = sample % 100;
+
+	if (!frac)
+		snprintf(buf, len, "%" PRIu32, sample / 100);
+	else if (frac % 10)
+		snprintf(buf, len, "%" PRIu32 ".%02" PRIu32, sample / 100, frac);
+	else
+		snprintf(buf, len, "%" PRIu32 ".%" PRIu32, sample / 100,
+			 frac / 10);
+}
+
 const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
 		     size_t len)
 {
@@ -219,6 +232,7 @@ void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 		json_str(j, NULL, buf);
 	}
 	json_arr_end(j);
+	json_fixed2(j, "sample", m->sample);
 	if (RC_HAS(m, REPLCOPY_A_MAP_SESSIONS))
 		json_u64(j, "sessions", m->sessions);
 }
@@ -238,18 +252,18 @@ void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n)
 {
 	static const char *const hdr[] = {
 		"ID", "ONLINE", "TARGET", "SOURCE", "PACING", "FLAGS",
-		"SESSIONS",
+		"SAMPLE", "SESSIONS",
 	};
-	static const bool right[] = { 0, 0, 0, 0, 0, 0, 1 };
+	static const bool right[] = { 0, 0, 0, 0, 0, 0, 1, 1 };
 	struct table t;
 	size_t i;
 
-	if (!table_init(&t, 7, hdr, right, n))
+	if (!table_init(&t, 8, hdr, right, n))
 		return;
 	for (i = 0; i < n; i++) {
 		const struct rc_mapping *p = &m[i];
 		char *c0 = table_cell(&t, i, 0);
-		char tmp[CELL];
+		char tmp[CELL], pct[16];
 
 		if (RC_HAS(p, REPLCOPY_A_MAP_ID))
 			snprintf(c0, CELL, "%" PRIu32, p->id);
@@ -267,11 +281,13 @@ void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n)
 			 ename(rc_pacing_name(p->pacing), p->pacing,
 			       tmp, sizeof(tmp)));
 		fmt_map_flags(p->flags, table_cell(&t, i, 5), CELL);
+		fmt_sample(p->sample, pct, sizeof(pct));
+		snprintf(table_cell(&t, i, 6), CELL, "%s%%", pct);
 		if (RC_HAS(p, REPLCOPY_A_MAP_SESSIONS))
-			snprintf(table_cell(&t, i, 6), CELL, "%" PRIu32,
+			snprintf(table_cell(&t, i, 7), CELL, "%" PRIu32,
 				 p->sessions);
 		else
-			snprintf(table_cell(&t, i, 6), CELL, "-");
+			snprintf(table_cell(&t, i, 7), CELL, "-");
 	}
 	table_print(f, &t);
 }

@@ -35,6 +35,8 @@ void fmt_age(uint64_t ms, char *buf, size_t len);
 void fmt_fidelity(uint64_t acked, uint64_t captured, char *buf, size_t len);
 /* "no-fabricate", "-" for none; unknown bits as hex. */
 void fmt_map_flags(uint32_t flags, char *buf, size_t len);
+/* A sample in 1/10 000 as a percentage: "100", "25", "2.5", "0.25". */
+void fmt_sample(uint32_t sample, char *buf, size_t len);
 /* name (from a names.h table), or v: "unknown(5)", or "5" when bare. */
 const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
 		     size_t len);

@@ -103,6 +103,44 @@ int parse_interval(const char *s, const char *what, double *out,
 	return 0;
 }
 
+int parse_sample(const char *s, const char *what, uint32_t *out,
+		 struct perr *e)
+{
+	const char *p = s;
+	uint32_t v = 0;
+	int frac = 0;
+
+	for (; isdigit((unsigned char)*p); p++)
+		if (v <= REPLCOPY_SAMPLE_ALL)	/* no wrap: out of range */
+			v = v * 10 + (uint32_t)(*p - '0') * 100;
+	if (p == s)
+		goto bad;
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p) && frac < 2)
+			v += (uint32_t)(*p++ - '0') * (frac++ ? 1 : 10);
+		if (!frac)
+			goto bad;
+		if (isdigit((unsigned char)*p))
+			return perr_set(e, "%s \"%s\" has more than two "
+					"decimals: the sample is set in steps "
+					"of 0.01 %%, e.g. 0.25", what, s);
+	}
+	if (*p == '%')
+		p++;
+	if (*p)
+		goto bad;
+	if (v < 1 || v > REPLCOPY_SAMPLE_ALL)
+		return perr_set(e, "%s \"%s\" out of range: give a percentage "
+				"of connections from 0.01 to 100", what, s);
+	*out = v;
+	return 0;
+bad:
+	return perr_set(e, "%s \"%s\" is not a percentage: give the share of "
+			"connections to replay, 0.01 to 100, e.g. 10 or 2.5",
+			what, s);
+}
+
 int parse_bool(const char *s, const char *what, bool *out, struct perr *e)
 {
 	static const char *const yes[] = { "on", "1", "yes", "true" };
@@ -266,6 +304,7 @@ enum {
 	O_SOURCE,
 	O_PACING,
 	O_NO_FABRICATE,
+	O_SAMPLE,
 	O_ID,
 	O_ALL,
 	O_INTERVAL,
@@ -321,6 +360,7 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		{ "source", 0, true, O_SOURCE },
 		{ "pacing", 0, true, O_PACING },
 		{ "no-fabricate", 0, false, O_NO_FABRICATE },
+		{ "sample", 0, true, O_SAMPLE },
 		OPT_END_DEF,
 	};
 	const struct common_opts c = { .json = &a->json };
@@ -331,6 +371,7 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 	memset(a, 0, sizeof(*a));
 	a->source = REPLCOPY_SOURCE_AUTO;
 	a->pacing = REPLCOPY_PACING_STREAM;
+	a->sample = REPLCOPY_SAMPLE_ALL;
 	if (opt_wants_help(argc, argv))
 		return PARSE_HELP;
 
@@ -359,6 +400,10 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 			break;
 		case O_NO_FABRICATE:
 			a->flags |= REPLCOPY_MAPF_NO_FABRICATE;
+			break;
+		case O_SAMPLE:
+			if (parse_sample(val, name, &a->sample, e))
+				return PARSE_ERR;
 			break;
 		}
 	}

@@ -55,6 +55,12 @@ int parse_interval(const char *s, const char *what, double *out,
 		   struct perr *e);
 /* on|off (also 1|0, yes|no, true|false). */
 int parse_bool(const char *s, const char *what, bool *out, struct perr *e);
+/*
+ * A percentage of connections, 0.01 to 100, at most two decimals, an
+ * optional "%": *out in 1/10 000 (1..REPLCOPY_SAMPLE_ALL).
+ */
+int parse_sample(const char *s, const char *what, uint32_t *out,
+		 struct perr *e);
 
 /* ---- subcommands ---------------------------------------------------- */
 
@@ -66,6 +72,7 @@ struct add_args {
 	uint8_t source;		/* enum replcopy_source */
 	uint8_t pacing;		/* enum replcopy_pacing */
 	uint32_t flags;		/* REPLCOPY_MAPF_* */
+	uint32_t sample;	/* 1/10 000; 0 or REPLCOPY_SAMPLE_ALL: all */
 	bool json;
 };
 

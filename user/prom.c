@@ -77,6 +77,9 @@ static const struct {
 	[REPLCOPY_STAT_RST_UNANSWERED] = { "rst_unanswered_total",
 		"Client RSTs replayed before the target had answered as much "
 		"as the online server, counted in sessions_reset too" },
+	[REPLCOPY_STAT_SESS_UNSAMPLED] = { "sessions_unsampled_total",
+		"Client connections (SYNs) outside the mapping's sample, not "
+		"replayed" },
 };
 
 #define DROPS		"drops_total"

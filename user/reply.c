@@ -209,6 +209,7 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_MAP_ONLINE_ADDR:
 	case REPLCOPY_A_MAP_TARGET_ADDR:
 	case REPLCOPY_A_MAP_FLAGS:
+	case REPLCOPY_A_MAP_SAMPLE:
 	case REPLCOPY_A_MAP_SESSIONS:
 		if (!valid(a, MNL_TYPE_U32))
 			return bad(w, type);
@@ -265,6 +266,9 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_MAP_FLAGS:
 		m->flags = mnl_attr_get_u32(a);
 		break;
+	case REPLCOPY_A_MAP_SAMPLE:
+		m->sample = mnl_attr_get_u32(a);
+		break;
 	case REPLCOPY_A_MAP_SESSIONS:
 		m->sessions = mnl_attr_get_u32(a);
 		break;
@@ -290,6 +294,7 @@ int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)
 	const struct genlmsghdr *g;
 
 	memset(r, 0, sizeof(*r));
+	r->map.sample = REPLCOPY_SAMPLE_ALL;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return -EINVAL;
 	g = mnl_nlmsg_get_payload(nlh);

@@ -27,6 +27,7 @@ struct rc_mapping {
 	uint8_t source;
 	uint8_t pacing;
 	uint32_t flags;
+	uint32_t sample;	/* REPLCOPY_SAMPLE_ALL when not given */
 	uint32_t sessions;
 };
 

@@ -24,6 +24,13 @@
  *     REPLCOPY_A_MAP_SOURCE        u8    enum replcopy_source, default AUTO
  *     REPLCOPY_A_MAP_PACING        u8    enum replcopy_pacing, default STREAM
  *     REPLCOPY_A_MAP_FLAGS         u32   REPLCOPY_MAPF_*, default 0
+ *     REPLCOPY_A_MAP_SAMPLE        u32   share of client connections
+ *                                        replayed, in 1/10 000 (1..10 000,
+ *                                        default REPLCOPY_SAMPLE_ALL)
+ *   A connection is in the sample or not by a keyed hash of its address
+ *   and port tuple (the key is the module's, random at load), so it is
+ *   replayed whole or not at all; each SYN of one left out counts in
+ *   REPLCOPY_STAT_SESS_UNSAMPLED.
  *   The reply (REPLCOPY_CMD_ADD_MAPPING) carries the mapping's attributes,
  *   among them the REPLCOPY_A_MAP_ID the kernel assigned.
  *
@@ -147,6 +154,7 @@ enum replcopy_attr {
 	REPLCOPY_A_EVENT_REASON,	/* u8, enum replcopy_end_reason */
 	REPLCOPY_A_EVENT_LIMIT,		/* u8, enum replcopy_limit */
 	REPLCOPY_A_EVENT_SUPPRESSED,	/* u32 */
+	REPLCOPY_A_MAP_SAMPLE,		/* u32, 1/10 000 of connections */
 	__REPLCOPY_A_MAX
 };
 #define REPLCOPY_A_MAX (__REPLCOPY_A_MAX - 1)
@@ -241,6 +249,9 @@ enum replcopy_map_flags {
 	__REPLCOPY_MAPF_ALL = REPLCOPY_MAPF_NO_FABRICATE,
 };
 
+/* REPLCOPY_A_MAP_SAMPLE: every connection (the default). */
+#define REPLCOPY_SAMPLE_ALL	10000
+
 /*
  * Counters, each u64 inside REPLCOPY_A_STATS. "Segments" are TCP segments
  * as the hooks saw them (a GRO aggregate counts once); "bytes" are TCP
@@ -319,6 +330,11 @@ enum replcopy_stat {
 					 * had not read went with the
 					 * connection; counted in
 					 * sess_reset too
+					 */
+	REPLCOPY_STAT_SESS_UNSAMPLED,	/* client SYNs of connections
+					 * outside the mapping's sample
+					 * (REPLCOPY_A_MAP_SAMPLE): not
+					 * replayed
 					 */
 	__REPLCOPY_STAT_MAX
 };

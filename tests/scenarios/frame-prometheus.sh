@@ -70,6 +70,7 @@ NAMES = {
     "zero_wnd_probes": "zero_window_probes_total",
     "syn_unconfirmed": "syn_unconfirmed_total",
     "rst_unanswered": "rst_unanswered_total",
+    "sess_unsampled": "sessions_unsampled_total",
 }
 GAUGES = {"sess_active", "queued_bytes"}
 

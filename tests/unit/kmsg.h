@@ -54,6 +54,7 @@ struct kmap {
 	uint16_t target_port;
 	uint8_t source, pacing;
 	uint32_t flags;
+	uint32_t sample;	/* 0: attribute left out (an older module) */
 	int sessions;		/* < 0: attribute left out */
 };
 
@@ -69,6 +70,8 @@ static inline void kput_map(struct nlmsghdr *nlh, const struct kmap *m)
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, m->source);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, m->pacing);
 	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_FLAGS, m->flags);
+	if (m->sample)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE, m->sample);
 	if (m->sessions >= 0)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SESSIONS,
 				 (uint32_t)m->sessions);

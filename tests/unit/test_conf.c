@@ -555,6 +555,14 @@ static void test_fmt(void **state)
 	a = conf_add_of(&m);
 	assert_int_equal(a.online_addr, kip("10.0.1.1"));
 	assert_int_equal(a.source, REPLCOPY_SOURCE_CLIENT);
+	/* A sample is written as --sample PERCENT, read back the same. */
+	a.sample = 250;
+	m = conf_map_of(&a);
+	assert_true(conf_fmt_add(&m, b, sizeof(b)));
+	assert_string_equal(b, "add 10.0.1.1:8080 10.0.2.2:8081 --source "
+			    "client --sample 2.5");
+	a = conf_add_of(&m);
+	assert_int_equal(a.sample, 250);
 
 	/* A delete by ID, else by what the add line names. */
 	conf_fmt_del(&m, b, sizeof(b));

@@ -265,7 +265,7 @@ static void test_mapping(void **state)
 	       "\"port\":8080,\"online\":\"*:8080\","
 	       "\"target_addr\":\"10.0.0.31\",\"target_port\":8081,"
 	       "\"target\":\"10.0.0.31:8081\",\"source\":\"auto\","
-	       "\"pacing\":\"stream\",\"flags\":[]}}\n");
+	       "\"pacing\":\"stream\",\"flags\":[],\"sample\":100.00}}\n");
 
 	/* The mapping object is one element of `replctl list --json`. */
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
@@ -281,20 +281,22 @@ static void test_mapping(void **state)
 	k.source = REPLCOPY_SOURCE_CLIENT;
 	k.pacing = REPLCOPY_PACING_RESPONSE;
 	k.flags = REPLCOPY_MAPF_NO_FABRICATE;
+	k.sample = 1000;
 	k.sessions = 3;
 	nlh = ev_msg(REPLCOPY_EV_MAPPING_DEL);
 	kput_map(nlh, &k);
 	expect(nlh, 0,
 	       TT "mapping-del map 7 10.0.0.5:8080 -> "
 	       "10.0.0.31:8081 source client pacing response "
-	       "flags no-fabricate\n",
+	       "flags no-fabricate sample 10%\n",
 	       TJ "\"event\":\"mapping-del\","
 	       "\"map_id\":7,\"mapping\":{\"id\":7,"
 	       "\"online_addr\":\"10.0.0.5\",\"port\":8080,"
 	       "\"online\":\"10.0.0.5:8080\",\"target_addr\":\"10.0.0.31\","
 	       "\"target_port\":8081,\"target\":\"10.0.0.31:8081\","
 	       "\"source\":\"client\",\"pacing\":\"response\","
-	       "\"flags\":[\"no_fabricate\"],\"sessions\":3}}\n");
+	       "\"flags\":[\"no_fabricate\"],\"sample\":10.00,"
+	       "\"sessions\":3}}\n");
 
 	/* An online address of 0 sent explicitly is any address too. */
 	k = M;

@@ -137,6 +137,7 @@ static void test_add_attrs(void **state)
 		.source = REPLCOPY_SOURCE_CLIENT,
 		.pacing = REPLCOPY_PACING_RESPONSE,
 		.flags = REPLCOPY_MAPF_NO_FABRICATE,
+		.sample = 2500,
 	};
 	uint8_t buf[MSG_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -146,8 +147,9 @@ static void test_add_attrs(void **state)
 	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
 	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING,
 		  REPLCOPY_GENL_VERSION, &t);
-	assert_int_equal(t.n, 7);
-	assert_int_equal(nlh->nlmsg_len, 20 + 7 * 8);
+	assert_int_equal(t.n, 8);
+	assert_int_equal(nlh->nlmsg_len, 20 + 8 * 8);
+	assert_u32(t.tb[REPLCOPY_A_MAP_SAMPLE], 2500);
 	assert_u16(t.tb[REPLCOPY_A_MAP_PORT], 80);
 	assert_u32(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR], ip("10.0.0.5"));
 	assert_u32(t.tb[REPLCOPY_A_MAP_TARGET_ADDR], ip("10.0.0.32"));

@@ -65,7 +65,7 @@ static const struct kmap K12 = {
 	.id = 12, .online = "10.0.0.5", .port = 80, .target = "10.0.0.32",
 	.target_port = 8080, .source = REPLCOPY_SOURCE_CLIENT,
 	.pacing = REPLCOPY_PACING_RESPONSE,
-	.flags = REPLCOPY_MAPF_NO_FABRICATE, .sessions = 1234,
+	.flags = REPLCOPY_MAPF_NO_FABRICATE, .sample = 25, .sessions = 1234,
 };
 
 /* K1 and K12, as replctl decodes them. */
@@ -247,14 +247,14 @@ static void test_mappings_text(void **state)
 	two_maps(m);
 	out_mappings_text(capture_begin(&c), m, 2);
 	expect_text(&c,
-"ID  ONLINE       TARGET           SOURCE  PACING    FLAGS         SESSIONS\n"
-"1   *:11311      10.0.0.31:11511  auto    stream    -                    0\n"
-"12  10.0.0.5:80  10.0.0.32:8080   client  response  no-fabricate      1234\n");
+"ID  ONLINE       TARGET           SOURCE  PACING    FLAGS         SAMPLE  SESSIONS\n"
+"1   *:11311      10.0.0.31:11511  auto    stream    -               100%         0\n"
+"12  10.0.0.5:80  10.0.0.32:8080   client  response  no-fabricate   0.25%      1234\n");
 
 	/* No mappings: the header alone. */
 	out_mappings_text(capture_begin(&c), NULL, 0);
 	expect_text(&c,
-		"ID  ONLINE  TARGET  SOURCE  PACING  FLAGS  SESSIONS\n");
+		"ID  ONLINE  TARGET  SOURCE  PACING  FLAGS  SAMPLE  SESSIONS\n");
 }
 
 static void test_mappings_json(void **state)
@@ -270,12 +270,13 @@ static void test_mappings_json(void **state)
 		"\"online\":\"*:11311\",\"target_addr\":\"10.0.0.31\","
 		"\"target_port\":11511,\"target\":\"10.0.0.31:11511\","
 		"\"source\":\"auto\",\"pacing\":\"stream\",\"flags\":[],"
-		"\"sessions\":0},"
+		"\"sample\":100.00,\"sessions\":0},"
 		"{\"id\":12,\"online_addr\":\"10.0.0.5\",\"port\":80,"
 		"\"online\":\"10.0.0.5:80\",\"target_addr\":\"10.0.0.32\","
 		"\"target_port\":8080,\"target\":\"10.0.0.32:8080\","
 		"\"source\":\"client\",\"pacing\":\"response\","
-		"\"flags\":[\"no_fabricate\"],\"sessions\":1234}]\n");
+		"\"flags\":[\"no_fabricate\"],\"sample\":0.25,"
+		"\"sessions\":1234}]\n");
 
 	out_mappings_json(capture_begin(&c), NULL, 0);
 	expect_text(&c, "[]\n");
@@ -521,7 +522,8 @@ static void test_tick(void **state)
 			       "\"queued_bytes\":29,\"pmtu_lowered\":30,"
 			       "\"zero_wnd_probes\":31,"
 			       "\"syn_unconfirmed\":32,"
-			       "\"rst_unanswered\":33},"
+			       "\"rst_unanswered\":33,"
+			       "\"sess_unsampled\":34},"
 			       "\"drops\":169}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);

@@ -410,7 +410,24 @@ static void test_add_ok(void **state)
 	assert_int_equal(a.source, REPLCOPY_SOURCE_AUTO);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_STREAM);
 	assert_int_equal(a.flags, 0);
+	assert_int_equal(a.sample, REPLCOPY_SAMPLE_ALL);
 	assert_false(a.json);
+
+	/* --sample: a percentage in steps of 0.01, stored in 1/10 000. */
+	assert_int_equal(add("80 10.0.0.32:80 --sample 25", &a, &e), PARSE_OK);
+	assert_int_equal(a.sample, 2500);
+	assert_int_equal(add("80 10.0.0.32:80 --sample=2.5%", &a, &e),
+			 PARSE_OK);
+	assert_int_equal(a.sample, 250);
+	assert_int_equal(add("80 10.0.0.32:80 --sample 0.01", &a, &e),
+			 PARSE_OK);
+	assert_int_equal(a.sample, 1);
+	assert_int_equal(add("80 10.0.0.32:80 --sample 100.00", &a, &e),
+			 PARSE_OK);
+	assert_int_equal(a.sample, REPLCOPY_SAMPLE_ALL);
+	assert_int_equal(add("80 10.0.0.32:80 --sample 007.5", &a, &e),
+			 PARSE_OK);
+	assert_int_equal(a.sample, 750);
 
 	assert_int_equal(add("--source client --pacing=response --no-fabricate "
 			     "-j 10.0.0.5:80 10.0.0.32:8080", &a, &e),
@@ -471,6 +488,27 @@ static void test_add_errors(void **state)
 	       "--no-fabricate alone");
 	ERR_IS(add("1 10.0.0.31:2 -x", &a, &e),
 	       "unknown option \"-x\": see replctl add -h");
+	ERR_IS(add("1 10.0.0.31:2 --sample 0", &a, &e),
+	       "--sample \"0\" out of range: give a percentage of "
+	       "connections from 0.01 to 100");
+	ERR_IS(add("1 10.0.0.31:2 --sample 100.01", &a, &e),
+	       "--sample \"100.01\" out of range: give a percentage of "
+	       "connections from 0.01 to 100");
+	ERR_IS(add("1 10.0.0.31:2 --sample 99999999999999999999", &a, &e),
+	       "--sample \"99999999999999999999\" out of range: give a "
+	       "percentage of connections from 0.01 to 100");
+	ERR_IS(add("1 10.0.0.31:2 --sample 0.005", &a, &e),
+	       "--sample \"0.005\" has more than two decimals: the sample "
+	       "is set in steps of 0.01 %, e.g. 0.25");
+	ERR_IS(add("1 10.0.0.31:2 --sample half", &a, &e),
+	       "--sample \"half\" is not a percentage: give the share of "
+	       "connections to replay, 0.01 to 100, e.g. 10 or 2.5");
+	ERR_IS(add("1 10.0.0.31:2 --sample 5.", &a, &e),
+	       "--sample \"5.\" is not a percentage: give the share of "
+	       "connections to replay, 0.01 to 100, e.g. 10 or 2.5");
+	ERR_IS(add("1 10.0.0.31:2 --sample -5", &a, &e),
+	       "--sample \"-5\" is not a percentage: give the share of "
+	       "connections to replay, 0.01 to 100, e.g. 10 or 2.5");
 	/* A target that is the mapping itself, or loopback: the kernel's. */
 	assert_int_equal(add("10.0.0.5:80 10.0.0.5:80", &a, &e), PARSE_OK);
 	assert_int_equal(add("80 127.0.0.1:8080", &a, &e), PARSE_OK);
