@@ -66,7 +66,7 @@ quick_scenarios="engine-nginx@wq reliability-failslab reliability-lostsyn engine
 engine-uploads@kthread engine-pmtu@wq reliability-nlfuzz reliability-kthreadcap reliability-loops reliability-spoof frame-events engine-teardown@kthread frame-mappings engine-netem@kthread
 engine-redis@kthread engine-target-down@wq engine-midstream@wq
 engine-memcached@kthread engine-source-client@wq engine-gro@kthread
-engine-loop@wq engine-zerowindow@kthread frame-bad-input frame-permissions frame-netns-isolation
+engine-loop@wq engine-zerowindow@kthread engine-sample@kthread frame-bad-input frame-permissions frame-netns-isolation
 frame-rmmod-mappings tools-worker-switch tools-ftrace
 tools-ftrace-graph frame-autoload frame-load-unload reliability-isolation
 reliability-scale"
