@@ -115,6 +115,7 @@ struct map {
 	uint32_t online, taddr;
 	uint8_t source, pacing;
 	uint32_t flags;
+	uint32_t sample;	/* 1/10 000 of connections */
 };
 static struct map model[MAXMAP];
 static int nmodel;
@@ -167,7 +168,7 @@ static const int attr_size[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_MAP_SESSIONS] = 4, [REPLCOPY_A_DEL_ALL] = -1,
 	[REPLCOPY_A_STATS] = -2, [REPLCOPY_A_SESSION] = -2,
 	[REPLCOPY_A_CONFIG] = -2, [REPLCOPY_A_VERSION] = -3,
-	[REPLCOPY_A_PAD] = 0,
+	[REPLCOPY_A_PAD] = 0, [REPLCOPY_A_MAP_SAMPLE] = 4,
 };
 
 static uint32_t interesting32(void)
@@ -363,6 +364,10 @@ static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 	case REPLCOPY_A_MAP_FLAGS:
 		put_int(nlh, t, 4, chance(90) ? rn(2) : interesting32());
 		return;
+	case REPLCOPY_A_MAP_SAMPLE:
+		put_int(nlh, t, 4, chance(80) ? 1 + rn(REPLCOPY_SAMPLE_ALL) :
+						 interesting32());
+		return;
 	case REPLCOPY_A_DEL_ALL:
 		put_raw(nlh, t, NULL, 0);
 		return;
@@ -419,6 +424,9 @@ static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
 		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, (uint8_t)rn(2));
 	if (chance(50))
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_FLAGS, rn(2));
+	if (chance(30))
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE,
+				 1 + rn(REPLCOPY_SAMPLE_ALL));
 }
 
 /* The fuzzed request. */
@@ -582,6 +590,7 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 		case REPLCOPY_A_MAP_TARGET_ADDR:
 		case REPLCOPY_A_MAP_FLAGS:
 		case REPLCOPY_A_MAP_SESSIONS:
+		case REPLCOPY_A_MAP_SAMPLE:
 			if (!payload_ok(a, 4))
 				goto bad;
 			break;
@@ -612,6 +621,7 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 		case REPLCOPY_A_MAP_SOURCE: m->source = mnl_attr_get_u8(a); break;
 		case REPLCOPY_A_MAP_PACING: m->pacing = mnl_attr_get_u8(a); break;
 		case REPLCOPY_A_MAP_FLAGS: m->flags = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_SAMPLE: m->sample = mnl_attr_get_u32(a); break;
 		default: break;
 		}
 	}
@@ -621,7 +631,8 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 
 		if (full)
 			need |= 1U << REPLCOPY_A_MAP_SOURCE | 1U << REPLCOPY_A_MAP_PACING |
-				1U << REPLCOPY_A_MAP_FLAGS | 1U << REPLCOPY_A_MAP_SESSIONS;
+				1U << REPLCOPY_A_MAP_FLAGS | 1U << REPLCOPY_A_MAP_SESSIONS |
+				1U << REPLCOPY_A_MAP_SAMPLE;
 		else
 			need |= 1U << REPLCOPY_A_STATS;
 		if ((seen & need) != need) {
@@ -631,6 +642,10 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 	}
 	if (!m->id || !m->port || !m->tport) {
 		violation("mapping message with id %u port %u target port %u", m->id, m->port, m->tport);
+		return -1;
+	}
+	if (full && (m->sample < 1 || m->sample > REPLCOPY_SAMPLE_ALL)) {
+		violation("mapping message with sample %u", m->sample);
 		return -1;
 	}
 	return 0;
@@ -1110,6 +1125,9 @@ static void apply_accepted(const struct req *r)
 		a = last_attr(r->nlh, REPLCOPY_A_MAP_FLAGS);
 		if ((a ? mnl_attr_get_u32(a) : 0) != last_added.flags)
 			violation("ADD reply flags differ from the request");
+		a = last_attr(r->nlh, REPLCOPY_A_MAP_SAMPLE);
+		if ((a ? mnl_attr_get_u32(a) : REPLCOPY_SAMPLE_ALL) != last_added.sample)
+			violation("ADD reply sample differs from the request");
 		for (i = 0; i < nmodel; i++)
 			if (model[i].port == last_added.port &&
 			    (!model[i].online || !last_added.online ||
