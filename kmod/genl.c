@@ -78,6 +78,15 @@ static const struct nla_policy replcopy_cfg_policy[REPLCOPY_CFG_MAX + 1] = {
 #define REPLCOPY_POLICY_MAP_PORT \
 	NLA_POLICY_FULL_RANGE(NLA_U16, &replcopy_port_range)
 
+static const struct nla_policy replcopy_target_policy[REPLCOPY_TA_MAX + 1] = {
+	[REPLCOPY_TA_ADDR]		= { .type = NLA_BE32 },
+	[REPLCOPY_TA_PORT]		= REPLCOPY_POLICY_MAP_PORT,
+};
+
+static const struct nla_policy replcopy_targets_policy[REPLCOPY_TL_MAX + 1] = {
+	[REPLCOPY_TL_TARGET]		= NLA_POLICY_NESTED(replcopy_target_policy),
+};
+
 static const struct nla_policy replcopy_add_policy[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_MAP_ID]		= {
 		.type = NLA_REJECT,
@@ -91,6 +100,8 @@ static const struct nla_policy replcopy_add_policy[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_MAP_PACING]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_PACING_MAX),
 	[REPLCOPY_A_MAP_FLAGS]		= NLA_POLICY_MASK(NLA_U32, __REPLCOPY_MAPF_ALL),
 	[REPLCOPY_A_MAP_SAMPLE]		= NLA_POLICY_RANGE(NLA_U32, 1, REPLCOPY_SAMPLE_ALL),
+	[REPLCOPY_A_MAP_TARGETS]	= NLA_POLICY_NESTED(replcopy_targets_policy),
+	[REPLCOPY_A_MAP_COPIES]		= NLA_POLICY_RANGE(NLA_U32, 1, REPLCOPY_MAX_COPIES),
 };
 
 static const struct nla_policy replcopy_del_policy[REPLCOPY_A_MAX + 1] = {
@@ -121,34 +132,13 @@ void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			   NLM_F_MULTI, cmd);
 }
 
-/* The mapping's address attributes; with @full its whole description. */
-int replcopy_genl_put_mapping(struct sk_buff *skb,
-			      const struct replcopy_mapping *m, bool full)
-{
-	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
-	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR, m->online_addr) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, m->target_addr) ||
-	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT, ntohs(m->target_port)))
-		return -EMSGSIZE;
-	if (full &&
-	    (nla_put_u8(skb, REPLCOPY_A_MAP_SOURCE, m->source) ||
-	     nla_put_u8(skb, REPLCOPY_A_MAP_PACING, m->pacing) ||
-	     nla_put_u32(skb, REPLCOPY_A_MAP_FLAGS, m->flags) ||
-	     nla_put_u32(skb, REPLCOPY_A_MAP_SAMPLE, m->sample) ||
-	     nla_put_u32(skb, REPLCOPY_A_MAP_SESSIONS,
-			 atomic_read(&m->nr_sessions))))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int replcopy_put_stats(struct sk_buff *skb,
-			      const u64 v[__REPLCOPY_STAT_MAX])
+static int replcopy_put_stats_nest(struct sk_buff *skb, int type,
+				   const u64 v[__REPLCOPY_STAT_MAX])
 {
 	struct nlattr *nest;
 	int i;
 
-	nest = nla_nest_start(skb, REPLCOPY_A_STATS);
+	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = REPLCOPY_STAT_PAD + 1; i < __REPLCOPY_STAT_MAX; i++) {
@@ -159,6 +149,139 @@ static int replcopy_put_stats(struct sk_buff *skb,
 	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static int replcopy_put_stats(struct sk_buff *skb,
+			      const u64 v[__REPLCOPY_STAT_MAX])
+{
+	return replcopy_put_stats_nest(skb, REPLCOPY_A_STATS, v);
+}
+
+/* REPLCOPY_A_MAP_TARGETS; with @stats each target's counters too. */
+static int replcopy_put_targets(struct sk_buff *skb,
+				const struct replcopy_mapping *m, bool stats)
+{
+	struct nlattr *list, *nest;
+	u64 v[__REPLCOPY_STAT_MAX];
+	int i;
+
+	list = nla_nest_start(skb, REPLCOPY_A_MAP_TARGETS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < m->nr_targets; i++) {
+		const struct replcopy_target *t = &m->targets[i];
+
+		nest = nla_nest_start(skb, REPLCOPY_TL_TARGET);
+		if (!nest ||
+		    nla_put_in_addr(skb, REPLCOPY_TA_ADDR, t->addr) ||
+		    nla_put_u16(skb, REPLCOPY_TA_PORT, ntohs(t->port)) ||
+		    nla_put_u32(skb, REPLCOPY_TA_SESSIONS,
+				atomic_read(&t->nr_sessions)))
+			goto cancel;
+		if (stats) {
+			replcopy_target_stats(t, v);
+			if (replcopy_put_stats_nest(skb, REPLCOPY_TA_STATS, v))
+				goto cancel;
+		}
+		nla_nest_end(skb, nest);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, list);
+	return -EMSGSIZE;
+}
+
+/* The mapping's address attributes; with @full its whole description. */
+int replcopy_genl_put_mapping(struct sk_buff *skb,
+			      const struct replcopy_mapping *m, bool full)
+{
+	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR, m->online_addr) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR,
+			    m->targets[0].addr) ||
+	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT,
+			ntohs(m->targets[0].port)))
+		return -EMSGSIZE;
+	if (full &&
+	    (nla_put_u8(skb, REPLCOPY_A_MAP_SOURCE, m->source) ||
+	     nla_put_u8(skb, REPLCOPY_A_MAP_PACING, m->pacing) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_FLAGS, m->flags) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_SAMPLE, m->sample) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_COPIES, m->copies) ||
+	     nla_put_u32(skb, REPLCOPY_A_MAP_SESSIONS,
+			 replcopy_mapping_sessions(m)) ||
+	     replcopy_put_targets(skb, m, false)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The request's targets into tmpl: MAP_TARGET_ADDR/PORT, the first, and
+ * MAP_TARGETS, all of them in order, if the mapping has more than one.
+ */
+static int replcopy_parse_targets(struct nlattr **attrs,
+				  struct replcopy_mapping *tmpl,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[REPLCOPY_TA_MAX + 1];
+	struct nlattr *list = attrs[REPLCOPY_A_MAP_TARGETS];
+	struct replcopy_target *t = tmpl->targets;
+	__be32 addr0;
+	__be16 port0;
+	struct nlattr *e;
+	int rem, n = 0, i, err;
+
+	addr0 = nla_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR]);
+	port0 = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
+	t[0].addr = addr0;
+	t[0].port = port0;
+	tmpl->nr_targets = 1;
+	if (!list)
+		return 0;
+
+	nla_for_each_nested(e, list, rem) {
+		if (n == REPLCOPY_MAX_TARGETS) {
+			NL_SET_ERR_MSG_ATTR(extack, e,
+					    "too many targets: a mapping has at most "
+					    __stringify(REPLCOPY_MAX_TARGETS));
+			return -E2BIG;
+		}
+		/* The policy validated the entries' contents already. */
+		err = nla_parse_nested(tb, REPLCOPY_TA_MAX, e,
+				       replcopy_target_policy, extack);
+		if (err)
+			return err;
+		if (nla_type(e) != REPLCOPY_TL_TARGET ||
+		    !tb[REPLCOPY_TA_ADDR] || !tb[REPLCOPY_TA_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, e,
+					    "each entry of REPLCOPY_A_MAP_TARGETS is a REPLCOPY_TL_TARGET with REPLCOPY_TA_ADDR and REPLCOPY_TA_PORT");
+			return -EINVAL;
+		}
+		t[n].addr = nla_get_in_addr(tb[REPLCOPY_TA_ADDR]);
+		t[n].port = htons(nla_get_u16(tb[REPLCOPY_TA_PORT]));
+		if (!n && (t[0].addr != addr0 || t[0].port != port0))
+			goto first;
+		for (i = 0; i < n; i++) {
+			if (t[i].addr == t[n].addr && t[i].port == t[n].port) {
+				NL_SET_ERR_MSG_ATTR(extack, e,
+						    "a target is listed twice: give each target once (use --copies for more replays to one target)");
+				return -EINVAL;
+			}
+		}
+		n++;
+	}
+	if (!n)
+		goto first;
+	tmpl->nr_targets = n;
+	return 0;
+
+first:
+	NL_SET_ERR_MSG_ATTR(extack, list,
+			    "REPLCOPY_A_MAP_TARGETS must start with the target of REPLCOPY_A_MAP_TARGET_ADDR and _PORT");
+	return -EINVAL;
 }
 
 static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
@@ -186,8 +309,12 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	tmpl.port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_PORT]));
-	tmpl.target_addr = nla_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR]);
-	tmpl.target_port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
+	err = replcopy_parse_targets(attrs, &tmpl, info->extack);
+	if (err)
+		return err;
+	tmpl.copies = 1;
+	if (attrs[REPLCOPY_A_MAP_COPIES])
+		tmpl.copies = nla_get_u32(attrs[REPLCOPY_A_MAP_COPIES]);
 	if (attrs[REPLCOPY_A_MAP_ONLINE_ADDR])
 		tmpl.online_addr =
 			nla_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR]);
@@ -296,7 +423,8 @@ static int replcopy_dump_mappings(struct sk_buff *skb,
 		if (cmd == REPLCOPY_CMD_GET_STATS) {
 			replcopy_mapping_stats(m, v);
 			err = replcopy_genl_put_mapping(skb, m, false) ?:
-			      replcopy_put_stats(skb, v);
+			      replcopy_put_stats(skb, v) ?:
+			      replcopy_put_targets(skb, m, true);
 		} else {
 			err = replcopy_genl_put_mapping(skb, m, true);
 		}
@@ -320,6 +448,16 @@ static int replcopy_nl_dump_mapping(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
 	return replcopy_dump_mappings(skb, cb, REPLCOPY_CMD_GET_MAPPING);
+}
+
+/*
+ * A mapping's counters with those of REPLCOPY_MAX_TARGETS targets take
+ * more than NLMSG_GOODSIZE: dump into buffers that hold one.
+ */
+static int replcopy_nl_start_stats(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = 2 * NLMSG_GOODSIZE;
+	return 0;
 }
 
 static int replcopy_nl_dump_stats(struct sk_buff *skb,
@@ -530,6 +668,7 @@ static const struct genl_ops replcopy_genl_ops[] = {
 	},
 	{
 		.cmd = REPLCOPY_CMD_GET_STATS,
+		.start = replcopy_nl_start_stats,
 		.doit = replcopy_nl_get_stats,
 		.dumpit = replcopy_nl_dump_stats,
 	},

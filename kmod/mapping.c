@@ -64,13 +64,34 @@ struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
 /* A slab cache of their own, as sessions have (see session.c). */
 static struct kmem_cache *replcopy_mapping_cache __read_mostly;
 
+static struct replcopy_pcpu_stats __percpu *replcopy_stats_alloc(void)
+{
+	struct replcopy_pcpu_stats __percpu *st;
+	int cpu;
+
+	st = alloc_percpu_gfp(struct replcopy_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (st)
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(st, cpu)->syncp);
+	return st;
+}
+
+static void replcopy_mapping_free(struct replcopy_mapping *m)
+{
+	int i;
+
+	for (i = 0; i < m->nr_targets; i++)
+		free_percpu(m->targets[i].stats);
+	free_percpu(m->stats);
+	kmem_cache_free(replcopy_mapping_cache, m);
+}
+
 static void replcopy_mapping_free_rcu(struct rcu_head *head)
 {
 	struct replcopy_mapping *m = container_of(head, struct replcopy_mapping,
 						  rcu);
 
-	free_percpu(m->stats);
-	kmem_cache_free(replcopy_mapping_cache, m);
+	replcopy_mapping_free(m);
 }
 
 void replcopy_mapping_put(struct replcopy_mapping *m)
@@ -79,16 +100,16 @@ void replcopy_mapping_put(struct replcopy_mapping *m)
 		call_rcu(&m->rcu, replcopy_mapping_free_rcu);
 }
 
-void replcopy_mapping_stats(const struct replcopy_mapping *m,
-			    u64 out[__REPLCOPY_STAT_MAX])
+/* Adds the per-CPU counters st to out. */
+static void replcopy_stats_sum(const struct replcopy_pcpu_stats __percpu *st,
+			       u64 out[__REPLCOPY_STAT_MAX])
 {
 	u64 v[__REPLCOPY_STAT_MAX];
 	unsigned int start;
 	int cpu, i;
 
-	memset(out, 0, sizeof(u64) * __REPLCOPY_STAT_MAX);
 	for_each_possible_cpu(cpu) {
-		const struct replcopy_pcpu_stats *s = per_cpu_ptr(m->stats, cpu);
+		const struct replcopy_pcpu_stats *s = per_cpu_ptr(st, cpu);
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
@@ -99,9 +120,44 @@ void replcopy_mapping_stats(const struct replcopy_mapping *m,
 		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
 			out[i] += v[i];
 	}
-	out[REPLCOPY_STAT_SESS_ACTIVE] = atomic_read(&m->nr_sessions);
-	out[REPLCOPY_STAT_QUEUED_BYTES] =
-		max_t(long, atomic_long_read(&m->queued), 0);
+}
+
+/* Adds target t's counters and gauges to out. */
+static void replcopy_target_add(const struct replcopy_target *t,
+				u64 out[__REPLCOPY_STAT_MAX])
+{
+	replcopy_stats_sum(t->stats, out);
+	out[REPLCOPY_STAT_SESS_ACTIVE] += atomic_read(&t->nr_sessions);
+	out[REPLCOPY_STAT_QUEUED_BYTES] +=
+		max_t(long, atomic_long_read(&t->queued), 0);
+}
+
+void replcopy_target_stats(const struct replcopy_target *t,
+			   u64 out[__REPLCOPY_STAT_MAX])
+{
+	memset(out, 0, sizeof(u64) * __REPLCOPY_STAT_MAX);
+	replcopy_target_add(t, out);
+}
+
+void replcopy_mapping_stats(const struct replcopy_mapping *m,
+			    u64 out[__REPLCOPY_STAT_MAX])
+{
+	int i;
+
+	memset(out, 0, sizeof(u64) * __REPLCOPY_STAT_MAX);
+	replcopy_stats_sum(m->stats, out);
+	for (i = 0; i < m->nr_targets; i++)
+		replcopy_target_add(&m->targets[i], out);
+}
+
+u32 replcopy_mapping_sessions(const struct replcopy_mapping *m)
+{
+	u32 n = 0;
+	int i;
+
+	for (i = 0; i < m->nr_targets; i++)
+		n += atomic_read(&m->targets[i].nr_sessions);
+	return n;
 }
 
 void replcopy_net_stats(struct replcopy_net *rn, u64 out[__REPLCOPY_STAT_MAX])
@@ -233,33 +289,32 @@ static bool replcopy_net_has_inet_addr(struct net *net)
 	return found;
 }
 
-static int replcopy_check_target(struct net *net,
-				 const struct replcopy_mapping *t,
+static int replcopy_check_target(struct net *net, __be32 addr,
 				 const struct nlattr *a_addr, bool *local,
 				 struct netlink_ext_ack *extack)
 {
-	if (ipv4_is_zeronet(t->target_addr)) {
+	if (ipv4_is_zeronet(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, a_addr,
-				    "target address is in 0.0.0.0/8: give the test server's unicast address");
+				    "target address is 0.0.0.0 (any): give the test server's unicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_loopback(t->target_addr)) {
+	if (ipv4_is_loopback(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, a_addr,
 				    "target address is a loopback address: give the test server's unicast address (a local one also works, not 127.0.0.0/8)");
 		return -EINVAL;
 	}
-	if (ipv4_is_multicast(t->target_addr)) {
+	if (ipv4_is_multicast(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, a_addr,
 				    "target address is multicast: give the test server's unicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_lbcast(t->target_addr)) {
+	if (ipv4_is_lbcast(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, a_addr,
 				    "target address is the limited broadcast address: give the test server's unicast address");
 		return -EINVAL;
 	}
 
-	switch (inet_addr_type(net, t->target_addr)) {
+	switch (inet_addr_type(net, addr)) {
 	case RTN_LOCAL:
 		*local = true;
 		return 0;
@@ -286,21 +341,83 @@ static int replcopy_check_target(struct net *net,
 	}
 }
 
+/*
+ * Target i of the new mapping t: a unicast address, and no loop through
+ * t or another mapping. The first target's attributes are the request's
+ * MAP_TARGET_ADDR/PORT; the others' are in MAP_TARGETS.
+ */
+static int replcopy_check_one_target(struct replcopy_net *rn,
+				     const struct replcopy_mapping *t, int i,
+				     struct nlattr **attrs,
+				     struct netlink_ext_ack *extack)
+{
+	const struct replcopy_target *tg = &t->targets[i];
+	const struct nlattr *a_addr = rc_attr(attrs, i ? REPLCOPY_A_MAP_TARGETS :
+						 REPLCOPY_A_MAP_TARGET_ADDR);
+	const struct nlattr *a_tport = rc_attr(attrs, i ? REPLCOPY_A_MAP_TARGETS :
+						  REPLCOPY_A_MAP_TARGET_PORT);
+	const struct replcopy_mapping *m;
+	struct net *net = rn->net;
+	bool local;
+	int err;
+
+	if (!tg->port) {
+		NL_SET_ERR_MSG_ATTR(extack, a_tport,
+				    "port 0 cannot be targeted: give a port in 1..65535");
+		return -EINVAL;
+	}
+	err = replcopy_check_target(net, tg->addr, a_addr, &local, extack);
+	if (err || !local)
+		return err;
+
+	if (replcopy_map_matches(t, tg->addr, tg->port)) {
+		NL_SET_ERR_MSG_ATTR(extack, a_tport,
+				    "target address is local and port equals the mapped port: the mapping would copy its own copies; use another target port or a remote target");
+		return -EINVAL;
+	}
+	if (t->source == REPLCOPY_SOURCE_CLIENT) {
+		NL_SET_ERR_MSG_ATTR(extack, rc_attr(attrs, REPLCOPY_A_MAP_SOURCE),
+				    "source mode client needs a remote target: a local target would answer the real client directly; use source auto");
+		return -EINVAL;
+	}
+	list_for_each_entry(m, &rn->mappings, list) {
+		if (replcopy_map_matches(m, tg->addr, tg->port)) {
+			NL_SET_ERR_MSG_ATTR(extack, a_tport,
+					    "the target is a local address and port that another mapping copies from: copies would be copied again; delete that mapping or choose another target");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Does another mapping copy to one of t's local addresses and its port? */
+static bool replcopy_copied_to(struct net *net,
+			       const struct replcopy_mapping *m,
+			       const struct replcopy_mapping *t)
+{
+	int i;
+
+	for (i = 0; i < m->nr_targets; i++)
+		if (replcopy_map_matches(t, m->targets[i].addr,
+					 m->targets[i].port) &&
+		    inet_addr_type(net, m->targets[i].addr) == RTN_LOCAL)
+			return true;
+	return false;
+}
+
 static int replcopy_mapping_check(struct replcopy_net *rn,
 				  const struct replcopy_mapping *t,
 				  struct nlattr **attrs,
 				  struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a_port = rc_attr(attrs, REPLCOPY_A_MAP_PORT);
-	const struct nlattr *a_tport = rc_attr(attrs, REPLCOPY_A_MAP_TARGET_PORT);
 	const struct replcopy_mapping *m;
 	struct net *net = rn->net;
-	bool target_local;
-	int err;
+	int err, i;
 
-	if (!t->port || !t->target_port) {
-		NL_SET_ERR_MSG_ATTR(extack, t->port ? a_tport : a_port,
-				    "port 0 cannot be mapped or targeted: give a port in 1..65535");
+	if (!t->port) {
+		NL_SET_ERR_MSG_ATTR(extack, a_port,
+				    "port 0 cannot be mapped: give a port in 1..65535");
 		return -EINVAL;
 	}
 	if (t->source > REPLCOPY_SOURCE_MAX || t->pacing > REPLCOPY_PACING_MAX ||
@@ -309,12 +426,19 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 			       "unknown source mode, pacing or flag: update the module or drop the option");
 		return -EINVAL;
 	}
-
-	err = replcopy_check_target(net, t,
-				    rc_attr(attrs, REPLCOPY_A_MAP_TARGET_ADDR),
-				    &target_local, extack);
-	if (err)
-		return err;
+	if (!t->nr_targets || t->nr_targets > REPLCOPY_MAX_TARGETS ||
+	    !t->copies || t->copies > REPLCOPY_MAX_COPIES) {
+		NL_SET_ERR_MSG(extack,
+			       "a mapping has 1.." __stringify(REPLCOPY_MAX_TARGETS)
+			       " targets and 1.." __stringify(REPLCOPY_MAX_COPIES)
+			       " copies");
+		return -EINVAL;
+	}
+	if (t->copies > 1 && t->source == REPLCOPY_SOURCE_CLIENT) {
+		NL_SET_ERR_MSG_ATTR(extack, rc_attr(attrs, REPLCOPY_A_MAP_COPIES),
+				    "source mode client replays from the client's own address and port, so its copies would collide: use one copy, or source auto");
+		return -EINVAL;
+	}
 
 	if (t->online_addr &&
 	    inet_addr_type(net, t->online_addr) != RTN_LOCAL) {
@@ -324,16 +448,10 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 		return -EADDRNOTAVAIL;
 	}
 
-	if (target_local &&
-	    replcopy_map_matches(t, t->target_addr, t->target_port)) {
-		NL_SET_ERR_MSG_ATTR(extack, a_tport,
-				    "target address is local and port equals the mapped port: the mapping would copy its own copies; use another target port or a remote target");
-		return -EINVAL;
-	}
-	if (target_local && t->source == REPLCOPY_SOURCE_CLIENT) {
-		NL_SET_ERR_MSG_ATTR(extack, rc_attr(attrs, REPLCOPY_A_MAP_SOURCE),
-				    "source mode client needs a remote target: a local target would answer the real client directly; use source auto");
-		return -EINVAL;
+	for (i = 0; i < t->nr_targets; i++) {
+		err = replcopy_check_one_target(rn, t, i, attrs, extack);
+		if (err)
+			return err;
 	}
 
 	list_for_each_entry(m, &rn->mappings, list) {
@@ -344,14 +462,7 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 					    "this local port already has a mapping for this address (a mapping for any address conflicts with one for a specific address): delete it first");
 			return -EEXIST;
 		}
-		if (target_local &&
-		    replcopy_map_matches(m, t->target_addr, t->target_port)) {
-			NL_SET_ERR_MSG_ATTR(extack, a_tport,
-					    "the target is a local address and port that another mapping copies from: copies would be copied again; delete that mapping or choose another target");
-			return -EINVAL;
-		}
-		if (replcopy_map_matches(t, m->target_addr, m->target_port) &&
-		    inet_addr_type(net, m->target_addr) == RTN_LOCAL) {
+		if (replcopy_copied_to(net, m, t)) {
 			NL_SET_ERR_MSG_ATTR(extack, a_port,
 					    "another mapping copies to this local port: copies would be copied again; delete that mapping or map another port");
 			return -EINVAL;
@@ -374,34 +485,40 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 					      struct netlink_ext_ack *extack)
 {
 	struct replcopy_mapping *m;
-	int cpu, err;
+	int err, i;
 
 	m = kmem_cache_zalloc(replcopy_mapping_cache, GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
-	m->stats = alloc_percpu_gfp(struct replcopy_pcpu_stats,
-				    GFP_KERNEL_ACCOUNT);
-	if (!m->stats) {
-		err = -ENOMEM;
-		goto err_free;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(m->stats, cpu)->syncp);
 
 	m->rn = rn;
 	m->online_addr = tmpl->online_addr;
 	m->port = tmpl->port;
-	m->target_addr = tmpl->target_addr;
-	m->target_port = tmpl->target_port;
+	m->nr_targets = min_t(u8, tmpl->nr_targets, REPLCOPY_MAX_TARGETS);
+	m->copies = tmpl->copies;
 	m->source = tmpl->source;
 	m->pacing = tmpl->pacing;
 	m->flags = tmpl->flags;
 	m->sample = tmpl->sample;
-	atomic_set(&m->nr_sessions, 0);
 	m->t_progress_at = jiffies;
-	atomic_long_set(&m->queued, 0);
 	/* The table's reference and the caller's. */
 	refcount_set(&m->ref, 2);
+
+	err = -ENOMEM;
+	m->stats = replcopy_stats_alloc();
+	if (!m->stats)
+		goto err_free;
+	for (i = 0; i < m->nr_targets; i++) {
+		struct replcopy_target *t = &m->targets[i];
+
+		t->addr = tmpl->targets[i].addr;
+		t->port = tmpl->targets[i].port;
+		atomic_set(&t->nr_sessions, 0);
+		atomic_long_set(&t->queued, 0);
+		t->stats = replcopy_stats_alloc();
+		if (!t->stats)
+			goto err_free;
+	}
 
 	mutex_lock(&rn->lock);
 	err = replcopy_mapping_check(rn, m, attrs, extack);
@@ -423,9 +540,8 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 
 err_unlock:
 	mutex_unlock(&rn->lock);
-	free_percpu(m->stats);
 err_free:
-	kmem_cache_free(replcopy_mapping_cache, m);
+	replcopy_mapping_free(m);
 	return ERR_PTR(err);
 }
 

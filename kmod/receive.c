@@ -209,7 +209,7 @@ static bool replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
 	if (n && replcopy_store(s, skb, cb->off + skip, cb->seq + skip, n,
 				cb->cap_ns)) {
 		/* A lost byte stalls the replay for good: end it. */
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOMEM);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
 		replcopy_free(s, skb);
 		replcopy_end(s, REPLCOPY_END_LIMIT);
 		return false;
@@ -218,7 +218,7 @@ static bool replcopy_accept(struct replcopy_session *s, struct sk_buff *skb)
 	if (n) {
 		s->c_data_at = jiffies;
 		s->captured_bytes += n;
-		replcopy_stat_add(s->m, REPLCOPY_STAT_CAPTURED_BYTES, n);
+		replcopy_tstat_add(s->t, REPLCOPY_STAT_CAPTURED_BYTES, n);
 	}
 	if (cb->tcp_flags & TCPHDR_FIN) {
 		s->c_fin = true;
@@ -308,7 +308,7 @@ void replcopy_rx_client(struct replcopy_session *s,
 	}
 	th = replcopy_tcp_header(skb, buf, &optlen);
 	if (!th) {
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 		replcopy_free(s, skb);
 		return;
 	}
@@ -321,7 +321,7 @@ void replcopy_rx_client(struct replcopy_session *s,
 	 */
 	if (th->rst && !s->c_rst &&
 	    !replcopy_client_rst_ok(cb->seq, s->c_nxt, s->c_fin)) {
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 		replcopy_free(s, skb);
 		return;
 	}
@@ -371,7 +371,7 @@ void replcopy_rx_client(struct replcopy_session *s,
 		 * target is connected.
 		 */
 		if (!(cb->tcp_flags & TCPHDR_ACK)) {
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 			replcopy_free(s, skb);
 			return;
 		}
@@ -419,7 +419,7 @@ static void replcopy_check_closed(struct replcopy_session *s)
 	if (s->fin_acked && s->t_fin && s->state != REPLCOPY_SS_CLOSED) {
 		replcopy_set_state(s, REPLCOPY_SS_CLOSED,
 				   REPLCOPY_CAUSE_FIN_ACKED);
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_CLOSED);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_CLOSED);
 		replcopy_ev_session(s, REPLCOPY_EV_SESSION_END,
 				    REPLCOPY_ER_CLOSED);
 		s->linger_at = jiffies + REPLCOPY_LINGER;
@@ -458,7 +458,7 @@ static void replcopy_synack(struct replcopy_session *s,
 	s->rto_at = 0;
 	s->retries = 0;
 	replcopy_set_state(s, REPLCOPY_SS_ESTABLISHED, REPLCOPY_CAUSE_SYNACK);
-	replcopy_stat_inc(s->m, REPLCOPY_STAT_SESS_ESTABLISHED);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_ESTABLISHED);
 	replcopy_ev_session(s, REPLCOPY_EV_SESSION_ESTABLISHED, 0);
 	replcopy_send_ack(s);
 }
@@ -489,7 +489,7 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
 			s->fin_acked = true;
 		if (bytes) {
 			s->acked_bytes += bytes;
-			replcopy_stat_add(s->m, REPLCOPY_STAT_ACKED_BYTES, bytes);
+			replcopy_tstat_add(s->t, REPLCOPY_STAT_ACKED_BYTES, bytes);
 			s->cwnd = replcopy_cwnd_acked(s->cwnd, s->ssthresh, bytes,
 						      s->mss, REPLCOPY_CWND_MAX);
 		}
@@ -556,7 +556,7 @@ static void replcopy_rx_ack(struct replcopy_session *s, u32 seq, u32 ack,
  */
 static void replcopy_syn_sent_bad_ack(struct replcopy_session *s, u32 ack)
 {
-	replcopy_stat_inc(s->m, REPLCOPY_STAT_SYN_RST);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_SYN_RST);
 	replcopy_send_ctl(s, TCPHDR_RST, ack);
 	if (s->syn_rsts < REPLCOPY_SYN_RSTS_FAST) {
 		s->syn_rsts++;
@@ -580,7 +580,7 @@ void replcopy_rx_target(struct replcopy_session *s,
 	th = replcopy_tcp_header(skb, buf, &optlen);
 	if (!th || nf_ip_checksum(skb, NF_INET_PRE_ROUTING,
 				  REPLCOPY_CB(skb)->thoff, IPPROTO_TCP)) {
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_OTHER);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 		goto out;
 	}
 	len = skb->len - REPLCOPY_CB(skb)->thoff - th->doff * 4;

@@ -97,7 +97,7 @@ static void replcopy_kthread_work_fn(struct work_struct *work)
 /* Run session s on system_unbound_wq from now on. Spawner context. */
 static void replcopy_kthread_use_wq(struct replcopy_session *s)
 {
-	replcopy_stat_inc(s->m, REPLCOPY_STAT_KTHREAD_WQ);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_KTHREAD_WQ);
 	replcopy_ev_session(s, REPLCOPY_EV_LIMIT, REPLCOPY_LIMIT_KTHREADS);
 	set_bit(REPLCOPY_KT_FALLBACK, &s->kt_flags);
 	smp_mb__after_atomic();	/* FALLBACK before PENDING: see kick */

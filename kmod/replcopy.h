@@ -55,6 +55,19 @@ struct replcopy_pcpu_stats {
 
 struct replcopy_net;
 
+/* One target of a mapping: its address, and its sessions' counters. */
+struct replcopy_target {
+	__be32 addr;
+	__be16 port;
+	atomic_t nr_sessions;		/* live sessions: REPLCOPY_TA_SESSIONS,
+					 * REPLCOPY_STAT_SESS_ACTIVE
+					 */
+	atomic_long_t queued;		/* memory its sessions hold:
+					 * REPLCOPY_STAT_QUEUED_BYTES
+					 */
+	struct replcopy_pcpu_stats __percpu *stats;
+};
+
 struct replcopy_mapping {
 	struct list_head list;		/* rn->mappings, by id, RCU readers */
 	struct hlist_node hnode;	/* rn->map_hash, RCU readers */
@@ -73,25 +86,20 @@ struct replcopy_mapping {
 	u32 id;
 	__be32 online_addr;		/* 0: any local address */
 	__be16 port;
-	__be32 target_addr;
-	__be16 target_port;
+	u8 nr_targets;			/* 1..REPLCOPY_MAX_TARGETS */
+	u8 copies;			/* 1..REPLCOPY_MAX_COPIES per target */
 	u8 source;			/* enum replcopy_source */
 	u8 pacing;			/* enum replcopy_pacing */
 	u32 flags;			/* REPLCOPY_MAPF_* */
 	u32 sample;			/* 1/10 000 of connections replayed */
 
-	atomic_t nr_sessions;		/* live sessions; reported as
-					 * REPLCOPY_STAT_SESS_ACTIVE and
-					 * REPLCOPY_A_MAP_SESSIONS
-					 */
-	atomic_long_t queued;		/* memory its sessions hold:
-					 * REPLCOPY_STAT_QUEUED_BYTES
-					 */
 	unsigned long t_progress_at;	/* jiffies: the target's last
 					 * progress on any of its sessions
 					 * (WRITE_ONCE by their workers)
 					 */
+	/* Counted before a connection is given to its targets. */
 	struct replcopy_pcpu_stats __percpu *stats;
+	struct replcopy_target targets[REPLCOPY_MAX_TARGETS];
 };
 
 /* Per-netns rate limit of events (events.c). */
@@ -154,26 +162,46 @@ void replcopy_mapping_put(struct replcopy_mapping *m);
 /* RCU reader: the live mapping for a segment to daddr:dport, or NULL. */
 struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
 						 __be32 daddr, __be16 dport);
+/* The mapping's counters: its own and its targets'. */
 void replcopy_mapping_stats(const struct replcopy_mapping *m,
 			    u64 out[__REPLCOPY_STAT_MAX]);
+/* One target's counters. */
+void replcopy_target_stats(const struct replcopy_target *t,
+			   u64 out[__REPLCOPY_STAT_MAX]);
+/* Live sessions of all its targets. */
+u32 replcopy_mapping_sessions(const struct replcopy_mapping *m);
 /* Netns totals: deleted mappings plus live ones. Sleeps (rn->lock). */
 void replcopy_net_stats(struct replcopy_net *rn, u64 out[__REPLCOPY_STAT_MAX]);
 
-static inline void replcopy_stat_add(struct replcopy_mapping *m,
+static inline void replcopy_pcpu_add(struct replcopy_pcpu_stats __percpu *st,
 				     enum replcopy_stat idx, u64 v)
 {
-	struct replcopy_pcpu_stats *s = get_cpu_ptr(m->stats);
+	struct replcopy_pcpu_stats *s = get_cpu_ptr(st);
 	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
 
 	u64_stats_add(&s->c[idx], v);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(m->stats);
+	put_cpu_ptr(st);
 }
 
+/* A counter of the mapping's own: before a connection has its sessions. */
 static inline void replcopy_stat_inc(struct replcopy_mapping *m,
 				     enum replcopy_stat idx)
 {
-	replcopy_stat_add(m, idx, 1);
+	replcopy_pcpu_add(m->stats, idx, 1);
+}
+
+/* A counter of one target's sessions. */
+static inline void replcopy_tstat_add(struct replcopy_target *t,
+				      enum replcopy_stat idx, u64 v)
+{
+	replcopy_pcpu_add(t->stats, idx, v);
+}
+
+static inline void replcopy_tstat_inc(struct replcopy_target *t,
+				      enum replcopy_stat idx)
+{
+	replcopy_tstat_add(t, idx, 1);
 }
 
 /*

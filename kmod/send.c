@@ -204,7 +204,7 @@ void replcopy_retransmit_head(struct replcopy_session *s)
 					s->snd_max - s->snd_una, (u32)s->mss));
 	} else if (s->fin_sent && !s->fin_acked) {
 		if (!replcopy_send_ctl(s, TCPHDR_FIN | TCPHDR_ACK, s->c_nxt))
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_RETRANS_SEGS);
 	}
 }
 
@@ -346,7 +346,7 @@ bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu)
 	if (!mss)
 		return false;
 	s->mss = mss;
-	replcopy_stat_inc(s->m, REPLCOPY_STAT_PMTU_LOWERED);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_PMTU_LOWERED);
 	s->snd_nxt = s->snd_una;
 	s->rtt_pending = false;
 	s->in_recovery = false;
@@ -412,7 +412,7 @@ void replcopy_push(struct replcopy_session *s)
 			return;
 		}
 		if (retrans)
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_RETRANS_SEGS);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_RETRANS_SEGS);
 		s->fin_sent = true;
 		s->snd_nxt++;
 		s->snd_max = s->snd_nxt;
@@ -479,7 +479,7 @@ static int replcopy_take_port(struct replcopy_session *s)
 	int err = 0;
 
 	if (!lo || lo > hi || hi > 65535) {
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOPORT);
 		return -EADDRNOTAVAIL;
 	}
 	spin_lock_bh(&tbl->lock);
@@ -490,7 +490,7 @@ static int replcopy_take_port(struct replcopy_session *s)
 		spin_unlock_bh(&tbl->lock);
 		new = replcopy_pool_new(s->saddr, s->taddr, s->tport, lo, hi);
 		if (!new) {
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOMEM);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
 			return -ENOMEM;
 		}
 		spin_lock_bh(&tbl->lock);
@@ -518,10 +518,10 @@ static int replcopy_take_port(struct replcopy_session *s)
 	replcopy_pools_free(&gc);
 	if (!s->sport) {
 		/* Every port of the range busy toward this target. */
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOPORT);
 		err = -EADDRNOTAVAIL;
 	} else if (reused) {
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_PORT_REUSED);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_PORT_REUSED);
 	}
 	return err;
 }
@@ -549,7 +549,7 @@ static int replcopy_connect(struct replcopy_session *s)
 		s->saddr = replcopy_route_source(tbl->rn->net, s->taddr,
 						 s->tport);
 		if (!s->saddr) {
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOROUTE);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
 			return -EHOSTUNREACH;
 		}
 	}
@@ -612,7 +612,7 @@ bool replcopy_start(struct replcopy_session *s)
 			s->busy_at = jiffies + REPLCOPY_BUSY_RETRY;
 			return true;
 		}
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_NOPORT);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOPORT);
 	}
 	if (err == -EHOSTUNREACH)
 		replcopy_ev_session(s, REPLCOPY_EV_TARGET_UNREACHABLE, 0);

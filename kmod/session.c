@@ -162,17 +162,21 @@ u32 replcopy_hash(__be32 a, __be32 b, __be16 pa, __be16 pb)
 			    replcopy_hash_rnd) & (REPLCOPY_HASH_SIZE - 1);
 }
 
-/* Client tuple: caddr:cport -> laddr:lport. RCU or tbl->lock. */
+/*
+ * Client tuple caddr:cport -> laddr:lport, and which of its sessions (one
+ * per target and copy, all in the tuple's bucket). RCU or tbl->lock.
+ */
 static struct replcopy_session *
 replcopy_lookup_client(struct replcopy_table *tbl, __be32 caddr, __be16 cport,
-		       __be32 laddr, __be16 lport)
+		       __be32 laddr, __be16 lport, u8 replica)
 {
 	struct replcopy_session *s;
 	u32 h = replcopy_hash(caddr, laddr, cport, lport);
 
 	hlist_for_each_entry_rcu(s, &tbl->chash[h], cnode)
 		if (s->caddr == caddr && s->laddr == laddr &&
-		    s->cport == cport && s->lport == lport)
+		    s->cport == cport && s->lport == lport &&
+		    s->replica == replica)
 			return s;
 	return NULL;
 }
@@ -214,7 +218,7 @@ replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
 void replcopy_charge(struct replcopy_session *s, long n)
 {
 	atomic_long_add(n, &s->queued);
-	atomic_long_add(n, &s->m->queued);
+	atomic_long_add(n, &s->t->queued);
 	atomic_long_add(n, &replcopy_queued);
 	if (s->tbl->guest)
 		atomic_long_add(n, &replcopy_guest_queued);
@@ -310,13 +314,14 @@ static void replcopy_timer_fn(struct timer_list *t)
  */
 static struct replcopy_session *
 replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
-		     const struct iphdr *iph, const struct tcphdr *th,
-		     bool fabricated, bool loop)
+		     u8 replica, const struct iphdr *iph,
+		     const struct tcphdr *th, bool fabricated, bool loop)
 {
+	struct replcopy_target *t = &m->targets[replica / m->copies];
 	struct replcopy_session *s, *old;
 
 	if (!replcopy_sessions_reserve(tbl)) {
-		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_REFUSED);
+		replcopy_tstat_inc(t, REPLCOPY_STAT_SESS_REFUSED);
 		replcopy_ev_limit(m, REPLCOPY_LIMIT_SESSIONS);
 		return NULL;
 	}
@@ -324,18 +329,21 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s = kmem_cache_zalloc(replcopy_session_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!s) {
 		replcopy_sessions_unreserve(tbl);
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+		replcopy_tstat_inc(t, REPLCOPY_STAT_DROP_NOMEM);
 		return NULL;
 	}
 
 	s->tbl = tbl;
 	s->m = m;
+	s->t = t;
+	s->replica = replica;
+	s->copy = replica % m->copies;
 	s->caddr = iph->saddr;
 	s->cport = th->source;
 	s->laddr = iph->daddr;
 	s->lport = th->dest;
-	s->taddr = m->target_addr;
-	s->tport = m->target_port;
+	s->taddr = t->addr;
+	s->tport = t->port;
 	s->fabricated = fabricated;
 	s->loop = loop;
 	s->c_isn = ntohl(th->seq) - (fabricated ? 1 : 0);
@@ -364,7 +372,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 
 	spin_lock(&tbl->lock);
 	old = replcopy_lookup_client(tbl, s->caddr, s->cport, s->laddr,
-				     s->lport);
+				     s->lport, replica);
 	if (old) {
 		/* Another CPU was faster; use its session. */
 		spin_unlock(&tbl->lock);
@@ -384,10 +392,10 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 						     s->cport, s->lport)]);
 	list_add_tail(&s->node, &tbl->live);
 	atomic_inc(&tbl->nr);
-	atomic_inc(&m->nr_sessions);
+	atomic_inc(&t->nr_sessions);
 	spin_unlock(&tbl->lock);
 
-	replcopy_stat_inc(m, fabricated ? REPLCOPY_STAT_SESS_FABRICATED :
+	replcopy_tstat_inc(s->t, fabricated ? REPLCOPY_STAT_SESS_FABRICATED :
 					  REPLCOPY_STAT_SESS_SYN);
 	replcopy_ev_session(s, REPLCOPY_EV_SESSION_START, 0);
 	return s;
@@ -395,7 +403,7 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 drop_nomem:
 	kmem_cache_free(replcopy_session_cache, s);
 	replcopy_sessions_unreserve(tbl);
-	replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+	replcopy_tstat_inc(t, REPLCOPY_STAT_DROP_NOMEM);
 	return NULL;
 }
 
@@ -524,42 +532,69 @@ static bool replcopy_csum_ok(const struct sk_buff *skb, unsigned int nhoff,
 	return !csum_fold(skb_checksum(skb, thoff, len, csum));
 }
 
-void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
-{
-	struct replcopy_table *tbl = m->rn->sessions;
-	unsigned int nhoff, thoff, poff, len;
-	struct replcopy_session *s;
-	const struct tcphdr *th;
+/* A client segment, parsed once for all the sessions of its connection. */
+struct replcopy_cap {
 	const struct iphdr *iph;
+	const struct tcphdr *th;
+	unsigned int thoff, poff, len;
+	int admit;			/* a new session may start: 1 yes,
+					 * 0 no, -1 not decided yet
+					 */
+};
+
+/*
+ * May the segment start a new session? Decided once per segment, for all
+ * its targets and copies, and counted once.
+ */
+static bool replcopy_admit(struct replcopy_mapping *m,
+			   struct replcopy_table *tbl, struct replcopy_cap *cap,
+			   bool syn)
+{
+	const struct iphdr *iph = cap->iph;
+	const struct tcphdr *th = cap->th;
+
+	if (cap->admit >= 0)
+		return cap->admit;
+	cap->admit = 0;
+	if (!replcopy_sampled(m, iph, th)) {
+		if (syn)
+			replcopy_stat_inc(m, REPLCOPY_STAT_SESS_UNSAMPLED);
+		return false;
+	}
+	/*
+	 * One of our own replayed segments, back at LOCAL_IN because the
+	 * target address became local after the mapping was added:
+	 * replaying it again would loop.
+	 */
+	if (unlikely(replcopy_lookup_reply(tbl, iph->daddr, th->dest,
+					   iph->saddr, th->source))) {
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+		return false;
+	}
+	if (!syn && (m->flags & REPLCOPY_MAPF_NO_FABRICATE)) {
+		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
+		return false;
+	}
+	cap->admit = 1;
+	return true;
+}
+
+/* The segment for one of its connection's sessions (target and copy). */
+static void replcopy_capture_one(struct replcopy_mapping *m,
+				 struct replcopy_table *tbl,
+				 struct sk_buff *skb, struct replcopy_cap *cap,
+				 u8 replica)
+{
+	const struct iphdr *iph = cap->iph;
+	const struct tcphdr *th = cap->th;
+	unsigned int len = cap->len;
+	struct replcopy_session *s;
 	struct replcopy_cb *cb;
-	struct tcphdr _th;
-	struct iphdr _iph;
 	struct sk_buff *c;
 	int limit;
 
-	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
-	if (unlikely(!tbl))
-		return;
-
-	nhoff = skb_network_offset(skb);
-	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
-	if (unlikely(!iph || iph->ihl < 5))
-		goto bad;
-	thoff = nhoff + iph->ihl * 4;
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (unlikely(!th || th->doff < 5))
-		goto bad;
-	poff = thoff + th->doff * 4;
-	if (unlikely(skb->len < poff))
-		goto bad;
-	len = skb->len - poff;
-	/* Pure ACKs are not replayed: their checksum does not matter. */
-	if ((len || th->syn || th->fin || th->rst) &&
-	    unlikely(!replcopy_csum_ok(skb, nhoff, thoff, iph)))
-		goto bad;
-
 	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
-				   th->dest);
+				   th->dest, replica);
 	if (s && unlikely(th->syn && !th->ack)) {
 		enum replcopy_syn_verdict v;
 
@@ -582,27 +617,12 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 		 */
 		if (th->rst || (!syn && !len))
 			return;
-		if (!replcopy_sampled(m, iph, th)) {
-			if (syn)
-				replcopy_stat_inc(m, REPLCOPY_STAT_SESS_UNSAMPLED);
+		if (!replcopy_admit(m, tbl, cap, syn))
 			return;
-		}
-		/*
-		 * One of our own replayed segments, back at LOCAL_IN because
-		 * the target address became local after the mapping was
-		 * added: replaying it again would loop.
-		 */
-		if (unlikely(replcopy_lookup_reply(tbl, iph->daddr, th->dest,
-						   iph->saddr, th->source))) {
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
-			return;
-		}
-		if (!syn && (m->flags & REPLCOPY_MAPF_NO_FABRICATE)) {
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOSYN);
-			return;
-		}
-		s = replcopy_session_new(m, tbl, iph, th, !syn,
-					 syn && replcopy_syn_marked(skb, thoff, th));
+		s = replcopy_session_new(m, tbl, replica, iph, th, !syn,
+					 syn && replcopy_syn_marked(skb,
+								    cap->thoff,
+								    th));
 		if (!s)
 			return;
 	}
@@ -622,7 +642,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	limit = len ? replcopy_room(s, skb->truesize, true) : -1;
 	if (unlikely(limit >= 0)) {
 		/* A lost byte stalls the replay for good: end it. */
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_QUEUE);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_QUEUE);
 		replcopy_ev_session(s, REPLCOPY_EV_LIMIT, limit);
 		replcopy_event(s, REPLCOPY_SE_LIMIT);
 		return;
@@ -630,7 +650,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 
 	c = skb_clone(skb, GFP_ATOMIC);
 	if (unlikely(!c)) {
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
 		if (len)
 			replcopy_event(s, REPLCOPY_SE_LIMIT);
 		return;
@@ -645,8 +665,8 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	if (th->syn)
 		cb->seq++;
 	cb->end_seq = cb->seq + len;
-	cb->thoff = thoff;
-	cb->off = poff;
+	cb->thoff = cap->thoff;
+	cb->off = cap->poff;
 	cb->tcp_flags = tcp_flag_byte(th);
 	cb->ack = ntohl(th->ack_seq);
 	cb->charged = c->truesize;
@@ -662,12 +682,47 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 		spin_unlock(&s->lock);
 		replcopy_free(s, c);
 		if (len)
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 		return;
 	}
 	__skb_queue_tail(&s->inbox, c);
 	s->wops->kick(s);
 	spin_unlock(&s->lock);
+}
+
+void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
+{
+	struct replcopy_table *tbl = m->rn->sessions;
+	struct replcopy_cap cap = { .admit = -1 };
+	unsigned int nhoff, nr, r;
+	struct tcphdr _th;
+	struct iphdr _iph;
+
+	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
+	if (unlikely(!tbl))
+		return;
+
+	nhoff = skb_network_offset(skb);
+	cap.iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (unlikely(!cap.iph || cap.iph->ihl < 5))
+		goto bad;
+	cap.thoff = nhoff + cap.iph->ihl * 4;
+	cap.th = skb_header_pointer(skb, cap.thoff, sizeof(_th), &_th);
+	if (unlikely(!cap.th || cap.th->doff < 5))
+		goto bad;
+	cap.poff = cap.thoff + cap.th->doff * 4;
+	if (unlikely(skb->len < cap.poff))
+		goto bad;
+	cap.len = skb->len - cap.poff;
+	/* Pure ACKs are not replayed: their checksum does not matter. */
+	if ((cap.len || cap.th->syn || cap.th->fin || cap.th->rst) &&
+	    unlikely(!replcopy_csum_ok(skb, nhoff, cap.thoff, cap.iph)))
+		goto bad;
+
+	/* One session per target and copy: each gets its own clone. */
+	nr = m->nr_targets * m->copies;
+	for (r = 0; r < nr; r++)
+		replcopy_capture_one(m, tbl, skb, &cap, r);
 	return;
 
 bad:
@@ -693,7 +748,7 @@ static void replcopy_enqueue_target(struct replcopy_session *s,
 		bool ev = !ended && limit >= 0 && !s->ev_limit;
 
 		if (!ended)
-			replcopy_stat_inc(s->m, REPLCOPY_STAT_DROP_QUEUE);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_QUEUE);
 		if (ev)
 			s->ev_limit = true;
 		spin_unlock(&s->lock);
@@ -740,11 +795,11 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 		return false;
 	}
 
-	replcopy_stat_inc(s->m, REPLCOPY_STAT_RESP_SEGS);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_RESP_SEGS);
 	if (th->doff >= 5 && skb->len > thoff + th->doff * 4) {
 		data = true;
-		replcopy_stat_add(s->m, REPLCOPY_STAT_RESP_BYTES,
-				  skb->len - thoff - th->doff * 4);
+		replcopy_tstat_add(s->t, REPLCOPY_STAT_RESP_BYTES,
+				   skb->len - thoff - th->doff * 4);
 	}
 	WRITE_ONCE(s->last_seen, jiffies);
 
@@ -861,7 +916,10 @@ static int replcopy_session_fill(struct sk_buff *skb,
 				U32_MAX)) ||
 	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
 			      jiffies_to_msecs(jiffies - s->start),
-			      REPLCOPY_SA_PAD)) {
+			      REPLCOPY_SA_PAD) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_TARGET_ADDR, s->taddr) ||
+	    nla_put_u16(skb, REPLCOPY_SA_TARGET_PORT, ntohs(s->tport)) ||
+	    nla_put_u8(skb, REPLCOPY_SA_COPY, s->copy)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -927,8 +985,6 @@ static enum replcopy_cause replcopy_end_cause(enum replcopy_end why)
  */
 void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 {
-	struct replcopy_mapping *m = s->m;
-
 	if (s->life == REPLCOPY_LIFE_ENDED)
 		return;
 	/* Already ended and counted, lingering: only finishing is left. */
@@ -942,25 +998,25 @@ void replcopy_end(struct replcopy_session *s, enum replcopy_end why)
 	case REPLCOPY_END_CLOSED:
 		break;		/* counted when both FINs were acked */
 	case REPLCOPY_END_RESET:
-		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_RESET);
 		break;
 	case REPLCOPY_END_TIMEDOUT:
 		replcopy_send_rst(s);
-		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_TIMEDOUT);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_TIMEDOUT);
 		break;
 	case REPLCOPY_END_CLIENT_RST:
 		if (replcopy_end_unanswered(s))
-			replcopy_stat_inc(m, REPLCOPY_STAT_RST_UNANSWERED);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_RST_UNANSWERED);
 		fallthrough;
 	case REPLCOPY_END_LIMIT:
 	case REPLCOPY_END_ABORT:
 		replcopy_send_rst(s);
-		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_RESET);
 		break;
 	case REPLCOPY_END_LOOP:
 		/* Nothing was sent: the session only absorbs its client. */
-		replcopy_stat_inc(m, REPLCOPY_STAT_SESS_RESET);
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_LOOP);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_RESET);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_LOOP);
 		break;
 	}
 
@@ -1013,7 +1069,7 @@ static void replcopy_session_free(struct replcopy_session *s)
 	struct replcopy_mapping *m = s->m;
 
 	replcopy_sessions_unreserve(tbl);
-	atomic_dec(&m->nr_sessions);
+	atomic_dec(&s->t->nr_sessions);
 	replcopy_mapping_put(m);
 	call_rcu(&s->rcu, replcopy_session_free_rcu);
 	atomic_dec(&tbl->nr);
@@ -1082,7 +1138,7 @@ void replcopy_sessions_flush_mapping(struct replcopy_mapping *m)
 	if (!tbl)
 		return;
 	replcopy_kill_live(tbl, m);
-	wait_event(tbl->waitq, !atomic_read(&m->nr_sessions));
+	wait_event(tbl->waitq, !replcopy_mapping_sessions(m));
 }
 
 /*

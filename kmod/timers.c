@@ -77,7 +77,7 @@ static void replcopy_rto(struct replcopy_session *s)
 		 */
 		if (!replcopy_rto_retry(s))
 			return;
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_ZERO_WND_PROBES);
 		s->snd_nxt = s->snd_una;
 		s->rtt_pending = false;
 		replcopy_retransmit_head(s);
@@ -96,7 +96,7 @@ static void replcopy_rto(struct replcopy_session *s)
 		s->rto_at = jiffies + s->rto;	/* push resends from snd_una */
 		return;
 	case REPLCOPY_RTO_PROBE:
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_ZERO_WND_PROBES);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_ZERO_WND_PROBES);
 		replcopy_send_ctl(s, TCPHDR_ACK, s->snd_una - 1);
 		replcopy_rto_backoff(s);
 		s->rto_at = jiffies + s->rto;
@@ -144,7 +144,7 @@ static void replcopy_timers(struct replcopy_session *s)
 		 * the session at once (its late data, if any, starts a
 		 * fabricated one).
 		 */
-		replcopy_stat_inc(s->m, REPLCOPY_STAT_SYN_UNCONFIRMED);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_SYN_UNCONFIRMED);
 		replcopy_end(s, REPLCOPY_END_TIMEDOUT);
 		replcopy_end(s, REPLCOPY_END_ABORT);
 		return;

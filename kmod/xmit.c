@@ -135,7 +135,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	rt = replcopy_route(net, &fl4, s->saddr, s->taddr, s->sport, s->tport,
 			    m->source == REPLCOPY_SOURCE_CLIENT);
 	if (IS_ERR(rt)) {
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOROUTE);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
 		return PTR_ERR(rt);
 	}
 
@@ -155,7 +155,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	skb = alloc_skb(MAX_TCP_HEADER + seg->len, GFP_KERNEL | __GFP_NOWARN);
 	if (!skb) {
 		ip_rt_put(rt);
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_NOMEM);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
 		return -ENOMEM;
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
@@ -177,7 +177,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 		if (err) {
 			kfree_skb(skb);
 			ip_rt_put(rt);
-			replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
+			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 			return err;
 		}
 	}
@@ -232,14 +232,14 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 			    seg->retrans, new_len, new_len ? cap_ns : 0,
 			    net_xmit_eval(err));
 	if (unlikely(net_xmit_eval(err))) {
-		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_XMIT);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_XMIT);
 		return net_xmit_eval(err);
 	}
 
-	replcopy_stat_inc(m, REPLCOPY_STAT_SENT_SEGS);
+	replcopy_tstat_inc(s->t, REPLCOPY_STAT_SENT_SEGS);
 	if (seg->len)
-		replcopy_stat_add(m, REPLCOPY_STAT_SENT_BYTES, seg->len);
+		replcopy_tstat_add(s->t, REPLCOPY_STAT_SENT_BYTES, seg->len);
 	if (seg->retrans)
-		replcopy_stat_inc(m, REPLCOPY_STAT_RETRANS_SEGS);
+		replcopy_tstat_inc(s->t, REPLCOPY_STAT_RETRANS_SEGS);
 	return 0;
 }

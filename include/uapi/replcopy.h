@@ -31,6 +31,19 @@
  *   and port tuple (the key is the module's, random at load), so it is
  *   replayed whole or not at all; each SYN of one left out counts in
  *   REPLCOPY_STAT_SESS_UNSAMPLED.
+ *     REPLCOPY_A_MAP_TARGETS       nest  optional: every target, in order,
+ *                                        the first being MAP_TARGET_ADDR:
+ *                                        MAP_TARGET_PORT; 1..
+ *                                        REPLCOPY_MAX_TARGETS entries
+ *                                        REPLCOPY_TL_TARGET, each a nest
+ *                                        of REPLCOPY_TA_ADDR and _PORT
+ *     REPLCOPY_A_MAP_COPIES        u32   replays of each client connection
+ *                                        to each target, 1..
+ *                                        REPLCOPY_MAX_COPIES, default 1
+ *   Each replayed client connection becomes one session per target and
+ *   copy, each with its own source port, state and counters. Source mode
+ *   CLIENT takes the client's own tuple, so it allows one copy only.
+ *   A mapping's targets and copies are fixed when it is added.
  *   The reply (REPLCOPY_CMD_ADD_MAPPING) carries the mapping's attributes,
  *   among them the REPLCOPY_A_MAP_ID the kernel assigned.
  *
@@ -46,11 +59,19 @@
  *   One message per mapping: the REPLCOPY_A_MAP_* attributes above plus
  *     REPLCOPY_A_MAP_ID            u32
  *     REPLCOPY_A_MAP_SESSIONS      u32   live sessions
+ *   MAP_TARGET_ADDR/PORT is the first target; MAP_TARGETS lists them all,
+ *   each entry with its REPLCOPY_TA_SESSIONS.
  *
  * REPLCOPY_CMD_GET_STATS
  *   dump: one message per mapping with REPLCOPY_A_MAP_ID, REPLCOPY_A_MAP_PORT,
  *         REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_PORT and
- *         REPLCOPY_A_STATS (nest of enum replcopy_stat, each u64).
+ *         REPLCOPY_A_STATS (nest of enum replcopy_stat, each u64), and
+ *         REPLCOPY_A_MAP_TARGETS with each target's REPLCOPY_TA_STATS.
+ *         The mapping's counters are the sum of its targets' and of those
+ *         counted before a connection is given to its targets (captured
+ *         segments, unsampled, drops of unusable or unknown segments):
+ *         with several targets or copies, the session counters and the
+ *         captured, sent and acked bytes count each session's.
  *   do:   the netns-wide totals: REPLCOPY_A_STATS, the sum over the netns's
  *         mappings, live and deleted, since the netns first used replcopy.
  *
@@ -155,6 +176,8 @@ enum replcopy_attr {
 	REPLCOPY_A_EVENT_LIMIT,		/* u8, enum replcopy_limit */
 	REPLCOPY_A_EVENT_SUPPRESSED,	/* u32 */
 	REPLCOPY_A_MAP_SAMPLE,		/* u32, 1/10 000 of connections */
+	REPLCOPY_A_MAP_TARGETS,		/* nest of REPLCOPY_TL_TARGET */
+	REPLCOPY_A_MAP_COPIES,		/* u32, 1..REPLCOPY_MAX_COPIES */
 	__REPLCOPY_A_MAX
 };
 #define REPLCOPY_A_MAX (__REPLCOPY_A_MAX - 1)
@@ -251,6 +274,31 @@ enum replcopy_map_flags {
 
 /* REPLCOPY_A_MAP_SAMPLE: every connection (the default). */
 #define REPLCOPY_SAMPLE_ALL	10000
+
+#define REPLCOPY_MAX_TARGETS	8
+#define REPLCOPY_MAX_COPIES	16
+
+/* Entries of REPLCOPY_A_MAP_TARGETS. */
+enum replcopy_targets_attr {
+	REPLCOPY_TL_UNSPEC,
+	REPLCOPY_TL_TARGET,		/* nest, enum replcopy_target_attr */
+	__REPLCOPY_TL_MAX
+};
+#define REPLCOPY_TL_MAX (__REPLCOPY_TL_MAX - 1)
+
+enum replcopy_target_attr {
+	REPLCOPY_TA_UNSPEC,
+	REPLCOPY_TA_PAD,
+	REPLCOPY_TA_ADDR,		/* be32 */
+	REPLCOPY_TA_PORT,		/* u16 */
+	REPLCOPY_TA_SESSIONS,		/* u32, read only: live sessions */
+	REPLCOPY_TA_STATS,		/* nest, enum replcopy_stat, read only
+					 * (GET_STATS dumps): the target's
+					 * sessions' counters
+					 */
+	__REPLCOPY_TA_MAX
+};
+#define REPLCOPY_TA_MAX (__REPLCOPY_TA_MAX - 1)
 
 /*
  * Counters, each u64 inside REPLCOPY_A_STATS. "Segments" are TCP segments
@@ -369,6 +417,9 @@ enum replcopy_session_attr {
 					 * saturates at 4 GiB - 1
 					 */
 	REPLCOPY_SA_AGE_MS,		/* u64 */
+	REPLCOPY_SA_TARGET_ADDR,	/* be32: the target it replays to */
+	REPLCOPY_SA_TARGET_PORT,	/* u16 */
+	REPLCOPY_SA_COPY,		/* u8: which copy, 0..copies - 1 */
 	__REPLCOPY_SA_MAX
 };
 #define REPLCOPY_SA_MAX (__REPLCOPY_SA_MAX - 1)
