@@ -179,13 +179,13 @@ static int step_run(struct nl *nl, struct conf_step *s)
 	return -EINVAL;
 }
 
-/* "ONLINE -> TARGET" of a mapping, for messages. */
+/* "ONLINE -> TARGET[,TARGET...]" of a mapping, for messages. */
 static void map_text(const struct rc_mapping *m, char *buf, size_t len)
 {
-	char on[ENDPOINT_LEN], tg[ENDPOINT_LEN];
+	char on[ENDPOINT_LEN], tg[TARGETS_LEN];
 
 	fmt_online(m, on, sizeof(on));
-	fmt_endpoint(m->target_addr, m->target_port, tg, sizeof(tg));
+	fmt_map_targets(m, ",", tg, sizeof(tg));
 	snprintf(buf, len, "%s -> %s", on, tg);
 }
 
@@ -211,7 +211,7 @@ static unsigned int set_fault_line(const struct apply *ap,
 static void step_error(const struct apply *ap, const struct conf_step *s,
 		       int err)
 {
-	char where[1024], m[64];
+	char where[1024], m[ENDPOINT_LEN + 4 + TARGETS_LEN];
 	unsigned int line = s->line;
 
 	if (s->kind == CONF_SET)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "msg.h"
 #include "output.h"
 #include "parse.h"
@@ -16,19 +17,32 @@
 void usage_add(FILE *f)
 {
 	fputs(
-"Usage: replctl add [ONLINE_IP:]PORT TARGET_IP:PORT [OPTIONS]\n"
+"Usage: replctl add [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT...]\n"
+"                   [OPTIONS]\n"
 "\n"
 "Copy the TCP traffic that arrives on local PORT to the test server\n"
 "TARGET_IP:PORT. With ONLINE_IP, only traffic to that local address is\n"
-"copied (\"*:PORT\" or just PORT: any local address). The mapping belongs to\n"
-"the network namespace replctl runs in. Prints the new mapping's ID.\n"
+"copied (\"*:PORT\" or just PORT: any local address). With several targets\n"
+"(at most 8, each once), every replayed client connection goes to each of\n"
+"them. The mapping belongs to the network namespace replctl runs in.\n"
+"Prints the new mapping's ID.\n"
+"\n"
+"A mapping's targets, copies and options are fixed when it is added: to\n"
+"change them, delete it (replctl del) and add it again.\n"
+"\n"
+"Each replayed client connection makes one session per target and copy,\n"
+"each with its own source port and counters. The mapping's counters are\n"
+"the sum of its targets' (replctl stats shows each one's) and of those\n"
+"counted before a connection is handed to the targets: captured_segs,\n"
+"sess_unsampled, and drop_nosyn and drop_other of unusable segments.\n"
 "\n"
 "Options:\n"
 "  --source auto|client      source address of the replayed connections:\n"
 "                            auto (default) this host's address toward the\n"
 "                            target and a port the module picks; client the\n"
 "                            real client's address and port (the target must\n"
-"                            route the client networks back via this host)\n"
+"                            route the client networks back via this host;\n"
+"                            one copy only)\n"
 "  --pacing stream|response  stream (default) sends client segments as they\n"
 "                            arrive; response holds each request until the\n"
 "                            target has answered the previous one\n"
@@ -40,6 +54,9 @@ void usage_add(FILE *f)
 "                            whole or not at all, chosen by a keyed hash of\n"
 "                            its addresses and ports; the others count in\n"
 "                            sess_unsampled\n"
+"  --copies N                replay each client connection N times to each\n"
+"                            target, 1-16 (default 1): N times the load\n"
+"                            (not with --source client)\n"
 "  -j, --json                print the new mapping as a JSON object\n"
 "  -h, --help                show this help\n"
 "\n"
@@ -47,7 +64,9 @@ void usage_add(FILE *f)
 "  replctl add 11311 10.0.0.31:11511\n"
 "  replctl add 10.0.0.5:80 10.0.0.32:8080 --source client\n"
 "  replctl add 6379 10.0.0.33:6379 --pacing response --no-fabricate\n"
-"  replctl add 80 10.0.0.34:80 --sample 5     (a 5 % slice of the clients)\n",
+"  replctl add 80 10.0.0.34:80 --sample 5     (a 5 % slice of the clients)\n"
+"  replctl add 80 10.0.0.31:80 10.0.0.32:80   (the same traffic to both)\n"
+"  replctl add 80 10.0.0.31:80 --copies 3     (three times the traffic)\n",
 	      f);
 }
 
@@ -82,8 +101,11 @@ void usage_list(FILE *f)
 "Usage: replctl list [--json]\n"
 "\n"
 "List the mappings of this network namespace: ID, ONLINE (local address and\n"
-"port, * for any address), TARGET, SOURCE, PACING, FLAGS and the number of\n"
-"live replayed SESSIONS.\n"
+"port, * for any address), TARGET, SOURCE, PACING, FLAGS, SAMPLE, COPIES\n"
+"and the number of live replayed SESSIONS. A mapping with several targets\n"
+"has its first one in its row, then one row per further target, with only\n"
+"the TARGET column. In JSON, \"target\" is the first target and \"targets\"\n"
+"lists them all, each with its live \"sessions\".\n"
 "\n"
 "Options:\n"
 "  -j, --json  print a JSON array of mapping objects\n"
@@ -91,7 +113,8 @@ void usage_list(FILE *f)
 "\n"
 "Examples:\n"
 "  replctl list\n"
-"  replctl list --json | jq '.[] | select(.sessions > 0) | .id'\n",
+"  replctl list --json | jq '.[] | select(.sessions > 0) | .id'\n"
+"  replctl list --json | jq -r '.[].targets[] | \"\\(.addr):\\(.port) \\(.sessions)\"'\n",
 	      f);
 }
 
@@ -154,29 +177,11 @@ int cmd_add(int argc, char **argv)
 	if (err) {
 		rc = cli_kernel_error(&nl, "add", err);
 	} else {
-		cli_extack_warning(&nl, "add");
-		struct rc_mapping asked, *p = m.n ? &m.v[0] : &asked;
+		/* No reply body (the ID is unknown): show what was asked for. */
+		struct rc_mapping asked = conf_map_of(&a),
+				  *p = m.n ? &m.v[0] : &asked;
 
-		if (!m.n) {
-			/* No reply body (the ID is unknown): show what was
-			 * asked for.
-			 */
-			memset(&asked, 0, sizeof(asked));
-			asked.present = 1u << REPLCOPY_A_MAP_PORT |
-					1u << REPLCOPY_A_MAP_ONLINE_ADDR |
-					1u << REPLCOPY_A_MAP_TARGET_ADDR |
-					1u << REPLCOPY_A_MAP_TARGET_PORT |
-					1u << REPLCOPY_A_MAP_SOURCE |
-					1u << REPLCOPY_A_MAP_PACING |
-					1u << REPLCOPY_A_MAP_FLAGS;
-			asked.port = a.port;
-			asked.online_addr = a.online_addr;
-			asked.target_addr = a.target_addr;
-			asked.target_port = a.target_port;
-			asked.source = a.source;
-			asked.pacing = a.pacing;
-			asked.flags = a.flags;
-		}
+		cli_extack_warning(&nl, "add");
 		if (a.json)
 			out_mapping_json(stdout, p);
 		else

@@ -19,14 +19,18 @@ void usage_sessions(FILE *f)
 "Usage: replctl sessions [--json] [--id ID]\n"
 "\n"
 "List the live replayed connections of this network namespace: MAP (the\n"
-"mapping's ID), CLIENT (the real client), SOURCE (our side toward the\n"
-"target), STATE (syn_sent, established, fin_wait, close_wait, closed),\n"
-"WORKER (wq or kthread), CAPTURED (client payload bytes captured), ACKED\n"
-"(bytes the target acknowledged), QUEUED (memory the session holds: the\n"
-"payload not acked yet, and segments not processed yet), AGE,\n"
-"and FLAGS (fabricated: started mid-stream without a SYN). Sessions show\n"
-"real client addresses: listing them needs CAP_NET_ADMIN over the network\n"
-"namespace (root, or the root of its user namespace).\n"
+"mapping's ID), CLIENT (the real client), TARGET (the target it replays\n"
+"to), COPY (which copy of the client connection, 0 to the mapping's\n"
+"copies - 1), SOURCE (our side toward the target), STATE (syn_sent,\n"
+"established, fin_wait, close_wait, closed), WORKER (wq or kthread),\n"
+"CAPTURED (client payload bytes captured), ACKED (bytes the target\n"
+"acknowledged), QUEUED (memory the session holds: the payload not acked\n"
+"yet, and segments not processed yet), AGE, and FLAGS (fabricated:\n"
+"started mid-stream without a SYN). Each client connection is one session\n"
+"per target and copy of its mapping, each with its own source port and\n"
+"counters. Sessions show real client addresses: listing them needs\n"
+"CAP_NET_ADMIN over the network namespace (root, or the root of its user\n"
+"namespace).\n"
 "\n"
 "Options:\n"
 "  --id ID     only the sessions of mapping ID\n"
@@ -75,7 +79,7 @@ static int cmp(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
-/* By mapping, then client address and port. */
+/* By mapping, client address and port, then target and copy. */
 static int by_map_client(const void *a, const void *b)
 {
 	const struct rc_session *x = a, *y = b;
@@ -84,7 +88,45 @@ static int by_map_client(const void *a, const void *b)
 		return cmp(x->map_id, y->map_id);
 	if (x->client_addr != y->client_addr)
 		return cmp(ntohl(x->client_addr), ntohl(y->client_addr));
-	return cmp(x->client_port, y->client_port);
+	if (x->client_port != y->client_port)
+		return cmp(x->client_port, y->client_port);
+	if (x->target_addr != y->target_addr)
+		return cmp(ntohl(x->target_addr), ntohl(y->target_addr));
+	if (x->target_port != y->target_port)
+		return cmp(x->target_port, y->target_port);
+	return cmp(x->copy, y->copy);
+}
+
+/*
+ * A module older than several targets does not say a session's target:
+ * it is its mapping's only one. 0, or -errno as nl_talk().
+ */
+static int older_module_targets(struct nl *nl, struct sessions *s)
+{
+	struct rc_mapping *v = NULL;
+	size_t i, j, n = 0;
+	int err;
+
+	for (i = 0; i < s->n; i++)
+		if (!RC_HAS(&s->v[i], REPLCOPY_SA_TARGET_ADDR))
+			break;
+	if (i == s->n)
+		return 0;
+	err = mappings_get(nl, &v, &n);
+	for (i = 0; !err && i < s->n; i++) {
+		struct rc_session *p = &s->v[i];
+
+		for (j = 0; j < n && !RC_HAS(p, REPLCOPY_SA_TARGET_ADDR); j++) {
+			if (v[j].id != p->map_id)
+				continue;
+			p->target_addr = v[j].target_addr;
+			p->target_port = v[j].target_port;
+			p->present |= 1u << REPLCOPY_SA_TARGET_ADDR |
+				      1u << REPLCOPY_SA_TARGET_PORT;
+		}
+	}
+	free(v);
+	return err;
 }
 
 int cmd_sessions(int argc, char **argv)
@@ -107,6 +149,8 @@ int cmd_sessions(int argc, char **argv)
 
 	req = msg_get_sessions(nl.req, nl.family, 0, a.has_id, a.id);
 	err = nl_dump(&nl, req, sessions_cb, &s, sessions_reset);
+	if (!err)
+		err = older_module_targets(&nl, &s);
 	if (err == -ENOENT && a.has_id && !nl.ext.has_msg) {
 		/* The module refuses a filter on a mapping it does not have
 		 * (some kernels drop the extack of a dump's start).

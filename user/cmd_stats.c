@@ -28,7 +28,12 @@ void usage_stats(FILE *f)
 "(deleted mappings included) and the replay fidelity: the client payload\n"
 "bytes the target acknowledged as a percentage of the bytes captured\n"
 "(acked_bytes / captured_bytes, rounded down; n/a when nothing was\n"
-"captured).\n"
+"captured). A mapping with several targets also has each target's counters\n"
+"and fidelity (\"target IP:PORT:\", indented; JSON \"targets\"). The\n"
+"mapping's counters are the sum of its targets' and of those counted\n"
+"before a connection is handed to them (captured_segs, sess_unsampled,\n"
+"drop_nosyn, drop_other); with several targets or --copies, captured_bytes\n"
+"and the session counters count each session's.\n"
 "\n"
 "With -i: every SECONDS, one line per mapping with what happened in that\n"
 "interval, until COUNT intervals were printed or SIGINT (Ctrl-C):\n"
@@ -36,14 +41,17 @@ void usage_stats(FILE *f)
 "      resp SEGS/BYTES acked BYTES new SESSIONS active SESSIONS drops N\n"
 "(cap: captured from clients; sent: sent to the target, retransmissions\n"
 "included; resp: target segments consumed; new: sessions started; active:\n"
-"live sessions now; drops: sum of the drop_* counters.)\n"
+"live sessions now; drops: sum of the drop_* counters; the mapping's, all\n"
+"its targets together.)\n"
 "\n"
 "With --prometheus: the counters of --json, once, in the Prometheus text\n"
 "format 0.0.4: one metric family per counter, replcopy_<name> in base\n"
 "units (counters end in _total; sessions_active and queued_bytes are\n"
 "gauges), the drop_* counters as replcopy_drops_total{reason=\"nomem\",...};\n"
-"each mapping's samples labelled id, online and target; the namespace\n"
-"totals as replcopy_netns_<name>. The names are listed in replctl(8).\n"
+"each mapping's samples labelled id, online and target (its first); the\n"
+"targets of a mapping with several as replcopy_target_<name>, labelled\n"
+"the same, target being each one; the namespace totals as\n"
+"replcopy_netns_<name>. The names are listed in replctl(8).\n"
 "\n"
 "Options:\n"
 "  -i, --interval SECONDS  print deltas every SECONDS (0.1-86400, e.g. 1 or\n"
@@ -51,8 +59,9 @@ void usage_stats(FILE *f)
 "  -c, --count COUNT       stop after COUNT intervals (needs -i)\n"
 "  --id ID                 only the mapping with this ID (no totals)\n"
 "  -j, --json              JSON: once, an object {\"mappings\": [...],\n"
-"                          \"total\": {...}}; with -i, one object per line\n"
-"                          per interval\n"
+"                          \"total\": {...}} (a mapping with several\n"
+"                          targets with \"targets\": [...]); with -i, one\n"
+"                          object per line per interval\n"
 "  --prometheus            Prometheus text format, once (not with -i, -c\n"
 "                          or --json)\n"
 "  --write FILE            with --prometheus: replace FILE atomically (a\n"
@@ -117,6 +126,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	p->map = r.map;
 	p->stats = r.stats;
+	memcpy(p->tstats, r.tstats, sizeof(p->tstats));
 	return MNL_CB_OK;
 }
 

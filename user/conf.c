@@ -321,7 +321,7 @@ bool conf_fmt_set(const struct set_args *s, char *buf, size_t len)
 
 bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len)
 {
-	char on[ENDPOINT_LEN], tg[ENDPOINT_LEN];
+	char on[ENDPOINT_LEN], tg[TARGETS_LEN];
 	const char *name;
 	uint32_t unknown;
 	bool ok = true;
@@ -331,7 +331,7 @@ bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len)
 		fmt_endpoint(m->online_addr, m->port, on, sizeof(on));
 	else
 		snprintf(on, sizeof(on), "%u", m->port);
-	fmt_endpoint(m->target_addr, m->target_port, tg, sizeof(tg));
+	fmt_map_targets(m, " ", tg, sizeof(tg));
 	buf[0] = '\0';
 	cat(buf, len, &off, "add %s %s", on, tg);
 	if (m->source != REPLCOPY_SOURCE_AUTO) {
@@ -357,6 +357,10 @@ bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len)
 
 		fmt_sample(m->sample, pct, sizeof(pct));
 		cat(buf, len, &off, " --sample %s", pct);
+	}
+	if (m->copies > 1) {
+		ok &= m->copies <= REPLCOPY_MAX_COPIES;
+		cat(buf, len, &off, " --copies %" PRIu32, m->copies);
 	}
 	unknown = m->flags & ~(uint32_t)REPLCOPY_MAPF_NO_FABRICATE;
 	if (unknown) {
@@ -396,12 +400,14 @@ struct rc_mapping conf_map_of(const struct add_args *a)
 		m.present |= 1u << REPLCOPY_A_MAP_ONLINE_ADDR;
 	m.port = a->port;
 	m.online_addr = a->online_addr;
-	m.target_addr = a->target_addr;
-	m.target_port = a->target_port;
+	m.target_addr = a->targets.v[0].addr;
+	m.target_port = a->targets.v[0].port;
+	m.targets = a->targets;
 	m.source = a->source;
 	m.pacing = a->pacing;
 	m.flags = a->flags;
 	m.sample = a->sample ? a->sample : REPLCOPY_SAMPLE_ALL;
+	m.copies = a->copies ? a->copies : 1;
 	return m;
 }
 
@@ -413,12 +419,14 @@ struct add_args conf_add_of(const struct rc_mapping *m)
 	a.online_addr = RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) ?
 			m->online_addr : 0;
 	a.port = m->port;
-	a.target_addr = m->target_addr;
-	a.target_port = m->target_port;
+	a.targets = m->targets;
+	if (!a.targets.n)
+		rc_targets_add(&a.targets, m->target_addr, m->target_port);
 	a.source = m->source;
 	a.pacing = m->pacing;
 	a.flags = m->flags;
 	a.sample = m->sample;
+	a.copies = m->copies;
 	return a;
 }
 

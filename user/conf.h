@@ -7,7 +7,8 @@
  * The format: one replctl command per line, as typed after "replctl":
  *
  *   set KEY VALUE [KEY VALUE]...
- *   add [ONLINE_IP:]PORT TARGET_IP:PORT [--source ...] [--pacing ...] [--no-fabricate] [--sample ...]
+ *   add [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT]... [--source ...]
+ *       [--pacing ...] [--no-fabricate] [--sample ...] [--copies ...]
  *
  * Each line goes through the command line parser of set or add
  * (parse.c): the same checks, the same messages. Words are separated by
@@ -80,12 +81,18 @@ bool conf_fmt_value(const struct rc_setting *st, uint32_t v, char *buf,
 		    size_t len);
 /* "set KEY VALUE..." for the settings in s (rc_settings order). */
 bool conf_fmt_set(const struct set_args *s, char *buf, size_t len);
-/* "add [ONLINE_IP:]PORT TARGET_IP:PORT [options]" for m. */
+/*
+ * "add [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT]... [options]" for
+ * m: every target in order, then the options that are not the default.
+ */
 bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len);
 /* "del --id ID", or without an ID "del ONLINE_IP:PORT" / "del PORT". */
 void conf_fmt_del(const struct rc_mapping *m, char *buf, size_t len);
 
-/* A mapping as an add line gives it, and back. */
+/*
+ * A mapping as an add line gives it, and back (a mapping without a list
+ * of targets has its TARGET_ADDR:PORT as the one target).
+ */
 struct rc_mapping conf_map_of(const struct add_args *a);
 struct add_args conf_add_of(const struct rc_mapping *m);
 

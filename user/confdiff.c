@@ -50,9 +50,11 @@ bool conf_map_same_key(const struct rc_mapping *a, const struct rc_mapping *b)
 bool conf_map_same(const struct rc_mapping *a, const struct rc_mapping *b)
 {
 	return conf_map_same_key(a, b) && a->target_addr == b->target_addr &&
-	       a->target_port == b->target_port && a->source == b->source &&
-	       a->pacing == b->pacing && a->flags == b->flags &&
-	       a->sample == b->sample;
+	       a->target_port == b->target_port &&
+	       rc_targets_same(&a->targets, &b->targets) &&
+	       a->source == b->source && a->pacing == b->pacing &&
+	       a->flags == b->flags && a->sample == b->sample &&
+	       a->copies == b->copies;
 }
 
 static int by_id(const void *x, const void *y)

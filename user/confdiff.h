@@ -6,8 +6,9 @@
  * steps.
  *
  * A mapping is known by its [ONLINE_IP:]PORT. One that the file does not
- * add is deleted; one the file adds with another target or other options
- * is deleted and added again; an identical one is left alone (its ID and
+ * add is deleted; one the file adds with other targets (or the same in
+ * another order), other copies or other options is deleted and added
+ * again (the kernel changes no mapping in place); an identical one is left alone (its ID and
  * live sessions stay). Only the settings the file gives and whose value
  * differs are set.
  *
@@ -79,7 +80,10 @@ int conf_plan_undo(const struct conf_plan *p, size_t done,
 
 void conf_plan_free(struct conf_plan *p);
 
-/* Same [ONLINE_IP:]PORT; same everything an add line sets. */
+/*
+ * Same [ONLINE_IP:]PORT; same everything an add line sets (the targets in
+ * the same order, the copies, the options).
+ */
 bool conf_map_same_key(const struct rc_mapping *a, const struct rc_mapping *b);
 bool conf_map_same(const struct rc_mapping *a, const struct rc_mapping *b);
 

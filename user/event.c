@@ -93,13 +93,15 @@ static void text_mapping_modes(FILE *f, const struct rc_mapping *m)
 		fmt_sample(m->sample, tmp, sizeof(tmp));
 		fprintf(f, " sample %s%%", tmp);
 	}
+	if (m->copies > 1)
+		fprintf(f, " copies %" PRIu32, m->copies);
 }
 
 static void text_line(FILE *f, const struct rc_reply *r, const char *time)
 {
 	const struct rc_mapping *m = &r->map;
 	const struct rc_session *s = &r->sess;
-	char ep[ENDPOINT_LEN], tmp[32];
+	char ep[TARGETS_LEN], tmp[32];
 	uint32_t id;
 
 	fprintf(f, "%s %s", time, nname(rc_event_name(r->ev.type), r->ev.type,
@@ -122,9 +124,11 @@ static void text_line(FILE *f, const struct rc_reply *r, const char *time)
 		fprintf(f, " client %s", ep);
 	}
 	if (RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
-		fmt_endpoint(m->target_addr, m->target_port, ep, sizeof(ep));
+		fmt_map_targets(m, ",", ep, sizeof(ep));
 		fprintf(f, " -> %s", ep);
 	}
+	if (r->has_session && RC_HAS(s, REPLCOPY_SA_COPY))
+		fprintf(f, " copy %u", s->copy);
 	if (r->has_session && (s->source_addr || s->source_port)) {
 		fmt_endpoint(s->source_addr, s->source_port, ep, sizeof(ep));
 		fprintf(f, " from %s", ep);

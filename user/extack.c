@@ -12,6 +12,7 @@
 #include "extack.h"
 #include "msg.h"
 #include "names.h"
+#include "output.h"
 
 static int policy_cb(const struct nlattr *a, void *data)
 {
@@ -136,9 +137,47 @@ static const char *label(int type, int nest)
 {
 	if (nest == REPLCOPY_A_CONFIG)
 		return rc_cfg_attr_name(type);
+	if (nest == REPLCOPY_A_MAP_TARGETS)
+		return rc_target_attr_label(type);
 	if (!nest)
 		return rc_attr_label(type);
 	return NULL;
+}
+
+/*
+ * What the user calls the attribute of req at offs: a label, or in buf
+ * "TARGET IP:PORT" for what is in one of the targets. NULL: not known.
+ */
+static const char *label_at(const struct nlmsghdr *req, uint32_t offs,
+			    char *buf, size_t len)
+{
+	char ep[ENDPOINT_LEN];
+	struct rc_target t;
+	unsigned int k;
+	int type, nest;
+
+	if (msg_attr_at(req, offs, &type, &nest))
+		return NULL;
+	if (nest != REPLCOPY_A_MAP_TARGETS)
+		return label(type, nest);
+	if (msg_target_at(req, offs, &k, &t))
+		return NULL;
+	fmt_endpoint(t.addr, t.port, ep, sizeof(ep));
+	snprintf(buf, len, "TARGET %s", ep);
+	return buf;
+}
+
+/* The nest a missing attribute belongs in: a target, else the settings. */
+static int miss_nest(const struct nl_extack *x, const struct nlmsghdr *req)
+{
+	int type, nest;
+
+	if (!x->has_miss_nest)
+		return 0;
+	if (req && !msg_attr_at(req, x->miss_nest, &type, &nest) &&
+	    nest == REPLCOPY_A_MAP_TARGETS)
+		return REPLCOPY_A_MAP_TARGETS;
+	return REPLCOPY_A_CONFIG;
 }
 
 static void print_range(FILE *f, const struct nl_extack *x)
@@ -154,7 +193,7 @@ void extack_print(FILE *f, const char *cmd, int err,
 {
 	const char *what = NULL;
 	bool range = x->has_urange || x->has_srange;
-	int type, nest;
+	char buf[64];
 
 	fprintf(f, "replctl: %s: ", cmd);
 	if (err == -EPERM)
@@ -165,8 +204,8 @@ void extack_print(FILE *f, const char *cmd, int err,
 	else
 		fputs(strerror(-err), f);
 
-	if (x->has_offs && req && !msg_attr_at(req, x->offs, &type, &nest))
-		what = label(type, nest);
+	if (x->has_offs && req)
+		what = label_at(req, x->offs, buf, sizeof(buf));
 
 	if (x->has_msg) {
 		fprintf(f, ": %s", x->msg);
@@ -188,8 +227,7 @@ void extack_print(FILE *f, const char *cmd, int err,
 		print_range(f, x);
 	}
 	if (!x->has_msg && x->has_miss_type) {
-		what = label((int)x->miss_type,
-			     x->has_miss_nest ? REPLCOPY_A_CONFIG : 0);
+		what = label((int)x->miss_type, miss_nest(x, req));
 		if (what)
 			fprintf(f, ": %s missing", what);
 		else

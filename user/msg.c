@@ -48,9 +48,26 @@ struct nlmsghdr *msg_get_family(void *buf, uint32_t seq, const char *name)
 	return nlh;
 }
 
+/* REPLCOPY_A_MAP_TARGETS: every target, in order. */
+static void put_targets(struct nlmsghdr *nlh, const struct rc_targets *t)
+{
+	struct nlattr *list, *one;
+	unsigned int i;
+
+	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	for (i = 0; i < t->n; i++) {
+		one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, t->v[i].addr);
+		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, t->v[i].port);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+}
+
 struct nlmsghdr *msg_add_mapping(void *buf, uint16_t family, uint32_t seq,
 				 const struct add_args *a)
 {
+	const struct rc_targets *t = &a->targets;
 	struct nlmsghdr *nlh;
 
 	nlh = msg_genl(buf, family, REPLCOPY_CMD_ADD_MAPPING, F_DO, seq);
@@ -58,16 +75,20 @@ struct nlmsghdr *msg_add_mapping(void *buf, uint16_t family, uint32_t seq,
 	if (a->online_addr)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
 				 a->online_addr);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, a->target_addr);
-	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, a->target_port);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, t->v[0].addr);
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, t->v[0].port);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, a->source);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, a->pacing);
 	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_FLAGS, a->flags);
-	/* Only when sampling (0: not set): a module without --sample takes
-	 * the rest.
+	/* The rest only when not the default (0: not set): a module older
+	 * than the option takes what does not use it.
 	 */
 	if (a->sample && a->sample < REPLCOPY_SAMPLE_ALL)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE, a->sample);
+	if (t->n > 1)
+		put_targets(nlh, t);
+	if (a->copies > 1)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_COPIES, a->copies);
 	return nlh;
 }
 
@@ -147,30 +168,94 @@ struct nlmsghdr *msg_get_config(void *buf, uint16_t family, uint32_t seq)
 	return msg_genl(buf, family, REPLCOPY_CMD_GET_CONFIG, F_DO, seq);
 }
 
+static uint32_t offset(const struct nlmsghdr *req, const void *p)
+{
+	return (uint32_t)((const char *)p - (const char *)req);
+}
+
+/* offs falls inside the nest a (on it or on one of its attributes). */
+static bool inside(const struct nlmsghdr *req, const struct nlattr *a,
+		   uint32_t offs)
+{
+	return (a->nla_type & NLA_F_NESTED) && offs >= offset(req, a) &&
+	       offs < offset(req, a) + a->nla_len;
+}
+
+/* In the nest a, at any depth: the attribute that starts at offs. */
+static const struct nlattr *nested_at(const struct nlmsghdr *req,
+				      const struct nlattr *a, uint32_t offs)
+{
+	const struct nlattr *b;
+
+	mnl_attr_for_each_nested(b, a) {
+		if (offset(req, b) == offs)
+			return b;
+		if (inside(req, b, offs))
+			return nested_at(req, b, offs);
+	}
+	return NULL;
+}
+
+/* The top-level nest of req that offs falls inside, or NULL. */
+static const struct nlattr *top_nest_at(const struct nlmsghdr *req,
+					uint32_t offs)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
+		if (offset(req, a) != offs && inside(req, a, offs))
+			return a;
+	return NULL;
+}
+
 int msg_attr_at(const struct nlmsghdr *req, uint32_t offs, int *type,
 		int *nest)
 {
 	const struct nlattr *a, *b;
-	uint32_t at;
 
 	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
-		at = (uint32_t)((const char *)a - (const char *)req);
-		if (at == offs) {
+		if (offset(req, a) == offs) {
 			*type = mnl_attr_get_type(a);
 			*nest = 0;
 			return 0;
 		}
-		if (!(a->nla_type & NLA_F_NESTED) || offs < at ||
-		    offs >= at + a->nla_len)
+	}
+	a = top_nest_at(req, offs);
+	b = a ? nested_at(req, a, offs) : NULL;
+	if (!b)
+		return -1;
+	*type = mnl_attr_get_type(b);
+	*nest = mnl_attr_get_type(a);
+	return 0;
+}
+
+int msg_target_at(const struct nlmsghdr *req, uint32_t offs,
+		  unsigned int *k, struct rc_target *t)
+{
+	const struct nlattr *list = top_nest_at(req, offs), *one, *b;
+	unsigned int i = 0;
+
+	if (!list || mnl_attr_get_type(list) != REPLCOPY_A_MAP_TARGETS)
+		return -1;
+	mnl_attr_for_each_nested(one, list) {
+		if (!inside(req, one, offs)) {
+			i++;
 			continue;
-		mnl_attr_for_each_nested(b, a) {
-			if ((uint32_t)((const char *)b - (const char *)req) ==
-			    offs) {
-				*type = mnl_attr_get_type(b);
-				*nest = mnl_attr_get_type(a);
-				return 0;
-			}
 		}
+		memset(t, 0, sizeof(*t));
+		mnl_attr_for_each_nested(b, one) {
+			if (mnl_attr_get_type(b) == REPLCOPY_TA_ADDR &&
+			    mnl_attr_get_payload_len(b) == 4)
+				t->addr = mnl_attr_get_u32(b);
+			else if (mnl_attr_get_type(b) == REPLCOPY_TA_PORT &&
+				 mnl_attr_get_payload_len(b) == 2)
+				t->port = mnl_attr_get_u16(b);
+			else
+				continue;
+			t->present |= 1u << mnl_attr_get_type(b);
+		}
+		*k = i;
+		return 0;
 	}
 	return -1;
 }

@@ -44,10 +44,18 @@ struct nlmsghdr *msg_get_config(void *buf, uint16_t family, uint32_t seq);
 
 /*
  * Which attribute of the request req starts at byte offset offs (as the
- * kernel's extack NLMSGERR_ATTR_OFFS reports it): *type, and *nest, the
- * enclosing top-level attribute or 0. 0, or -1 when none starts there.
+ * kernel's extack NLMSGERR_ATTR_OFFS reports it), at any depth: *type,
+ * and *nest, the enclosing top-level attribute or 0. 0, or -1 when none
+ * starts there.
  */
 int msg_attr_at(const struct nlmsghdr *req, uint32_t offs, int *type,
 		int *nest);
+/*
+ * When offs falls inside an entry of req's REPLCOPY_A_MAP_TARGETS (on the
+ * entry or on one of its attributes): *k, its index (0 for the first
+ * target), and *t, its address and port. 0, or -1.
+ */
+int msg_target_at(const struct nlmsghdr *req, uint32_t offs,
+		  unsigned int *k, struct rc_target *t);
 
 #endif

@@ -196,6 +196,8 @@ static const char *const attr_labels[] = {
 	[REPLCOPY_A_MAP_PACING]		= "--pacing",
 	[REPLCOPY_A_MAP_FLAGS]		= "mapping flags",
 	[REPLCOPY_A_MAP_SAMPLE]		= "--sample",
+	[REPLCOPY_A_MAP_TARGETS]	= "TARGET_IP:PORT arguments",
+	[REPLCOPY_A_MAP_COPIES]		= "--copies",
 	[REPLCOPY_A_MAP_SESSIONS]	= "session count",
 	[REPLCOPY_A_DEL_ALL]		= "--all",
 	[REPLCOPY_A_STATS]		= "counters",
@@ -207,6 +209,19 @@ static const char *const attr_labels[] = {
 const char *rc_attr_label(unsigned int attr)
 {
 	return lookup(attr_labels, ARRAY_SIZE(attr_labels), attr);
+}
+
+static const char *const target_attr_labels[] = {
+	[REPLCOPY_TA_ADDR]		= "TARGET address",
+	[REPLCOPY_TA_PORT]		= "TARGET port",
+	[REPLCOPY_TA_SESSIONS]		= "target session count",
+	[REPLCOPY_TA_STATS]		= "target counters",
+};
+
+const char *rc_target_attr_label(unsigned int attr)
+{
+	return lookup(target_attr_labels, ARRAY_SIZE(target_attr_labels),
+		      attr);
 }
 
 /*

@@ -40,6 +40,8 @@ int rc_worker_parse(const char *s, uint8_t *out);
  * command line ("PORT", "TARGET address", "--source"), for kernel errors.
  */
 const char *rc_attr_label(unsigned int attr);
+/* The same for an attribute of a target (enum replcopy_target_attr). */
+const char *rc_target_attr_label(unsigned int attr);
 /* enum replcopy_config_attr -> the setting's replctl name. */
 const char *rc_cfg_attr_name(unsigned int attr);
 

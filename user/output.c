@@ -11,6 +11,7 @@
 #include "names.h"
 #include "output.h"
 #include "statcalc.h"
+#include "table.h"
 
 /* ---- small formatters ---------------------------------------------- */
 
@@ -96,6 +97,25 @@ void fmt_sample(uint32_t sample, char *buf, size_t len)
 			 frac / 10);
 }
 
+void fmt_map_targets(const struct rc_mapping *m, const char *sep, char *buf,
+		     size_t len)
+{
+	const struct rc_targets *t = &m->targets;
+	char ep[ENDPOINT_LEN];
+	size_t off = 0;
+	unsigned int i;
+
+	if (!t->n) {
+		fmt_endpoint(m->target_addr, m->target_port, buf, len);
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < t->n && off < len; i++) {
+		fmt_endpoint(t->v[i].addr, t->v[i].port, ep, sizeof(ep));
+		off += snprintf(buf + off, len - off, "%s%s", i ? sep : "", ep);
+	}
+}
+
 const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
 		     size_t len)
 {
@@ -112,77 +132,6 @@ static const char *ename(const char *name, unsigned int v, char *buf,
 	return fmt_name(name, v, false, buf, len);
 }
 
-/* ---- tables -------------------------------------------------------- */
-
-#define CELL 48
-
-struct table {
-	size_t ncol;
-	const char *const *hdr;
-	const bool *right;	/* right-aligned columns (numbers) */
-	char (*cell)[CELL];
-	size_t nrows;
-};
-
-static bool table_init(struct table *t, size_t ncol, const char *const *hdr,
-		       const bool *right, size_t nrows)
-{
-	t->ncol = ncol;
-	t->hdr = hdr;
-	t->right = right;
-	t->nrows = nrows;
-	t->cell = calloc(nrows ? nrows * ncol : 1, CELL);
-	if (!t->cell)
-		fputs("replctl: out of memory\n", stderr);
-	return t->cell != NULL;
-}
-
-static char *table_cell(struct table *t, size_t row, size_t col)
-{
-	return t->cell[row * t->ncol + col];
-}
-
-static void table_row(FILE *f, const struct table *t, const size_t *w,
-		      const char *const *cells)
-{
-	size_t c;
-
-	for (c = 0; c < t->ncol; c++) {
-		bool last = c + 1 == t->ncol;
-
-		if (c)
-			fputs("  ", f);
-		if (t->right[c])
-			fprintf(f, "%*s", (int)w[c], cells[c]);
-		else if (last)
-			fputs(cells[c], f);
-		else
-			fprintf(f, "%-*s", (int)w[c], cells[c]);
-	}
-	fputc('\n', f);
-}
-
-static void table_print(FILE *f, struct table *t)
-{
-	const char *cells[16];
-	size_t w[16], r, c;
-
-	for (c = 0; c < t->ncol; c++)
-		w[c] = strlen(t->hdr[c]);
-	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < t->ncol; c++)
-			if (strlen(table_cell(t, r, c)) > w[c])
-				w[c] = strlen(table_cell(t, r, c));
-	table_row(f, t, w, t->hdr);
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncol; c++)
-			cells[c] = table_cell(t, r, c);
-		table_row(f, t, w, cells);
-	}
-	free(t->cell);
-	t->cell = NULL;
-}
-
 /* ---- mappings ------------------------------------------------------ */
 
 void out_added_text(FILE *f, const struct rc_mapping *m)
@@ -197,6 +146,7 @@ void out_added_text(FILE *f, const struct rc_mapping *m)
 void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 {
 	char a[ADDR_LEN], ep[ENDPOINT_LEN], buf[32];
+	unsigned int i;
 	uint32_t bits;
 
 	if (RC_HAS(m, REPLCOPY_A_MAP_ID))
@@ -233,8 +183,27 @@ void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 	}
 	json_arr_end(j);
 	json_fixed2(j, "sample", m->sample);
+	json_u64(j, "copies", m->copies);
+	json_arr_begin(j, "targets");
+	for (i = 0; i < m->targets.n; i++) {
+		json_obj_begin(j, NULL);
+		json_target_fields(j, &m->targets.v[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 	if (RC_HAS(m, REPLCOPY_A_MAP_SESSIONS))
 		json_u64(j, "sessions", m->sessions);
+}
+
+void json_target_fields(struct json *j, const struct rc_target *t)
+{
+	char a[ADDR_LEN];
+
+	fmt_ipv4(t->addr, a);
+	json_str(j, "addr", a);
+	json_u64(j, "port", t->port);
+	if (RC_HAS(t, REPLCOPY_TA_SESSIONS))
+		json_u64(j, "sessions", t->sessions);
 }
 
 void out_mapping_json(FILE *f, const struct rc_mapping *m)
@@ -248,46 +217,65 @@ void out_mapping_json(FILE *f, const struct rc_mapping *m)
 	fputc('\n', f);
 }
 
+/* Mapping p on row r of t: every column, its first target. */
+static void mapping_row(struct table *t, size_t r, const struct rc_mapping *p)
+{
+	char tmp[TABLE_CELL], pct[16];
+
+	if (RC_HAS(p, REPLCOPY_A_MAP_ID))
+		snprintf(table_cell(t, r, 0), TABLE_CELL, "%" PRIu32, p->id);
+	else
+		snprintf(table_cell(t, r, 0), TABLE_CELL, "-");
+	fmt_online(p, table_cell(t, r, 1), TABLE_CELL);
+	fmt_endpoint(p->target_addr, p->target_port, table_cell(t, r, 2),
+		     TABLE_CELL);
+	snprintf(table_cell(t, r, 3), TABLE_CELL, "%s",
+		 !RC_HAS(p, REPLCOPY_A_MAP_SOURCE) ? "-" :
+		 ename(rc_source_name(p->source), p->source, tmp,
+		       sizeof(tmp)));
+	snprintf(table_cell(t, r, 4), TABLE_CELL, "%s",
+		 !RC_HAS(p, REPLCOPY_A_MAP_PACING) ? "-" :
+		 ename(rc_pacing_name(p->pacing), p->pacing, tmp,
+		       sizeof(tmp)));
+	fmt_map_flags(p->flags, table_cell(t, r, 5), TABLE_CELL);
+	fmt_sample(p->sample, pct, sizeof(pct));
+	snprintf(table_cell(t, r, 6), TABLE_CELL, "%s%%", pct);
+	snprintf(table_cell(t, r, 7), TABLE_CELL, "%" PRIu32, p->copies);
+	if (RC_HAS(p, REPLCOPY_A_MAP_SESSIONS))
+		snprintf(table_cell(t, r, 8), TABLE_CELL, "%" PRIu32,
+			 p->sessions);
+	else
+		snprintf(table_cell(t, r, 8), TABLE_CELL, "-");
+}
+
+/* The rows of a mapping: its own, then one per further target. */
+static size_t mapping_rows(const struct rc_mapping *p)
+{
+	return p->targets.n > 1 ? p->targets.n : 1;
+}
+
 void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n)
 {
 	static const char *const hdr[] = {
 		"ID", "ONLINE", "TARGET", "SOURCE", "PACING", "FLAGS",
-		"SAMPLE", "SESSIONS",
+		"SAMPLE", "COPIES", "SESSIONS",
 	};
-	static const bool right[] = { 0, 0, 0, 0, 0, 0, 1, 1 };
+	static const bool right[] = { 0, 0, 0, 0, 0, 0, 1, 1, 1 };
+	const struct rc_target *tg;
+	size_t i, k, r = 0, rows = 0;
 	struct table t;
-	size_t i;
 
-	if (!table_init(&t, 8, hdr, right, n))
+	for (i = 0; i < n; i++)
+		rows += mapping_rows(&m[i]);
+	if (!table_init(&t, 9, hdr, right, rows))
 		return;
 	for (i = 0; i < n; i++) {
-		const struct rc_mapping *p = &m[i];
-		char *c0 = table_cell(&t, i, 0);
-		char tmp[CELL], pct[16];
-
-		if (RC_HAS(p, REPLCOPY_A_MAP_ID))
-			snprintf(c0, CELL, "%" PRIu32, p->id);
-		else
-			snprintf(c0, CELL, "-");
-		fmt_online(p, table_cell(&t, i, 1), CELL);
-		fmt_endpoint(p->target_addr, p->target_port,
-			     table_cell(&t, i, 2), CELL);
-		snprintf(table_cell(&t, i, 3), CELL, "%s",
-			 !RC_HAS(p, REPLCOPY_A_MAP_SOURCE) ? "-" :
-			 ename(rc_source_name(p->source), p->source,
-			       tmp, sizeof(tmp)));
-		snprintf(table_cell(&t, i, 4), CELL, "%s",
-			 !RC_HAS(p, REPLCOPY_A_MAP_PACING) ? "-" :
-			 ename(rc_pacing_name(p->pacing), p->pacing,
-			       tmp, sizeof(tmp)));
-		fmt_map_flags(p->flags, table_cell(&t, i, 5), CELL);
-		fmt_sample(p->sample, pct, sizeof(pct));
-		snprintf(table_cell(&t, i, 6), CELL, "%s%%", pct);
-		if (RC_HAS(p, REPLCOPY_A_MAP_SESSIONS))
-			snprintf(table_cell(&t, i, 7), CELL, "%" PRIu32,
-				 p->sessions);
-		else
-			snprintf(table_cell(&t, i, 7), CELL, "-");
+		mapping_row(&t, r++, &m[i]);
+		for (k = 1; k < mapping_rows(&m[i]); k++) {
+			tg = &m[i].targets.v[k];
+			fmt_endpoint(tg->addr, tg->port, table_cell(&t, r++, 2),
+				     TABLE_CELL);
+		}
 	}
 	table_print(f, &t);
 }
@@ -308,186 +296,55 @@ void out_mappings_json(FILE *f, const struct rc_mapping *m, size_t n)
 	fputc('\n', f);
 }
 
-/* ---- counters ------------------------------------------------------ */
-
-static void stats_block_text(FILE *f, const struct rc_stats *s)
-{
-	unsigned int i;
-	char fid[16];
-
-	for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
-		if (s->has[i] && rc_stat_name(i))
-			fprintf(f, "  %-18s %20" PRIu64 "\n", rc_stat_name(i),
-				s->v[i]);
-	fmt_fidelity(s->v[REPLCOPY_STAT_ACKED_BYTES],
-		     s->v[REPLCOPY_STAT_CAPTURED_BYTES], fid, sizeof(fid));
-	if (s->v[REPLCOPY_STAT_CAPTURED_BYTES])
-		fprintf(f, "  %-18s %20s  (acked_bytes %" PRIu64 " of "
-			"captured_bytes %" PRIu64 ")\n", "fidelity", fid,
-			s->v[REPLCOPY_STAT_ACKED_BYTES],
-			s->v[REPLCOPY_STAT_CAPTURED_BYTES]);
-	else
-		fprintf(f, "  %-18s %20s  (no bytes captured)\n", "fidelity",
-			fid);
-}
-
-void out_stats_text(FILE *f, const struct rc_stats_entry *e, size_t n,
-		    const struct rc_stats *total)
-{
-	char on[ENDPOINT_LEN], tg[ENDPOINT_LEN];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		fmt_online(&e[i].map, on, sizeof(on));
-		fmt_endpoint(e[i].map.target_addr, e[i].map.target_port, tg,
-			     sizeof(tg));
-		fprintf(f, "%smapping %" PRIu32 ": %s -> %s\n", i ? "\n" : "",
-			e[i].map.id, on, tg);
-		stats_block_text(f, &e[i].stats);
-	}
-	if (total) {
-		fprintf(f, "%stotal (this network namespace, deleted mappings "
-			"included):\n", n ? "\n" : "");
-		stats_block_text(f, total);
-	}
-}
-
-static void json_stats_fields(struct json *j, const struct rc_stats *s,
-			      bool fidelity)
-{
-	unsigned int i;
-	uint64_t x;
-
-	json_obj_begin(j, "stats");
-	for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
-		if (s->has[i] && rc_stat_name(i))
-			json_u64(j, rc_stat_name(i), s->v[i]);
-	json_obj_end(j);
-	json_u64(j, "drops", rc_stats_drops(s));
-	if (!fidelity)
-		return;
-	if (rc_fidelity(s->v[REPLCOPY_STAT_ACKED_BYTES],
-			s->v[REPLCOPY_STAT_CAPTURED_BYTES], &x))
-		json_fixed2(j, "fidelity_pct", x);
-	else
-		json_null(j, "fidelity_pct");
-}
-
-void out_stats_json(FILE *f, const struct rc_stats_entry *e, size_t n,
-		    const struct rc_stats *total)
-{
-	struct json j;
-	size_t i;
-
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_arr_begin(&j, "mappings");
-	for (i = 0; i < n; i++) {
-		json_obj_begin(&j, NULL);
-		json_map_fields(&j, &e[i].map, false);
-		json_stats_fields(&j, &e[i].stats, true);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	if (total) {
-		json_obj_begin(&j, "total");
-		json_stats_fields(&j, total, true);
-		json_obj_end(&j);
-	}
-	json_obj_end(&j);
-	fputc('\n', f);
-}
-
-void out_stats_tick_text(FILE *f, const struct rc_tick *t,
-			 const struct rc_stats_entry *d, size_t n)
-{
-	size_t i;
-
-	if (!n)
-		fprintf(f, "%s no mappings\n", t->hms);
-	for (i = 0; i < n; i++) {
-		const uint64_t *v = d[i].stats.v;
-
-		fprintf(f, "%s map %" PRIu32 ": cap %" PRIu64 "/%" PRIu64
-			" sent %" PRIu64 "/%" PRIu64 " retrans %" PRIu64
-			" resp %" PRIu64 "/%" PRIu64 " acked %" PRIu64
-			" new %" PRIu64 " active %" PRIu64 " drops %" PRIu64
-			"\n", t->hms, d[i].map.id,
-			v[REPLCOPY_STAT_CAPTURED_SEGS],
-			v[REPLCOPY_STAT_CAPTURED_BYTES],
-			v[REPLCOPY_STAT_SENT_SEGS],
-			v[REPLCOPY_STAT_SENT_BYTES],
-			v[REPLCOPY_STAT_RETRANS_SEGS],
-			v[REPLCOPY_STAT_RESP_SEGS],
-			v[REPLCOPY_STAT_RESP_BYTES],
-			v[REPLCOPY_STAT_ACKED_BYTES],
-			v[REPLCOPY_STAT_SESS_SYN] +
-			v[REPLCOPY_STAT_SESS_FABRICATED],
-			v[REPLCOPY_STAT_SESS_ACTIVE],
-			rc_stats_drops(&d[i].stats));
-	}
-}
-
-void out_stats_tick_json(FILE *f, const struct rc_tick *t,
-			 const struct rc_stats_entry *d, size_t n)
-{
-	struct json j;
-	size_t i;
-
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "time", t->iso);
-	json_double(&j, "timestamp", t->timestamp);
-	json_double(&j, "interval", t->interval);
-	json_arr_begin(&j, "mappings");
-	for (i = 0; i < n; i++) {
-		json_obj_begin(&j, NULL);
-		json_map_fields(&j, &d[i].map, false);
-		json_stats_fields(&j, &d[i].stats, false);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_obj_end(&j);
-	fputc('\n', f);
-}
-
 /* ---- sessions ------------------------------------------------------ */
+
+/* "10.0.0.31:11511", or "-" when the kernel did not say. */
+static void session_target(const struct rc_session *p, char *buf, size_t len)
+{
+	if (RC_HAS(p, REPLCOPY_SA_TARGET_ADDR))
+		fmt_endpoint(p->target_addr, p->target_port, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
 
 void out_sessions_text(FILE *f, const struct rc_session *s, size_t n)
 {
 	static const char *const hdr[] = {
-		"MAP", "CLIENT", "SOURCE", "STATE", "WORKER", "CAPTURED",
-		"ACKED", "QUEUED", "AGE", "FLAGS",
+		"MAP", "CLIENT", "TARGET", "COPY", "SOURCE", "STATE", "WORKER",
+		"CAPTURED", "ACKED", "QUEUED", "AGE", "FLAGS",
 	};
-	static const bool right[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 0 };
+	static const bool right[] = { 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0 };
 	struct table t;
 	size_t i;
 
-	if (!table_init(&t, 10, hdr, right, n))
+	if (!table_init(&t, 12, hdr, right, n))
 		return;
 	for (i = 0; i < n; i++) {
 		const struct rc_session *p = &s[i];
-		char tmp[CELL];
+		char tmp[TABLE_CELL];
 
-		snprintf(table_cell(&t, i, 0), CELL, "%" PRIu32, p->map_id);
+		snprintf(table_cell(&t, i, 0), TABLE_CELL, "%" PRIu32,
+			 p->map_id);
 		fmt_endpoint(p->client_addr, p->client_port,
-			     table_cell(&t, i, 1), CELL);
+			     table_cell(&t, i, 1), TABLE_CELL);
+		session_target(p, table_cell(&t, i, 2), TABLE_CELL);
+		snprintf(table_cell(&t, i, 3), TABLE_CELL, "%u", p->copy);
 		fmt_endpoint(p->source_addr, p->source_port,
-			     table_cell(&t, i, 2), CELL);
-		snprintf(table_cell(&t, i, 3), CELL, "%s",
+			     table_cell(&t, i, 4), TABLE_CELL);
+		snprintf(table_cell(&t, i, 5), TABLE_CELL, "%s",
 			 ename(rc_state_name(p->state), p->state, tmp,
 			       sizeof(tmp)));
-		snprintf(table_cell(&t, i, 4), CELL, "%s",
+		snprintf(table_cell(&t, i, 6), TABLE_CELL, "%s",
 			 ename(rc_worker_name(p->worker), p->worker, tmp,
 			       sizeof(tmp)));
-		snprintf(table_cell(&t, i, 5), CELL, "%" PRIu64,
+		snprintf(table_cell(&t, i, 7), TABLE_CELL, "%" PRIu64,
 			 p->captured_bytes);
-		snprintf(table_cell(&t, i, 6), CELL, "%" PRIu64,
+		snprintf(table_cell(&t, i, 8), TABLE_CELL, "%" PRIu64,
 			 p->acked_bytes);
-		snprintf(table_cell(&t, i, 7), CELL, "%" PRIu32,
+		snprintf(table_cell(&t, i, 9), TABLE_CELL, "%" PRIu32,
 			 p->queued_bytes);
-		fmt_age(p->age_ms, table_cell(&t, i, 8), CELL);
-		snprintf(table_cell(&t, i, 9), CELL, "%s",
+		fmt_age(p->age_ms, table_cell(&t, i, 10), TABLE_CELL);
+		snprintf(table_cell(&t, i, 11), TABLE_CELL, "%s",
 			 p->fabricated ? "fabricated" : "-");
 	}
 	table_print(f, &t);
@@ -495,12 +352,22 @@ void out_sessions_text(FILE *f, const struct rc_session *s, size_t n)
 
 void json_session_fields(struct json *j, const struct rc_session *p)
 {
-	char a[ADDR_LEN], tmp[32];
+	char a[ADDR_LEN], ep[ENDPOINT_LEN], tmp[32];
+	bool tg = RC_HAS(p, REPLCOPY_SA_TARGET_ADDR);
 
 	json_u64(j, "map_id", p->map_id);
 	fmt_ipv4(p->client_addr, a);
 	json_str(j, "client_addr", a);
 	json_u64(j, "client_port", p->client_port);
+	fmt_ipv4(p->target_addr, a);
+	json_str(j, "target_addr", tg ? a : NULL);
+	if (tg)
+		json_u64(j, "target_port", p->target_port);
+	else
+		json_null(j, "target_port");
+	session_target(p, ep, sizeof(ep));
+	json_str(j, "target", tg ? ep : NULL);
+	json_u64(j, "copy", p->copy);
 	fmt_ipv4(p->source_addr, a);
 	json_str(j, "source_addr", a);
 	json_u64(j, "source_port", p->source_port);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * output.h - text and JSON output of mappings, counters, sessions, settings
- * and versions. Pure: every function writes to the FILE * it is given and
- * depends on nothing but its arguments.
+ * output.h - text and JSON output of mappings, counters (outstats.c),
+ * sessions, settings and versions. Pure: every function writes to the
+ * FILE * it is given and depends on nothing but its arguments.
  *
  * Text is for people (aligned tables, exact numbers); JSON is compact, one
  * document per line, snake_case keys, counters as numbers and addresses as
@@ -22,6 +22,7 @@
 
 #define ADDR_LEN 16		/* "255.255.255.255" */
 #define ENDPOINT_LEN 24		/* "255.255.255.255:65535" */
+#define TARGETS_LEN (REPLCOPY_MAX_TARGETS * ENDPOINT_LEN)
 
 /* be32 address -> "10.0.0.31". */
 void fmt_ipv4(uint32_t be, char *buf);
@@ -29,6 +30,12 @@ void fmt_ipv4(uint32_t be, char *buf);
 void fmt_online(const struct rc_mapping *m, char *buf, size_t len);
 /* "10.0.0.31:11511". */
 void fmt_endpoint(uint32_t be, uint16_t port, char *buf, size_t len);
+/*
+ * Every target of m, in order, sep between them ("10.0.0.31:11511" or
+ * "10.0.0.31:11511,10.0.0.32:8080" with ","); TARGETS_LEN holds them all.
+ */
+void fmt_map_targets(const struct rc_mapping *m, const char *sep, char *buf,
+		     size_t len);
 /* 850ms, 12.3s, 5m02s, 2h03m, 1d02h. */
 void fmt_age(uint64_t ms, char *buf, size_t len);
 /* "99.99%" (rounded down) or "n/a" when nothing was captured. */
@@ -46,11 +53,20 @@ const char *fmt_name(const char *name, unsigned int v, bool bare, char *buf,
 struct json;
 /*
  * A mapping's keys: id, online_addr, port, online, target_addr,
- * target_port, target; with full, also source, pacing, flags and
- * sessions (those the kernel sent). `replctl list --json` has full ones.
+ * target_port, target (its first target); with full, also source,
+ * pacing, flags, sample, copies, targets (an array of target objects,
+ * every target in order) and sessions (those the kernel sent).
+ * `replctl list --json` has full ones.
  */
 void json_map_fields(struct json *j, const struct rc_mapping *m, bool full);
-/* A session's keys, as in `replctl sessions --json`. */
+/* A target's keys: addr, port, and sessions when the kernel sent it. */
+void json_target_fields(struct json *j, const struct rc_target *t);
+/*
+ * A session's keys, as in `replctl sessions --json`: map_id, client_addr,
+ * client_port, target_addr, target_port, target (null when not known),
+ * copy, source_addr, source_port, state, worker, fabricated,
+ * captured_bytes, acked_bytes, queued_bytes, age_ms.
+ */
 void json_session_fields(struct json *j, const struct rc_session *s);
 
 /* ---- mappings ------------------------------------------------------ */
@@ -59,20 +75,29 @@ void json_session_fields(struct json *j, const struct rc_session *s);
 void out_added_text(FILE *f, const struct rc_mapping *m);
 /* One mapping as a JSON object (`replctl add --json`). */
 void out_mapping_json(FILE *f, const struct rc_mapping *m);
-/* `replctl list`: a table; JSON: an array of mapping objects. */
+/*
+ * `replctl list`: a table, one row per mapping with its first target,
+ * then for a mapping with several targets one row per further target
+ * (only its TARGET cell); JSON: an array of mapping objects.
+ */
 void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n);
 void out_mappings_json(FILE *f, const struct rc_mapping *m, size_t n);
 
 /* ---- counters ------------------------------------------------------ */
 
 struct rc_stats_entry {
-	struct rc_mapping map;	/* id, port, target (online if known) */
+	struct rc_mapping map;	/* id, port, targets (online if known) */
 	struct rc_stats stats;
+	/* The counters of map.targets.v[i] (REPLCOPY_TA_STATS). */
+	struct rc_stats tstats[REPLCOPY_MAX_TARGETS];
 };
 
 /*
- * `replctl stats`: each mapping's counters and fidelity, then the netns
- * totals (total may be NULL, e.g. with --id).
+ * `replctl stats`: each mapping's counters and fidelity (for a mapping
+ * with several targets, then each target's: text "  target IP:PORT:"
+ * and its lines indented, JSON "targets": [{addr, port, sessions, stats,
+ * drops, fidelity_pct}]), then the netns totals (total may be NULL, e.g.
+ * with --id).
  */
 void out_stats_text(FILE *f, const struct rc_stats_entry *e, size_t n,
 		    const struct rc_stats *total);
@@ -87,7 +112,10 @@ struct rc_tick {
 	double interval;	/* seconds this delta covers */
 };
 
-/* delta[i].stats are per-interval deltas (sess_active: current value). */
+/*
+ * delta[i].stats are per-interval deltas (sess_active: current value);
+ * the mappings' totals only, not their targets'.
+ */
 void out_stats_tick_text(FILE *f, const struct rc_tick *t,
 			 const struct rc_stats_entry *delta, size_t n);
 void out_stats_tick_json(FILE *f, const struct rc_tick *t,
@@ -95,6 +123,11 @@ void out_stats_tick_json(FILE *f, const struct rc_tick *t,
 
 /* ---- sessions ------------------------------------------------------ */
 
+/*
+ * Text: MAP CLIENT TARGET COPY SOURCE STATE WORKER CAPTURED ACKED QUEUED
+ * AGE FLAGS (TARGET "-" when not known); JSON: an array of session
+ * objects (json_session_fields()).
+ */
 void out_sessions_text(FILE *f, const struct rc_session *s, size_t n);
 void out_sessions_json(FILE *f, const struct rc_session *s, size_t n);
 

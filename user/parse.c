@@ -305,6 +305,7 @@ enum {
 	O_PACING,
 	O_NO_FABRICATE,
 	O_SAMPLE,
+	O_COPIES,
 	O_ID,
 	O_ALL,
 	O_INTERVAL,
@@ -352,6 +353,37 @@ static int next_opt(struct optscan *s, const struct optdef *defs,
 	return OPT_END;
 }
 
+/* The word at the i-th target's place (i from 1) is no target at all. */
+static bool unlike_target(const char *s, int i)
+{
+	return i > 1 && !strchr(s, ':') && !strchr(s, '.') && !all_digits(s);
+}
+
+/* The i-th TARGET_IP:PORT argument s (i from 1) into a->targets. */
+static int add_target(struct add_args *a, const char *s, int i,
+		      struct perr *e)
+{
+	uint32_t addr;
+	uint16_t port;
+	int k;
+
+	if (unlike_target(s, i))
+		return perr_set(e, "unexpected argument \"%s\": add takes "
+				"[ONLINE_IP:]PORT TARGET_IP:PORT "
+				"[TARGET_IP:PORT...] and options; see replctl "
+				"add -h", s);
+	if (parse_target(s, &addr, &port, e))
+		return -1;
+	k = rc_targets_find(&a->targets, addr, port);
+	if (k >= 0)
+		return perr_set(e, "TARGET \"%s\" is given twice (targets %d "
+				"and %d): give each target once; to replay "
+				"each connection several times to one target, "
+				"use --copies N", s, k + 1, i);
+	rc_targets_add(&a->targets, addr, port);
+	return 0;
+}
+
 int parse_add_args(int argc, char **argv, struct add_args *a,
 		   struct perr *e)
 {
@@ -361,17 +393,19 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		{ "pacing", 0, true, O_PACING },
 		{ "no-fabricate", 0, false, O_NO_FABRICATE },
 		{ "sample", 0, true, O_SAMPLE },
+		{ "copies", 0, true, O_COPIES },
 		OPT_END_DEF,
 	};
 	const struct common_opts c = { .json = &a->json };
-	const char *pos[2] = { NULL, NULL }, *val, *name;
+	const char *pos[1 + REPLCOPY_MAX_TARGETS], *extra = NULL, *val, *name;
 	struct optscan s;
-	int npos = 0, id;
+	int npos = 0, id, i;
 
 	memset(a, 0, sizeof(*a));
 	a->source = REPLCOPY_SOURCE_AUTO;
 	a->pacing = REPLCOPY_PACING_STREAM;
 	a->sample = REPLCOPY_SAMPLE_ALL;
+	a->copies = 1;
 	if (opt_wants_help(argc, argv))
 		return PARSE_HELP;
 
@@ -381,12 +415,10 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		case OPT_ERR:
 			return PARSE_ERR;
 		case OPT_POS:
-			if (npos == 2)
-				return perr_set(e, "unexpected argument \"%s\": "
-						"add takes [ONLINE_IP:]PORT "
-						"TARGET_IP:PORT and options; "
-						"see replctl add -h", val);
-			pos[npos++] = val;
+			if (npos < 1 + REPLCOPY_MAX_TARGETS)
+				pos[npos++] = val;
+			else if (!extra)
+				extra = val;
 			break;
 		case O_SOURCE:
 			if (rc_source_parse(val, &a->source))
@@ -405,6 +437,11 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 			if (parse_sample(val, name, &a->sample, e))
 				return PARSE_ERR;
 			break;
+		case O_COPIES:
+			if (parse_u32(val, 1, REPLCOPY_MAX_COPIES, name,
+				      &a->copies, e))
+				return PARSE_ERR;
+			break;
 		}
 	}
 
@@ -418,8 +455,20 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 		return perr_set(e, "missing TARGET: write replctl add %s "
 				"TARGET_IP:PORT, e.g. replctl add %s "
 				"10.0.0.31:11511", pos[0], pos[0]);
-	if (parse_target(pos[1], &a->target_addr, &a->target_port, e))
-		return PARSE_ERR;
+	if (extra)
+		return perr_set(e, "too many targets: \"%s\" would be target "
+				"%d, a mapping has at most %d; give at most %d "
+				"TARGET_IP:PORT", extra, REPLCOPY_MAX_TARGETS + 1,
+				REPLCOPY_MAX_TARGETS, REPLCOPY_MAX_TARGETS);
+	for (i = 1; i < npos; i++)
+		if (add_target(a, pos[i], i, e))
+			return PARSE_ERR;
+	if (a->copies > 1 && a->source == REPLCOPY_SOURCE_CLIENT)
+		return perr_set(e, "--copies %" PRIu32 " with --source client: "
+				"every copy would take the client's own address "
+				"and port toward the same target, where only "
+				"one can be; use --copies 1, or --source auto "
+				"to make copies", a->copies);
 	return PARSE_OK;
 }
 

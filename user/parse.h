@@ -16,6 +16,7 @@
 #include <uapi/replcopy.h>
 
 #include "perr.h"
+#include "targets.h"
 
 enum parse_result {
 	PARSE_OK = 0,
@@ -67,12 +68,15 @@ int parse_sample(const char *s, const char *what, uint32_t *out,
 struct add_args {
 	uint32_t online_addr;	/* be32, 0 = any */
 	uint16_t port;
-	uint32_t target_addr;	/* be32 */
-	uint16_t target_port;
+	/* 1..REPLCOPY_MAX_TARGETS, in order, none twice: the first is
+	 * REPLCOPY_A_MAP_TARGET_ADDR:_PORT.
+	 */
+	struct rc_targets targets;
 	uint8_t source;		/* enum replcopy_source */
 	uint8_t pacing;		/* enum replcopy_pacing */
 	uint32_t flags;		/* REPLCOPY_MAPF_* */
 	uint32_t sample;	/* 1/10 000; 0 or REPLCOPY_SAMPLE_ALL: all */
+	uint32_t copies;	/* 1..REPLCOPY_MAX_COPIES; 0 or 1: one */
 	bool json;
 };
 

@@ -10,6 +10,7 @@
 
 #define PREFIX		"replcopy_"
 #define NETNS		"netns_"
+#define TARGET		"target_"
 #define FAMILY_LEN	96
 
 /*
@@ -104,14 +105,21 @@ static const char *metric_name(unsigned int stat)
 	return metrics[stat].name;
 }
 
-const char *prom_family(unsigned int stat, bool netns, char *buf, size_t len)
+/* "replcopy_" SCOPE NAME: scope "", NETNS or TARGET. */
+static const char *family_name(unsigned int stat, const char *scope,
+			       char *buf, size_t len)
 {
 	const char *name = metric_name(stat);
 
 	if (!name)
 		return NULL;
-	snprintf(buf, len, PREFIX "%s%s", netns ? NETNS : "", name);
+	snprintf(buf, len, PREFIX "%s%s", scope, name);
 	return buf;
+}
+
+const char *prom_family(unsigned int stat, bool netns, char *buf, size_t len)
+{
+	return family_name(stat, netns ? NETNS : "", buf, len);
 }
 
 void prom_label_value(FILE *f, const char *s)
@@ -143,21 +151,67 @@ static void help_text(FILE *f, const char *s)
 	}
 }
 
-/* The sets of counters one family covers: the mappings, or the totals. */
-struct series {
-	const struct rc_stats_entry *e;
-	size_t n;
-	const struct rc_stats *total;	/* set: the netns totals alone */
+/*
+ * The sets of counters one family covers: the mappings', their targets'
+ * (of the mappings with several), or the netns totals.
+ */
+enum scope {
+	SCOPE_MAPS,
+	SCOPE_TARGETS,
+	SCOPE_NETNS,
 };
 
-static size_t series_n(const struct series *s)
-{
-	return s->total ? 1 : s->n;
-}
+struct series {
+	enum scope scope;
+	const struct rc_stats_entry *e;
+	size_t n;
+	const struct rc_stats *total;	/* SCOPE_NETNS */
+};
 
-static const struct rc_stats *series_stats(const struct series *s, size_t i)
+/* One set of counters of a series, and the labels of its samples. */
+struct item {
+	const struct rc_stats *stats;
+	const struct rc_mapping *map;	/* NULL: no labels (the totals) */
+	uint32_t target_addr;		/* the target label, be32 */
+	uint16_t target_port;
+};
+
+/* Item k of s into *it; false when there is none. */
+static bool series_item(const struct series *s, size_t k, struct item *it)
 {
-	return s->total ? s->total : &s->e[i].stats;
+	const struct rc_mapping *m;
+	size_t i;
+
+	memset(it, 0, sizeof(*it));
+	switch (s->scope) {
+	case SCOPE_NETNS:
+		it->stats = s->total;
+		return k == 0;
+	case SCOPE_MAPS:
+		if (k >= s->n)
+			return false;
+		it->stats = &s->e[k].stats;
+		it->map = &s->e[k].map;
+		it->target_addr = it->map->target_addr;
+		it->target_port = it->map->target_port;
+		return true;
+	case SCOPE_TARGETS:
+		for (i = 0; i < s->n; i++) {
+			m = &s->e[i].map;
+			if (m->targets.n < 2)
+				continue;
+			if (k >= m->targets.n) {
+				k -= m->targets.n;
+				continue;
+			}
+			it->stats = &s->e[i].tstats[k];
+			it->map = m;
+			it->target_addr = m->targets.v[k].addr;
+			it->target_port = m->targets.v[k].port;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* The counters a family covers: stat alone, or every drop_* counter. */
@@ -168,19 +222,21 @@ static bool in_family(unsigned int stat, unsigned int i)
 
 static bool family_has_samples(const struct series *s, unsigned int stat)
 {
+	struct item it;
 	unsigned int i;
 	size_t k;
 
-	for (k = 0; k < series_n(s); k++)
+	for (k = 0; series_item(s, k, &it); k++)
 		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
-			if (in_family(stat, i) && series_stats(s, k)->has[i])
+			if (in_family(stat, i) && it.stats->has[i])
 				return true;
 	return false;
 }
 
-static void sample(FILE *f, const char *family, const struct rc_mapping *m,
+static void sample(FILE *f, const char *family, const struct item *it,
 		   const char *reason, uint64_t v)
 {
+	const struct rc_mapping *m = it->map;
 	char buf[ENDPOINT_LEN];
 	const char *sep = "";
 
@@ -194,7 +250,8 @@ static void sample(FILE *f, const char *family, const struct rc_mapping *m,
 		fmt_online(m, buf, sizeof(buf));
 		fputs(",online=", f);
 		prom_label_value(f, buf);
-		fmt_endpoint(m->target_addr, m->target_port, buf, sizeof(buf));
+		fmt_endpoint(it->target_addr, it->target_port, buf,
+			     sizeof(buf));
 		fputs(",target=", f);
 		prom_label_value(f, buf);
 		sep = ",";
@@ -208,34 +265,41 @@ static void sample(FILE *f, const char *family, const struct rc_mapping *m,
 	fprintf(f, " %" PRIu64 "\n", v);
 }
 
+static const struct {
+	const char *name;	/* between "replcopy_" and the metric */
+	const char *help;	/* after the counter's name in HELP */
+} scopes[] = {
+	[SCOPE_MAPS] = { "", "" },
+	[SCOPE_TARGETS] = { TARGET, ": one target of a mapping with several" },
+	[SCOPE_NETNS] = { NETNS, ": total of the network namespace, "
+			  "deleted mappings included" },
+};
+
 /* One family: HELP, TYPE, then its samples, series by series. */
 static void family(FILE *f, const struct series *s, unsigned int stat)
 {
-	bool netns = s->total != NULL, drops = prom_drop_reason(stat);
+	bool drops = prom_drop_reason(stat);
 	char name[FAMILY_LEN];
+	struct item it;
 	unsigned int i;
 	size_t k;
 
-	if (!prom_family(stat, netns, name, sizeof(name)) ||
+	if (!family_name(stat, scopes[s->scope].name, name, sizeof(name)) ||
 	    !family_has_samples(s, stat))
 		return;
 	fprintf(f, "# HELP %s ", name);
 	help_text(f, drops ? DROPS_HELP : metrics[stat].help);
 	fprintf(f, " (replctl counter %s%s).\n",
 		drops ? "drop_REASON" : rc_stat_name(stat),
-		netns ? ": total of the network namespace, deleted mappings "
-			"included" : "");
+		scopes[s->scope].help);
 	fprintf(f, "# TYPE %s %s\n", name,
 		rc_stat_is_gauge(stat) ? "gauge" : "counter");
-	for (k = 0; k < series_n(s); k++) {
-		const struct rc_stats *st = series_stats(s, k);
-
+	for (k = 0; series_item(s, k, &it); k++)
 		for (i = 0; i < __REPLCOPY_STAT_MAX; i++)
-			if (in_family(stat, i) && st->has[i])
-				sample(f, name, netns ? NULL : &s->e[k].map,
+			if (in_family(stat, i) && it.stats->has[i])
+				sample(f, name, &it,
 				       drops ? prom_drop_reason(i) : NULL,
-				       st->v[i]);
-	}
+				       it.stats->v[i]);
 }
 
 /* Every family, in the order of the counters; drops where the first is. */
@@ -257,10 +321,14 @@ static void families(FILE *f, const struct series *s)
 void prom_stats(FILE *f, const struct rc_stats_entry *e, size_t n,
 		const struct rc_stats *total)
 {
-	struct series maps = { .e = e, .n = n }, netns = { .total = total };
+	struct series maps = { .scope = SCOPE_MAPS, .e = e, .n = n },
+		      targets = { .scope = SCOPE_TARGETS, .e = e, .n = n },
+		      netns = { .scope = SCOPE_NETNS, .total = total };
 
-	if (n)
+	if (n) {
 		families(f, &maps);
+		families(f, &targets);
+	}
 	if (total)
 		families(f, &netns);
 }

@@ -10,8 +10,11 @@
  * do not); the drop_* counters share the family replcopy_drops_total with
  * a label reason="nomem", "queue", ... (the counter's name without
  * "drop_"). Per-mapping samples carry the labels id, online ("*:8080" or
- * "10.0.1.1:8080") and target ("10.0.2.2:8081"); the totals of the network
- * namespace are the families replcopy_netns_<what>, without those labels.
+ * "10.0.1.1:8080") and target ("10.0.2.2:8081", the mapping's first
+ * target); a mapping with several targets also has each target's
+ * counters, in the families replcopy_target_<what> with the same labels,
+ * target being that target; the totals of the network namespace are the
+ * families replcopy_netns_<what>, without those labels.
  * "# HELP" and "# TYPE" come once per family, before its samples, which
  * stay together. No timestamps (node_exporter's textfile collector refuses
  * them).
@@ -29,8 +32,9 @@
 #define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /*
- * Every counter of every mapping (e[0..n-1], in that order), then the
- * netns totals (total may be NULL, e.g. with --id). Counters a message did
+ * Every counter of every mapping (e[0..n-1], in that order), then those of
+ * the targets of the mappings with several (e[i].tstats), then the netns
+ * totals (total may be NULL, e.g. with --id). Counters a message did
  * not carry (has[] false) have no sample, as in the JSON output; a family
  * without any sample is left out.
  */

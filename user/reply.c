@@ -14,6 +14,8 @@
 struct walk {
 	struct rc_reply *r;
 	int nest;		/* enclosing top-level attribute, or 0 */
+	struct rc_stats *stats;	/* where stats_cb puts the counters */
+	struct rc_target *tgt;	/* where target_cb puts a target */
 };
 
 static int bad(struct walk *w, int type)
@@ -32,7 +34,7 @@ static int stats_cb(const struct nlattr *a, void *data)
 {
 	struct walk *w = data;
 	int type = mnl_attr_get_type(a);
-	struct rc_stats *st = &w->r->stats;
+	struct rc_stats *st = w->stats;
 
 	if (type >= __REPLCOPY_STAT_MAX || !rc_stat_name(type))
 		return MNL_CB_OK;	/* PAD, or a counter newer than us */
@@ -55,14 +57,17 @@ static int session_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_SA_CLIENT_ADDR:
 	case REPLCOPY_SA_SOURCE_ADDR:
 	case REPLCOPY_SA_QUEUED_BYTES:
+	case REPLCOPY_SA_TARGET_ADDR:
 		t = MNL_TYPE_U32;
 		break;
 	case REPLCOPY_SA_CLIENT_PORT:
 	case REPLCOPY_SA_SOURCE_PORT:
+	case REPLCOPY_SA_TARGET_PORT:
 		t = MNL_TYPE_U16;
 		break;
 	case REPLCOPY_SA_STATE:
 	case REPLCOPY_SA_WORKER:
+	case REPLCOPY_SA_COPY:
 		t = MNL_TYPE_U8;
 		break;
 	case REPLCOPY_SA_FABRICATED:
@@ -117,6 +122,15 @@ static int session_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_SA_AGE_MS:
 		s->age_ms = mnl_attr_get_u64(a);
 		break;
+	case REPLCOPY_SA_TARGET_ADDR:
+		s->target_addr = mnl_attr_get_u32(a);
+		break;
+	case REPLCOPY_SA_TARGET_PORT:
+		s->target_port = mnl_attr_get_u16(a);
+		break;
+	case REPLCOPY_SA_COPY:
+		s->copy = mnl_attr_get_u8(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -161,13 +175,74 @@ static bool complete(const struct nlattr *first, const void *end)
 
 static int nested(const struct nlattr *a, struct walk *w, mnl_attr_cb_t cb)
 {
-	struct walk inner = { .r = w->r, .nest = mnl_attr_get_type(a) };
+	struct walk inner = *w;
+
+	if (!inner.nest)
+		inner.nest = mnl_attr_get_type(a);
 
 	if (!valid(a, MNL_TYPE_NESTED) ||
 	    !complete(mnl_attr_get_payload(a),
 		      (const char *)a + a->nla_len))
 		return bad(w, mnl_attr_get_type(a));
 	return mnl_attr_parse_nested(a, cb, &inner);
+}
+
+/* One attribute of a REPLCOPY_TL_TARGET entry. */
+static int target_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	struct rc_target *t = w->tgt;
+	int type = mnl_attr_get_type(a);
+
+	switch (type) {
+	case REPLCOPY_TA_ADDR:
+	case REPLCOPY_TA_SESSIONS:
+		if (!valid(a, MNL_TYPE_U32))
+			return bad(w, type);
+		break;
+	case REPLCOPY_TA_PORT:
+		if (!valid(a, MNL_TYPE_U16))
+			return bad(w, type);
+		break;
+	case REPLCOPY_TA_STATS:
+		w->stats = &w->r->tstats[t - w->r->map.targets.v];
+		return nested(a, w, stats_cb);
+	default:
+		return MNL_CB_OK;
+	}
+	t->present |= 1u << type;
+	if (type == REPLCOPY_TA_ADDR)
+		t->addr = mnl_attr_get_u32(a);
+	else if (type == REPLCOPY_TA_PORT)
+		t->port = mnl_attr_get_u16(a);
+	else
+		t->sessions = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/*
+ * One entry of REPLCOPY_A_MAP_TARGETS: a target with its address and
+ * port. More entries than REPLCOPY_MAX_TARGETS make the message malformed.
+ */
+static int targets_cb(const struct nlattr *a, void *data)
+{
+	struct walk *w = data;
+	struct rc_targets *ts = &w->r->map.targets;
+	int type = mnl_attr_get_type(a);
+	struct rc_target *t;
+
+	if (type != REPLCOPY_TL_TARGET)
+		return MNL_CB_OK;
+	if (ts->n == REPLCOPY_MAX_TARGETS)
+		return bad(w, type);
+	t = &ts->v[ts->n];
+	w->tgt = t;
+	if (nested(a, w, target_cb) < 0)
+		return MNL_CB_ERROR;
+	if (!RC_HAS(t, REPLCOPY_TA_ADDR) || !RC_HAS(t, REPLCOPY_TA_PORT))
+		return bad(w, type);
+	ts->n++;
+	return MNL_CB_OK;
 }
 
 static int event_attr(const struct nlattr *a, struct walk *w)
@@ -211,6 +286,7 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_MAP_FLAGS:
 	case REPLCOPY_A_MAP_SAMPLE:
 	case REPLCOPY_A_MAP_SESSIONS:
+	case REPLCOPY_A_MAP_COPIES:
 		if (!valid(a, MNL_TYPE_U32))
 			return bad(w, type);
 		break;
@@ -226,7 +302,11 @@ static int top_cb(const struct nlattr *a, void *data)
 		break;
 	case REPLCOPY_A_STATS:
 		r->has_stats = true;
+		w->stats = &r->stats;
 		return nested(a, w, stats_cb);
+	case REPLCOPY_A_MAP_TARGETS:
+		m->present |= 1u << type;
+		return nested(a, w, targets_cb);
 	case REPLCOPY_A_SESSION:
 		r->has_session = true;
 		return nested(a, w, session_cb);
@@ -272,6 +352,9 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_MAP_SESSIONS:
 		m->sessions = mnl_attr_get_u32(a);
 		break;
+	case REPLCOPY_A_MAP_COPIES:
+		m->copies = mnl_attr_get_u32(a);
+		break;
 	case REPLCOPY_A_MAP_PORT:
 		m->port = mnl_attr_get_u16(a);
 		break;
@@ -288,6 +371,32 @@ static int top_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * What an older module leaves out: a mapping without REPLCOPY_A_MAP_TARGETS
+ * has one target, TARGET_ADDR:PORT, with the mapping's sessions; a
+ * session in an event without its own target has the event's.
+ */
+static void older_module(struct rc_reply *r)
+{
+	struct rc_mapping *m = &r->map;
+	struct rc_session *s = &r->sess;
+
+	if (!m->targets.n && RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
+		rc_targets_add(&m->targets, m->target_addr, m->target_port);
+		if (RC_HAS(m, REPLCOPY_A_MAP_SESSIONS)) {
+			m->targets.v[0].sessions = m->sessions;
+			m->targets.v[0].present |= 1u << REPLCOPY_TA_SESSIONS;
+		}
+	}
+	if (r->has_session && !RC_HAS(s, REPLCOPY_SA_TARGET_ADDR) &&
+	    RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
+		s->target_addr = m->target_addr;
+		s->target_port = m->target_port;
+		s->present |= 1u << REPLCOPY_SA_TARGET_ADDR |
+			      1u << REPLCOPY_SA_TARGET_PORT;
+	}
+}
+
 int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)
 {
 	struct walk w = { .r = r, .nest = 0 };
@@ -295,6 +404,7 @@ int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)
 
 	memset(r, 0, sizeof(*r));
 	r->map.sample = REPLCOPY_SAMPLE_ALL;
+	r->map.copies = 1;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return -EINVAL;
 	g = mnl_nlmsg_get_payload(nlh);
@@ -304,6 +414,7 @@ int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)
 		return -EINVAL;
 	if (mnl_attr_parse(nlh, sizeof(*g), top_cb, &w) < 0)
 		return -EINVAL;
+	older_module(r);
 	return 0;
 }
 

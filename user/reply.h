@@ -16,19 +16,31 @@
 #include <linux/netlink.h>
 #include <uapi/replcopy.h>
 
-/* A mapping, as in the GET_MAPPING dump, the ADD reply or a stats entry. */
+#include "targets.h"
+
+/*
+ * A mapping, as in the GET_MAPPING dump, the ADD reply or a stats entry;
+ * in a session event, the session's port and target.
+ */
 struct rc_mapping {
 	uint32_t present;	/* bit (1 << REPLCOPY_A_x) per attribute */
 	uint32_t id;
 	uint16_t port;
 	uint32_t online_addr;	/* be32 */
-	uint32_t target_addr;	/* be32 */
+	uint32_t target_addr;	/* be32: the first target */
 	uint16_t target_port;
 	uint8_t source;
 	uint8_t pacing;
 	uint32_t flags;
 	uint32_t sample;	/* REPLCOPY_SAMPLE_ALL when not given */
 	uint32_t sessions;
+	uint32_t copies;	/* 1 when not given */
+	/*
+	 * REPLCOPY_A_MAP_TARGETS; without it (a module older than several
+	 * targets), the one of TARGET_ADDR:PORT, whose sessions are the
+	 * mapping's.
+	 */
+	struct rc_targets targets;
 };
 
 #define RC_HAS(x, attr) (((x)->present >> (attr)) & 1)
@@ -54,6 +66,12 @@ struct rc_session {
 	uint64_t acked_bytes;
 	uint32_t queued_bytes;
 	uint64_t age_ms;
+	/* Its target: without REPLCOPY_SA_TARGET_ADDR (an older module), in
+	 * an event, the event's REPLCOPY_A_MAP_TARGET_ADDR:PORT.
+	 */
+	uint32_t target_addr;	/* be32 */
+	uint16_t target_port;
+	uint8_t copy;		/* 0..copies - 1; 0 when not given */
 };
 
 /* Module-wide settings: enum replcopy_config_attr, plus the version. */
@@ -79,6 +97,8 @@ struct rc_reply {
 	struct rc_mapping map;
 	bool has_stats;
 	struct rc_stats stats;
+	/* REPLCOPY_TA_STATS of map.targets.v[i] (GET_STATS dumps). */
+	struct rc_stats tstats[REPLCOPY_MAX_TARGETS];
 	bool has_session;
 	struct rc_session sess;
 	bool has_config;

@@ -175,6 +175,7 @@ static void outputs(const struct rc_reply *r)
 	if (r->has_stats) {
 		ent.map = r->map;
 		ent.stats = r->stats;
+		memcpy(ent.tstats, r->tstats, sizeof(ent.tstats));
 		rewind(f);
 		out_stats_json(f, &ent, 1, &r->stats);
 		fflush(f);

@@ -12,6 +12,8 @@
 #include <linux/genetlink.h>
 #include <uapi/replcopy.h>
 
+#include "reply.h"
+
 #define KFAMILY 0x1a
 
 static inline uint32_t kip(const char *s)
@@ -46,6 +48,16 @@ static inline void kput_u64(struct nlmsghdr *nlh, uint16_t type,
 	mnl_attr_put_u64(nlh, type, v);
 }
 
+/* One entry of REPLCOPY_A_MAP_TARGETS. */
+struct ktarget {
+	const char *addr;
+	uint16_t port;
+	int sessions;		/* < 0: attribute left out */
+	const uint64_t *stats;	/* [__REPLCOPY_STAT_MAX], non-zero ones put;
+				 * NULL: no REPLCOPY_TA_STATS
+				 */
+};
+
 struct kmap {
 	uint32_t id;
 	const char *online;	/* NULL: attribute left out */
@@ -56,7 +68,47 @@ struct kmap {
 	uint32_t flags;
 	uint32_t sample;	/* 0: attribute left out (an older module) */
 	int sessions;		/* < 0: attribute left out */
+	uint32_t copies;	/* 0: attribute left out (an older module) */
+	/* REPLCOPY_A_MAP_TARGETS; NULL: left out (an older module). */
+	const struct ktarget *targets;
+	unsigned int ntargets;
 };
+
+/* The counters v[1..STAT_MAX] that are non-zero or listed in all. */
+static inline void kput_stats_in(struct nlmsghdr *nlh, uint16_t type,
+				 const uint64_t v[__REPLCOPY_STAT_MAX],
+				 bool all)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	int i;
+
+	for (i = REPLCOPY_STAT_CAPTURED_SEGS; i < __REPLCOPY_STAT_MAX; i++)
+		if (all || v[i])
+			kput_u64(nlh, i, REPLCOPY_STAT_PAD, v[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static inline void kput_targets(struct nlmsghdr *nlh,
+				const struct ktarget *t, unsigned int n)
+{
+	struct nlattr *list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	struct nlattr *one;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, kip(t[i].addr));
+		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, t[i].port);
+		if (t[i].sessions >= 0)
+			mnl_attr_put_u32(nlh, REPLCOPY_TA_SESSIONS,
+					 (uint32_t)t[i].sessions);
+		if (t[i].stats)
+			kput_stats_in(nlh, REPLCOPY_TA_STATS, t[i].stats,
+				      false);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+}
 
 static inline void kput_map(struct nlmsghdr *nlh, const struct kmap *m)
 {
@@ -75,19 +127,30 @@ static inline void kput_map(struct nlmsghdr *nlh, const struct kmap *m)
 	if (m->sessions >= 0)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SESSIONS,
 				 (uint32_t)m->sessions);
+	if (m->copies)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_COPIES, m->copies);
+	if (m->targets)
+		kput_targets(nlh, m->targets, m->ntargets);
+}
+
+/* k as replctl decodes the module's GET_MAPPING message (built in buf). */
+static inline struct rc_mapping kmap_decoded(void *buf, size_t len,
+					     const struct kmap *k)
+{
+	struct nlmsghdr *nlh = kmsg(buf, len, REPLCOPY_CMD_GET_MAPPING);
+	struct rc_reply r;
+
+	kput_map(nlh, k);
+	if (rc_parse_reply(nlh, &r))
+		abort();
+	return r.map;
 }
 
 /* The counters v[1..STAT_MAX] that are non-zero or listed in all. */
 static inline void kput_stats(struct nlmsghdr *nlh,
 			      const uint64_t v[__REPLCOPY_STAT_MAX], bool all)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, REPLCOPY_A_STATS);
-	int i;
-
-	for (i = REPLCOPY_STAT_CAPTURED_SEGS; i < __REPLCOPY_STAT_MAX; i++)
-		if (all || v[i])
-			kput_u64(nlh, i, REPLCOPY_STAT_PAD, v[i]);
-	mnl_attr_nest_end(nlh, nest);
+	kput_stats_in(nlh, REPLCOPY_A_STATS, v, all);
 }
 
 struct ksess {
@@ -101,6 +164,12 @@ struct ksess {
 	uint64_t captured, acked;
 	uint32_t queued;
 	uint64_t age_ms;
+	/* REPLCOPY_SA_TARGET_ADDR, _PORT and _COPY; NULL: left out (an
+	 * older module).
+	 */
+	const char *target;
+	uint16_t target_port;
+	uint8_t copy;
 };
 
 static inline void kput_session(struct nlmsghdr *nlh, const struct ksess *s)
@@ -120,6 +189,11 @@ static inline void kput_session(struct nlmsghdr *nlh, const struct ksess *s)
 	kput_u64(nlh, REPLCOPY_SA_ACKED_BYTES, REPLCOPY_SA_PAD, s->acked);
 	mnl_attr_put_u32(nlh, REPLCOPY_SA_QUEUED_BYTES, s->queued);
 	kput_u64(nlh, REPLCOPY_SA_AGE_MS, REPLCOPY_SA_PAD, s->age_ms);
+	if (s->target) {
+		mnl_attr_put_u32(nlh, REPLCOPY_SA_TARGET_ADDR, kip(s->target));
+		mnl_attr_put_u16(nlh, REPLCOPY_SA_TARGET_PORT, s->target_port);
+		mnl_attr_put_u8(nlh, REPLCOPY_SA_COPY, s->copy);
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 

@@ -62,13 +62,7 @@ static uint8_t buf[4096] __attribute__((aligned(8)));
 /* A mapping as replctl decodes the kernel's GET_MAPPING message. */
 static struct rc_mapping kmap(const struct kmap *k)
 {
-	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf),
-				    REPLCOPY_CMD_GET_MAPPING);
-	struct rc_reply r;
-
-	kput_map(nlh, k);
-	assert_int_equal(rc_parse_reply(nlh, &r), 0);
-	return r.map;
+	return kmap_decoded(buf, sizeof(buf), k);
 }
 
 /* Every setting, none of them at its default. */
@@ -94,7 +88,17 @@ static struct rc_config config_all(void)
 	return c;
 }
 
-/* Three mappings, out of ID order: every option, and the defaults. */
+/* The targets of K[3]. */
+static const struct ktarget KT[] = {
+	{ .addr = "10.0.0.41", .port = 8080, .sessions = 4 },
+	{ .addr = "10.0.0.42", .port = 8080, .sessions = 2 },
+	{ .addr = "10.0.0.41", .port = 8081, .sessions = -1 },
+};
+
+/*
+ * Four mappings, out of ID order: every option, the defaults, and
+ * several targets with copies (as a module that knows them sends them).
+ */
 static const struct kmap K[] = {
 	{ .id = 12, .online = "10.0.0.5", .port = 80, .target = "10.0.0.32",
 	  .target_port = 8080, .source = REPLCOPY_SOURCE_CLIENT,
@@ -105,6 +109,9 @@ static const struct kmap K[] = {
 	  .target_port = 11511, .sessions = 0 },
 	{ .id = 5, .port = 6379, .target = "10.0.0.33", .target_port = 6379,
 	  .pacing = REPLCOPY_PACING_RESPONSE, .sessions = -1 },
+	{ .id = 9, .online = "0.0.0.0", .port = 8080, .target = "10.0.0.41",
+	  .target_port = 8080, .sessions = 6, .copies = 3, .targets = KT,
+	  .ntargets = 3, .sample = 5000 },
 };
 
 #define NK (sizeof(K) / sizeof(K[0]))
@@ -147,8 +154,10 @@ static void test_comments_and_blank_lines(void **state)
 	assert_int_equal(c.maps[0].line, 5);
 	assert_int_equal(c.maps[0].a.port, 11311);
 	assert_int_equal(c.maps[0].a.online_addr, 0);
-	assert_int_equal(c.maps[0].a.target_addr, kip("10.0.0.31"));
-	assert_int_equal(c.maps[0].a.target_port, 11511);
+	assert_int_equal(c.maps[0].a.targets.n, 1);
+	assert_int_equal(c.maps[0].a.targets.v[0].addr, kip("10.0.0.31"));
+	assert_int_equal(c.maps[0].a.targets.v[0].port, 11511);
+	assert_int_equal(c.maps[0].a.copies, 1);
 	assert_int_equal(c.maps[0].a.source, REPLCOPY_SOURCE_AUTO);
 	assert_int_equal(c.maps[0].a.pacing, REPLCOPY_PACING_STREAM);
 	assert_int_equal(c.maps[0].a.flags, 0);
@@ -174,7 +183,7 @@ static void test_line_ends(void **state)
 	assert_int_equal(read_text("add 1 10.0.0.1:2\r\n"
 				   "set idle-timeout 60", &c, &line, &e), 0);
 	assert_int_equal(c.nmaps, 1);
-	assert_int_equal(c.maps[0].a.target_port, 2);
+	assert_int_equal(c.maps[0].a.targets.v[0].port, 2);
 	assert_true(c.set.has[REPLCOPY_CFG_IDLE_TIMEOUT]);
 	assert_int_equal(c.set.val[REPLCOPY_CFG_IDLE_TIMEOUT], 60);
 	assert_int_equal(c.set_line[REPLCOPY_CFG_IDLE_TIMEOUT], 2);
@@ -248,8 +257,19 @@ static void test_bad_values(void **state)
 	bad("add 11311 10.0.0.31\n", 1,
 	    "TARGET \"10.0.0.31\" has no port: write it as IP:PORT, e.g. "
 	    "10.0.0.31:11511");
-	bad("add 1 10.0.0.1:2 --copies 2\n", 1,
-	    "unknown option \"--copies\": see replctl add -h");
+	bad("add 1 10.0.0.1:2 --replicas 2\n", 1,
+	    "unknown option \"--replicas\": see replctl add -h");
+	bad("add 1 10.0.0.1:2 --copies 17\n", 1,
+	    "--copies \"17\" out of range: use 1-16");
+	bad("add 1 10.0.0.1:2 --copies 2 --source client\n", 1,
+	    "--copies 2 with --source client: every copy would take the "
+	    "client's own address and port toward the same target, where "
+	    "only one can be; use --copies 1, or --source auto to make "
+	    "copies");
+	bad("\nadd 1 10.0.0.1:2 10.0.0.2:2 10.0.0.1:2\n", 2,
+	    "TARGET \"10.0.0.1:2\" is given twice (targets 1 and 3): give "
+	    "each target once; to replay each connection several times to "
+	    "one target, use --copies N");
 	bad("add 1 10.0.0.1:2 --source server\n", 1,
 	    "--source \"server\" is not valid: use auto or client");
 	bad("set\n", 1,
@@ -395,6 +415,8 @@ static void test_write_state(void **state)
 		"max-retries 8\n"
 		"add 11311 10.0.0.31:11511\n"
 		"add 6379 10.0.0.33:6379 --pacing response\n"
+		"add 8080 10.0.0.41:8080 10.0.0.42:8080 10.0.0.41:8081 "
+		"--sample 50 --copies 3\n"
 		"add 10.0.0.5:80 10.0.0.32:8080 --source client --pacing "
 		"response --no-fabricate\n");
 	free(out);
@@ -510,6 +532,7 @@ static void test_round_trip(void **state)
 		m[i] = kmap(&K[i]);
 	round_trip(&cfg, m, NK);
 	round_trip(&cfg, m + 2, 1);
+	round_trip(&cfg, m + 3, 1);
 
 	memset(&cfg, 0, sizeof(cfg));
 	round_trip(&cfg, NULL, 0);
@@ -545,8 +568,7 @@ static void test_fmt(void **state)
 	memset(&a, 0, sizeof(a));
 	a.online_addr = kip("10.0.1.1");
 	a.port = 8080;
-	a.target_addr = kip("10.0.2.2");
-	a.target_port = 8081;
+	rc_targets_add(&a.targets, kip("10.0.2.2"), 8081);
 	a.source = REPLCOPY_SOURCE_CLIENT;
 	m = conf_map_of(&a);
 	assert_true(conf_fmt_add(&m, b, sizeof(b)));
@@ -563,6 +585,44 @@ static void test_fmt(void **state)
 			    "client --sample 2.5");
 	a = conf_add_of(&m);
 	assert_int_equal(a.sample, 250);
+
+	/* Several targets, in order, and copies: written and read back. */
+	rc_targets_add(&a.targets, kip("10.0.2.3"), 8081);
+	rc_targets_add(&a.targets, kip("10.0.2.2"), 8082);
+	a.source = REPLCOPY_SOURCE_AUTO;
+	a.copies = 2;
+	m = conf_map_of(&a);
+	assert_int_equal(m.target_addr, kip("10.0.2.2"));
+	assert_int_equal(m.target_port, 8081);
+	assert_int_equal(m.targets.n, 3);
+	assert_int_equal(m.copies, 2);
+	assert_true(conf_fmt_add(&m, b, sizeof(b)));
+	assert_string_equal(b, "add 10.0.1.1:8080 10.0.2.2:8081 10.0.2.3:8081 "
+			    "10.0.2.2:8082 --sample 2.5 --copies 2");
+	a = conf_add_of(&m);
+	assert_int_equal(a.targets.n, 3);
+	assert_int_equal(a.targets.v[2].port, 8082);
+	assert_int_equal(a.copies, 2);
+	/* A module older than copies says none: written as one. */
+	m.copies = 0;
+	assert_true(conf_fmt_add(&m, b, sizeof(b)));
+	assert_null(strstr(b, "--copies"));
+	/* More copies than this replctl knows: said so. */
+	m.copies = 17;
+	assert_false(conf_fmt_add(&m, b, sizeof(b)));
+	assert_non_null(strstr(b, " --copies 17"));
+	/* A mapping without a list (an older module): its TARGET alone. */
+	m.targets.n = 0;
+	a = conf_add_of(&m);
+	assert_int_equal(a.targets.n, 1);
+	assert_int_equal(a.targets.v[0].addr, kip("10.0.2.2"));
+	assert_int_equal(a.targets.v[0].port, 8081);
+	m.copies = 1;
+	assert_true(conf_fmt_add(&m, b, sizeof(b)));
+	assert_string_equal(b, "add 10.0.1.1:8080 10.0.2.2:8081 --sample 2.5");
+	a.targets.n = 1;
+	a.copies = 1;
+	m = conf_map_of(&a);
 
 	/* A delete by ID, else by what the add line names. */
 	conf_fmt_del(&m, b, sizeof(b));

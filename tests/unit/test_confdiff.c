@@ -18,7 +18,7 @@
 
 static uint8_t buf[4096] __attribute__((aligned(8)));
 
-/* A mapping as replctl decodes the kernel's GET_MAPPING message. */
+/* A mapping as a module older than several targets sends it. */
 static struct rc_mapping kmap(uint32_t id, const char *online, uint16_t port,
 			      const char *target, uint16_t target_port,
 			      uint8_t source, uint8_t pacing, uint32_t flags)
@@ -29,13 +29,8 @@ static struct rc_mapping kmap(uint32_t id, const char *online, uint16_t port,
 		.source = source, .pacing = pacing, .flags = flags,
 		.sessions = 3,
 	};
-	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf),
-				    REPLCOPY_CMD_GET_MAPPING);
-	struct rc_reply r;
 
-	kput_map(nlh, &k);
-	assert_int_equal(rc_parse_reply(nlh, &r), 0);
-	return r.map;
+	return kmap_decoded(buf, sizeof(buf), &k);
 }
 
 static struct rc_config defaults(void)
@@ -394,6 +389,76 @@ static void test_online_address_is_the_key(void **state)
 	conf_free(&c);
 }
 
+/* Mapping 4: *:80 to two targets, two copies each, as the module says. */
+static struct rc_mapping two_targets(void)
+{
+	static const struct ktarget t[] = {
+		{ .addr = "10.0.2.2", .port = 80, .sessions = 2 },
+		{ .addr = "10.0.2.3", .port = 80, .sessions = 2 },
+	};
+	struct kmap k = {
+		.id = 4, .online = "0.0.0.0", .port = 80, .target = "10.0.2.2",
+		.target_port = 80, .sessions = 4, .copies = 2, .targets = t,
+		.ntargets = 2,
+	};
+
+	return kmap_decoded(buf, sizeof(buf), &k);
+}
+
+/*
+ * Targets (in their order) and copies are part of a mapping: another
+ * list or count deletes it and adds it again; the same leaves it alone.
+ */
+static void test_targets_and_copies(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *add;	/* NULL: nothing to do */
+	} t[] = {
+		{ "add 80 10.0.2.2:80 10.0.2.3:80 --copies 2\n", NULL },
+		{ "add *:80 10.0.2.2:80 --copies=2 10.0.2.3:80\n", NULL },
+		{ "add 80 10.0.2.3:80 10.0.2.2:80 --copies 2\n",
+		  "add 80 10.0.2.3:80 10.0.2.2:80 --copies 2" },
+		{ "add 80 10.0.2.2:80 10.0.2.3:80\n",
+		  "add 80 10.0.2.2:80 10.0.2.3:80" },
+		{ "add 80 10.0.2.2:80 10.0.2.3:80 --copies 3\n",
+		  "add 80 10.0.2.2:80 10.0.2.3:80 --copies 3" },
+		{ "add 80 10.0.2.2:80 --copies 2\n",
+		  "add 80 10.0.2.2:80 --copies 2" },
+		{ "add 80 10.0.2.2:80 10.0.2.3:80 10.0.2.4:80 --copies 2\n",
+		  "add 80 10.0.2.2:80 10.0.2.3:80 10.0.2.4:80 --copies 2" },
+	};
+	struct rc_config cfg = defaults();
+	const char *want[2];
+	unsigned int lines[2] = { 1, 1 };
+	struct rc_mapping m[1];
+	struct conf_plan p;
+	struct model k;
+	struct perr e;
+	struct conf c;
+	size_t i;
+
+	(void)state;
+	m[0] = two_targets();
+	want[0] = "del --id 4  # was add 80 10.0.2.2:80 10.0.2.3:80 --copies 2";
+	for (i = 0; i < N(t); i++) {
+		parse(t[i].file, &c);
+		assert_int_equal(conf_plan_make(&cfg, m, 1, &c, &p, &e), 0);
+		want[1] = t[i].add;
+		steps_are(&p, want, lines, t[i].add ? 2 : 0);
+		/* Run on the model: the file's state, then nothing to do. */
+		model_init(&k, &cfg, m, 1);
+		assert_int_equal(model_apply(&k, &p), p.n);
+		same_state(&k, &cfg, p.n ? &p.v[1].map : &m[0], 1);
+		conf_plan_free(&p);
+		assert_int_equal(conf_plan_make(&k.cfg, k.m, k.n, &c, &p, &e),
+				 0);
+		assert_int_equal(p.n, 0);
+		conf_plan_free(&p);
+		conf_free(&c);
+	}
+}
+
 static void test_settings(void **state)
 {
 	static const char *const want[] = {
@@ -524,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_to_do),
 		cmocka_unit_test(test_empty_file_deletes_all),
 		cmocka_unit_test(test_online_address_is_the_key),
+		cmocka_unit_test(test_targets_and_copies),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_model_reaches_the_file),
 		cmocka_unit_test(test_model_refusal),

@@ -44,7 +44,9 @@ static const struct kmap M = {
 #define S_COUNTS "captured 1234 acked 1234 age 15ms\n"
 #define S_JSON "\"map_id\":1,\"port\":8080,\"target\":\"10.0.0.31:8081\"," \
 	"\"session\":{\"map_id\":1,\"client_addr\":\"10.0.0.2\"," \
-	"\"client_port\":40312,\"source_addr\":\"10.0.0.1\"," \
+	"\"client_port\":40312,\"target_addr\":\"10.0.0.31\"," \
+	"\"target_port\":8081,\"target\":\"10.0.0.31:8081\",\"copy\":0," \
+	"\"source_addr\":\"10.0.0.1\"," \
 	"\"source_port\":61002,\"state\":\"closed\",\"worker\":\"wq\"," \
 	"\"fabricated\":false,\"captured_bytes\":1234," \
 	"\"acked_bytes\":1234,\"queued_bytes\":0,\"age_ms\":15}}\n"
@@ -126,10 +128,31 @@ static void test_session_start(void **state)
 	       TJ "\"event\":\"session-start\","
 	       "\"map_id\":1,\"port\":8080,\"target\":\"10.0.0.31:8081\","
 	       "\"session\":{\"map_id\":1,\"client_addr\":\"10.0.0.2\","
-	       "\"client_port\":40312,\"source_addr\":\"0.0.0.0\","
+	       "\"client_port\":40312,\"target_addr\":\"10.0.0.31\","
+	       "\"target_port\":8081,\"target\":\"10.0.0.31:8081\","
+	       "\"copy\":0,\"source_addr\":\"0.0.0.0\","
 	       "\"source_port\":0,\"state\":\"none\",\"worker\":\"kthread\","
 	       "\"fabricated\":true,\"captured_bytes\":0,\"acked_bytes\":0,"
 	       "\"queued_bytes\":0,\"age_ms\":0}}\n");
+
+	/* A module that says the session's target and copy. */
+	s = S;
+	s.target = "10.0.0.31";
+	s.target_port = 8081;
+	s.copy = 2;
+	expect(session_msg(REPLCOPY_EV_SESSION_ESTABLISHED, &s), 0,
+	       TT "session-established map 1 :8080 client 10.0.0.2:40312 "
+	       "-> 10.0.0.31:8081 copy 2 from 10.0.0.1:61002 " S_COUNTS,
+	       TJ "\"event\":\"session-established\","
+	       "\"map_id\":1,\"port\":8080,\"target\":\"10.0.0.31:8081\","
+	       "\"session\":{\"map_id\":1,\"client_addr\":\"10.0.0.2\","
+	       "\"client_port\":40312,\"target_addr\":\"10.0.0.31\","
+	       "\"target_port\":8081,\"target\":\"10.0.0.31:8081\","
+	       "\"copy\":2,\"source_addr\":\"10.0.0.1\","
+	       "\"source_port\":61002,\"state\":\"closed\","
+	       "\"worker\":\"wq\",\"fabricated\":false,"
+	       "\"captured_bytes\":1234,\"acked_bytes\":1234,"
+	       "\"queued_bytes\":0,\"age_ms\":15}}\n");
 }
 
 /* Every reason, by name. */
@@ -265,7 +288,9 @@ static void test_mapping(void **state)
 	       "\"port\":8080,\"online\":\"*:8080\","
 	       "\"target_addr\":\"10.0.0.31\",\"target_port\":8081,"
 	       "\"target\":\"10.0.0.31:8081\",\"source\":\"auto\","
-	       "\"pacing\":\"stream\",\"flags\":[],\"sample\":100.00}}\n");
+	       "\"pacing\":\"stream\",\"flags\":[],\"sample\":100.00,"
+	       "\"copies\":1,\"targets\":[{\"addr\":\"10.0.0.31\","
+	       "\"port\":8081}]}}\n");
 
 	/* The mapping object is one element of `replctl list --json`. */
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
@@ -296,7 +321,8 @@ static void test_mapping(void **state)
 	       "\"target_port\":8081,\"target\":\"10.0.0.31:8081\","
 	       "\"source\":\"client\",\"pacing\":\"response\","
 	       "\"flags\":[\"no_fabricate\"],\"sample\":10.00,"
-	       "\"sessions\":3}}\n");
+	       "\"copies\":1,\"targets\":[{\"addr\":\"10.0.0.31\","
+	       "\"port\":8081,\"sessions\":3}],\"sessions\":3}}\n");
 
 	/* An online address of 0 sent explicitly is any address too. */
 	k = M;
@@ -307,6 +333,35 @@ static void test_mapping(void **state)
 	assert_string_equal(out, TT "mapping-add map 1 :8080 -> "
 			    "10.0.0.31:8081 source auto pacing stream\n");
 	free(out);
+
+	/* Several targets and copies: all of them, in order. */
+	{
+		static const struct ktarget t[] = {
+			{ .addr = "10.0.0.31", .port = 8081, .sessions = 0 },
+			{ .addr = "10.0.0.32", .port = 8081, .sessions = 0 },
+		};
+
+		k = M;
+		k.targets = t;
+		k.ntargets = 2;
+		k.copies = 3;
+		nlh = ev_msg(REPLCOPY_EV_MAPPING_ADD);
+		kput_map(nlh, &k);
+		expect(nlh, 0,
+		       TT "mapping-add map 1 :8080 -> "
+		       "10.0.0.31:8081,10.0.0.32:8081 source auto pacing "
+		       "stream copies 3\n",
+		       TJ "\"event\":\"mapping-add\","
+		       "\"map_id\":1,\"mapping\":{\"id\":1,"
+		       "\"online_addr\":null,\"port\":8080,"
+		       "\"online\":\"*:8080\",\"target_addr\":\"10.0.0.31\","
+		       "\"target_port\":8081,\"target\":\"10.0.0.31:8081\","
+		       "\"source\":\"auto\",\"pacing\":\"stream\","
+		       "\"flags\":[],\"sample\":100.00,\"copies\":3,"
+		       "\"targets\":[{\"addr\":\"10.0.0.31\",\"port\":8081,"
+		       "\"sessions\":0},{\"addr\":\"10.0.0.32\","
+		       "\"port\":8081,\"sessions\":0}]}}\n");
+	}
 }
 
 static void test_suppressed(void **state)

@@ -88,7 +88,8 @@ static void test_capped_msg_offs(void **state)
 static void test_echoed_request(void **state)
 {
 	struct add_args a = {
-		.port = 8080, .target_addr = 0x0100007f, .target_port = 80,
+		.port = 8080,
+		.targets = { 1, { { .addr = 0x0100007f, .port = 80 } } },
 	};
 	struct nlmsghdr *req, *nlh;
 	struct nl_extack x;
@@ -109,6 +110,81 @@ static void test_echoed_request(void **state)
 	out = print("add", err, &x, req);
 	assert_string_equal(out, "replctl: add: Invalid argument: the target "
 			    "must not be a loopback address (TARGET address)\n");
+	free(out);
+}
+
+/* The line printed when the kernel refuses req with err, msg at offs. */
+static char *refusal(const struct nlmsghdr *req, int err, const char *msg,
+		     uint32_t offs)
+{
+	struct nlmsghdr *nlh = ack(req, err, true, true);
+	struct nl_extack x;
+	int got;
+
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, offs);
+	assert_int_equal(extack_parse(nlh, &x, &got), 0);
+	assert_int_equal(got, err);
+	return print("add", got, &x, req);
+}
+
+/* What is at fault in one of several targets is named by that target. */
+static void test_target_at_fault(void **state)
+{
+	struct add_args a = {
+		.port = 8080,
+		.targets = { 2, {
+			{ .addr = 0x1f00000a, .port = 80 },	/* 10.0.0.31 */
+			{ .addr = 0x0100007f, .port = 81 },	/* 127.0.0.1 */
+		} },
+		.copies = 20,
+	};
+	struct nlmsghdr *req, *nlh;
+	struct nl_extack x;
+	char *out;
+	int err;
+
+	(void)state;
+	req = msg_add_mapping(req_buf, 0x1a, 5, &a);
+	/* The second entry of TARGETS (at 68) is at 92, its ADDR at 96. */
+	out = refusal(req, -EINVAL, "loopback", 96);
+	assert_string_equal(out, "replctl: add: Invalid argument: loopback "
+			    "(TARGET 127.0.0.1:81)\n");
+	free(out);
+	out = refusal(req, -EINVAL, "loopback", 92);	/* the entry */
+	assert_string_equal(out, "replctl: add: Invalid argument: loopback "
+			    "(TARGET 127.0.0.1:81)\n");
+	free(out);
+	out = refusal(req, -EEXIST, "twice", 68);	/* the whole list */
+	assert_string_equal(out, "replctl: add: File exists: twice "
+			    "(TARGET_IP:PORT arguments)\n");
+	free(out);
+
+	/* COPIES, after TARGETS (4 + 2 * 20 bytes), with its range. */
+	nlh = ack(req, -ERANGE, true, true);
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 68 + 44);
+	{
+		struct nlattr *pol = mnl_attr_nest_start(nlh,
+							 NLMSGERR_ATTR_POLICY);
+
+		mnl_attr_put_u64(nlh, NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 1);
+		mnl_attr_put_u64(nlh, NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 16);
+		mnl_attr_nest_end(nlh, pol);
+	}
+	assert_int_equal(extack_parse(nlh, &x, &err), 0);
+	out = print("add", err, &x, req);
+	assert_string_equal(out, "replctl: add: Numerical result out of "
+			    "range: --copies refused: use 1-16\n");
+	free(out);
+
+	/* An attribute missing in a target's nest is a target's. */
+	nlh = ack(req, -EINVAL, true, true);
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, REPLCOPY_TA_PORT);
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_NEST, 92);
+	assert_int_equal(extack_parse(nlh, &x, &err), 0);
+	out = print("add", err, &x, req);
+	assert_string_equal(out, "replctl: add: Invalid argument: TARGET port "
+			    "missing\n");
 	free(out);
 }
 
@@ -286,6 +362,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capped_msg_offs),
 		cmocka_unit_test(test_echoed_request),
+		cmocka_unit_test(test_target_at_fault),
 		cmocka_unit_test(test_eperm_plain),
 		cmocka_unit_test(test_policy_range),
 		cmocka_unit_test(test_missing_attr),

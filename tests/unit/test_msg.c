@@ -109,10 +109,10 @@ static void test_add_bytes(void **state)
 	};
 	struct add_args a = {
 		.port = 11311,
-		.target_addr = ip("10.0.0.31"),
-		.target_port = 11511,
+		.targets = { 1, { { .addr = ip("10.0.0.31"), .port = 11511 } } },
 		.source = REPLCOPY_SOURCE_AUTO,
 		.pacing = REPLCOPY_PACING_STREAM,
+		.copies = 1,
 	};
 	uint8_t buf[MSG_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -132,8 +132,7 @@ static void test_add_attrs(void **state)
 	struct add_args a = {
 		.online_addr = ip("10.0.0.5"),
 		.port = 80,
-		.target_addr = ip("10.0.0.32"),
-		.target_port = 8080,
+		.targets = { 1, { { .addr = ip("10.0.0.32"), .port = 8080 } } },
 		.source = REPLCOPY_SOURCE_CLIENT,
 		.pacing = REPLCOPY_PACING_RESPONSE,
 		.flags = REPLCOPY_MAPF_NO_FABRICATE,
@@ -161,6 +160,83 @@ static void test_add_attrs(void **state)
 	assert_memory_equal(mnl_attr_get_payload(
 		t.tb[REPLCOPY_A_MAP_TARGET_ADDR]), "\x0a\x00\x00\x20", 4);
 	assert_null(t.tb[REPLCOPY_A_MAP_ID]);
+}
+
+/*
+ * Several targets: TARGET_ADDR/PORT is the first, and MAP_TARGETS lists
+ * them all in order, each a nest of ADDR and PORT; copies > 1 as
+ * MAP_COPIES. Neither goes out for one target and one copy (above), so
+ * that a module older than them keeps adding such mappings.
+ */
+static void test_add_targets_copies(void **state)
+{
+	struct add_args a = {
+		.port = 80,
+		.targets = { 3, {
+			{ .addr = ip("10.0.0.31"), .port = 8080 },
+			{ .addr = ip("10.0.0.32"), .port = 8081 },
+			{ .addr = ip("10.0.0.31"), .port = 8082 },
+		} },
+		.copies = 4,
+	};
+	static const uint16_t ports[] = { 8080, 8081, 8082 };
+	static const char *const addrs[] = {
+		"10.0.0.31", "10.0.0.32", "10.0.0.31",
+	};
+	uint8_t buf[MSG_BUF_SIZE];
+	const struct nlattr *list, *one;
+	struct nlmsghdr *nlh;
+	struct attrs t, in;
+	unsigned int k = 0;
+
+	(void)state;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_int_equal(t.n, 8);
+	assert_u32(t.tb[REPLCOPY_A_MAP_TARGET_ADDR], ip("10.0.0.31"));
+	assert_u16(t.tb[REPLCOPY_A_MAP_TARGET_PORT], 8080);
+	assert_u32(t.tb[REPLCOPY_A_MAP_COPIES], 4);
+	assert_null(t.tb[REPLCOPY_A_MAP_SAMPLE]);
+	list = t.tb[REPLCOPY_A_MAP_TARGETS];
+	assert_non_null(list);
+	assert_true(list->nla_type & NLA_F_NESTED);
+	/* 4 + 3 entries of 4 + ADDR 8 + PORT 8. */
+	assert_int_equal(list->nla_len, 4 + 3 * 20);
+	mnl_attr_for_each_nested(one, list) {
+		assert_int_equal(mnl_attr_get_type(one), REPLCOPY_TL_TARGET);
+		assert_true(one->nla_type & NLA_F_NESTED);
+		memset(&in, 0, sizeof(in));
+		assert_int_equal(mnl_attr_parse_nested(one, collect, &in),
+				 MNL_CB_OK);
+		assert_int_equal(in.n, 2);
+		assert_int_equal(in.order[0], REPLCOPY_TA_ADDR);
+		assert_u32(in.tb[REPLCOPY_TA_ADDR], ip(addrs[k]));
+		assert_u16(in.tb[REPLCOPY_TA_PORT], ports[k]);
+		k++;
+	}
+	assert_int_equal(k, 3);
+	assert_int_equal(nlh->nlmsg_len, 20 + 6 * 8 + 4 + 3 * 20 + 8);
+
+	/* One target, several copies: COPIES, no TARGETS. */
+	a.targets.n = 1;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_int_equal(t.n, 7);
+	assert_null(t.tb[REPLCOPY_A_MAP_TARGETS]);
+	assert_u32(t.tb[REPLCOPY_A_MAP_COPIES], 4);
+
+	/* Two targets, one copy (0: not set, is one too): TARGETS only. */
+	a.targets.n = 2;
+	a.copies = 0;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_int_equal(t.n, 7);
+	assert_null(t.tb[REPLCOPY_A_MAP_COPIES]);
+	assert_non_null(t.tb[REPLCOPY_A_MAP_TARGETS]);
+	a.copies = 1;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_null(t.tb[REPLCOPY_A_MAP_COPIES]);
 }
 
 static void test_del(void **state)
@@ -347,7 +423,7 @@ static void test_attr_at(void **state)
 {
 	struct add_args a = {
 		.online_addr = ip("10.0.0.5"), .port = 80,
-		.target_addr = ip("10.0.0.32"), .target_port = 8080,
+		.targets = { 1, { { .addr = ip("10.0.0.32"), .port = 8080 } } },
 	};
 	uint8_t buf[MSG_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -379,17 +455,69 @@ static void test_attr_at(void **state)
 	assert_string_equal(rc_cfg_attr_name(type), "max-retries");
 }
 
+/* An offset inside REPLCOPY_A_MAP_TARGETS: which target, at any depth. */
+static void test_target_at(void **state)
+{
+	struct add_args a = {
+		.port = 80,
+		.targets = { 2, {
+			{ .addr = ip("10.0.0.31"), .port = 8080 },
+			{ .addr = ip("10.0.0.32"), .port = 8081 },
+		} },
+	};
+	uint8_t buf[MSG_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	struct rc_target t;
+	unsigned int k = 9;
+	int type, nest;
+
+	(void)state;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	/*
+	 * 20 header, PORT, TARGET_ADDR, TARGET_PORT, SOURCE, PACING, FLAGS
+	 * (8 each): TARGETS at 68; its entries at 72 and 92, each with ADDR
+	 * (+4) and PORT (+12).
+	 */
+	assert_int_equal(msg_attr_at(nlh, 68, &type, &nest), 0);
+	assert_int_equal(type, REPLCOPY_A_MAP_TARGETS);
+	assert_int_equal(nest, 0);
+	assert_int_equal(msg_target_at(nlh, 68, &k, &t), -1);
+
+	assert_int_equal(msg_attr_at(nlh, 92, &type, &nest), 0);
+	assert_int_equal(type, REPLCOPY_TL_TARGET);
+	assert_int_equal(nest, REPLCOPY_A_MAP_TARGETS);
+	assert_int_equal(msg_target_at(nlh, 92, &k, &t), 0);
+	assert_int_equal(k, 1);
+	assert_int_equal(t.addr, ip("10.0.0.32"));
+	assert_int_equal(t.port, 8081);
+
+	assert_int_equal(msg_attr_at(nlh, 76, &type, &nest), 0);
+	assert_int_equal(type, REPLCOPY_TA_ADDR);
+	assert_int_equal(nest, REPLCOPY_A_MAP_TARGETS);
+	assert_int_equal(msg_target_at(nlh, 84, &k, &t), 0);
+	assert_int_equal(k, 0);
+	assert_int_equal(t.addr, ip("10.0.0.31"));
+	assert_int_equal(t.port, 8080);
+
+	/* Not on an attribute, or outside the targets. */
+	assert_int_equal(msg_attr_at(nlh, 78, &type, &nest), -1);
+	assert_int_equal(msg_target_at(nlh, 20, &k, &t), -1);
+	assert_int_equal(msg_target_at(nlh, 4000, &k, &t), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_bytes),
 		cmocka_unit_test(test_add_attrs),
+		cmocka_unit_test(test_add_targets_copies),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_gets),
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_set_config_widths),
 		cmocka_unit_test(test_get_family),
 		cmocka_unit_test(test_attr_at),
+		cmocka_unit_test(test_target_at),
 	};
 
 	return cmocka_run_group_tests_name("msg", tests, NULL, NULL);

@@ -68,6 +68,20 @@ static const struct kmap K12 = {
 	.flags = REPLCOPY_MAPF_NO_FABRICATE, .sample = 25, .sessions = 1234,
 };
 
+/* Three targets of K7, as a module that knows several sends them. */
+static const struct ktarget KT[] = {
+	{ .addr = "10.0.0.41", .port = 8080, .sessions = 4 },
+	{ .addr = "10.0.0.42", .port = 8080, .sessions = 2 },
+	{ .addr = "255.255.255.255", .port = 65535, .sessions = 0 },
+};
+
+static const struct kmap K7 = {
+	.id = 7, .port = 8080, .target = "10.0.0.41", .target_port = 8080,
+	.source = REPLCOPY_SOURCE_AUTO, .pacing = REPLCOPY_PACING_STREAM,
+	.sample = 10000, .sessions = 6, .copies = 2, .targets = KT,
+	.ntargets = 3,
+};
+
 /* K1 and K12, as replctl decodes them. */
 static void two_maps(struct rc_mapping m[2])
 {
@@ -234,6 +248,12 @@ static void test_enum_names(void **state)
 	assert_null(rc_state_name(__REPLCOPY_SS_MAX));
 	assert_string_equal(rc_attr_label(REPLCOPY_A_MAP_TARGET_ADDR),
 			    "TARGET address");
+	assert_string_equal(rc_attr_label(REPLCOPY_A_MAP_COPIES), "--copies");
+	assert_string_equal(rc_attr_label(REPLCOPY_A_MAP_TARGETS),
+			    "TARGET_IP:PORT arguments");
+	assert_string_equal(rc_target_attr_label(REPLCOPY_TA_PORT),
+			    "TARGET port");
+	assert_null(rc_target_attr_label(__REPLCOPY_TA_MAX));
 }
 
 /* ---- mappings --------------------------------------------------------- */
@@ -247,14 +267,35 @@ static void test_mappings_text(void **state)
 	two_maps(m);
 	out_mappings_text(capture_begin(&c), m, 2);
 	expect_text(&c,
-"ID  ONLINE       TARGET           SOURCE  PACING    FLAGS         SAMPLE  SESSIONS\n"
-"1   *:11311      10.0.0.31:11511  auto    stream    -               100%         0\n"
-"12  10.0.0.5:80  10.0.0.32:8080   client  response  no-fabricate   0.25%      1234\n");
+"ID  ONLINE       TARGET           SOURCE  PACING    FLAGS         SAMPLE  COPIES  SESSIONS\n"
+"1   *:11311      10.0.0.31:11511  auto    stream    -               100%       1         0\n"
+"12  10.0.0.5:80  10.0.0.32:8080   client  response  no-fabricate   0.25%       1      1234\n");
 
 	/* No mappings: the header alone. */
 	out_mappings_text(capture_begin(&c), NULL, 0);
 	expect_text(&c,
-		"ID  ONLINE  TARGET  SOURCE  PACING  FLAGS  SAMPLE  SESSIONS\n");
+		"ID  ONLINE  TARGET  SOURCE  PACING  FLAGS  SAMPLE  COPIES  "
+		"SESSIONS\n");
+}
+
+/* Several targets: the first in the mapping's row, then one row each. */
+static void test_mappings_text_targets(void **state)
+{
+	struct rc_mapping m[3];
+	struct capture c;
+
+	(void)state;
+	m[0] = map_of(&K1);
+	m[1] = map_of(&K7);
+	m[2] = map_of(&K12);
+	out_mappings_text(capture_begin(&c), m, 3);
+	expect_text(&c,
+"ID  ONLINE       TARGET                 SOURCE  PACING    FLAGS         SAMPLE  COPIES  SESSIONS\n"
+"1   *:11311      10.0.0.31:11511        auto    stream    -               100%       1         0\n"
+"7   *:8080       10.0.0.41:8080         auto    stream    -               100%       2         6\n"
+"                 10.0.0.42:8080\n"
+"                 255.255.255.255:65535\n"
+"12  10.0.0.5:80  10.0.0.32:8080         client  response  no-fabricate   0.25%       1      1234\n");
 }
 
 static void test_mappings_json(void **state)
@@ -270,16 +311,33 @@ static void test_mappings_json(void **state)
 		"\"online\":\"*:11311\",\"target_addr\":\"10.0.0.31\","
 		"\"target_port\":11511,\"target\":\"10.0.0.31:11511\","
 		"\"source\":\"auto\",\"pacing\":\"stream\",\"flags\":[],"
-		"\"sample\":100.00,\"sessions\":0},"
+		"\"sample\":100.00,\"copies\":1,\"targets\":[{\"addr\":"
+		"\"10.0.0.31\",\"port\":11511,\"sessions\":0}],"
+		"\"sessions\":0},"
 		"{\"id\":12,\"online_addr\":\"10.0.0.5\",\"port\":80,"
 		"\"online\":\"10.0.0.5:80\",\"target_addr\":\"10.0.0.32\","
 		"\"target_port\":8080,\"target\":\"10.0.0.32:8080\","
 		"\"source\":\"client\",\"pacing\":\"response\","
 		"\"flags\":[\"no_fabricate\"],\"sample\":0.25,"
-		"\"sessions\":1234}]\n");
+		"\"copies\":1,\"targets\":[{\"addr\":\"10.0.0.32\","
+		"\"port\":8080,\"sessions\":1234}],\"sessions\":1234}]\n");
 
 	out_mappings_json(capture_begin(&c), NULL, 0);
 	expect_text(&c, "[]\n");
+
+	/* Several targets, copies: "target" is still the first one. */
+	m[0] = map_of(&K7);
+	out_mappings_json(capture_begin(&c), m, 1);
+	expect_json(&c,
+		"[{\"id\":7,\"online_addr\":null,\"port\":8080,"
+		"\"online\":\"*:8080\",\"target_addr\":\"10.0.0.41\","
+		"\"target_port\":8080,\"target\":\"10.0.0.41:8080\","
+		"\"source\":\"auto\",\"pacing\":\"stream\",\"flags\":[],"
+		"\"sample\":100.00,\"copies\":2,\"targets\":["
+		"{\"addr\":\"10.0.0.41\",\"port\":8080,\"sessions\":4},"
+		"{\"addr\":\"10.0.0.42\",\"port\":8080,\"sessions\":2},"
+		"{\"addr\":\"255.255.255.255\",\"port\":65535,"
+		"\"sessions\":0}],\"sessions\":6}]\n");
 }
 
 static void test_added(void **state)
@@ -330,6 +388,7 @@ static struct rc_stats_entry stats_entry(const struct kmap *k,
 	assert_true(r.has_stats);
 	e.map = r.map;
 	e.stats = r.stats;
+	memcpy(e.tstats, r.tstats, sizeof(e.tstats));
 	return e;
 }
 
@@ -435,6 +494,83 @@ static void test_stats_json(void **state)
 
 	out_stats_json(capture_begin(&c), NULL, 0, NULL);
 	expect_text(&c, "{\"mappings\":[]}\n");
+}
+
+/* A mapping with several targets: each target's counters after its own. */
+static void test_stats_targets(void **state)
+{
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 }, a[__REPLCOPY_STAT_MAX] = { 0 },
+		 b[__REPLCOPY_STAT_MAX] = { 0 };
+	const struct ktarget t[] = {
+		{ .addr = "10.0.0.41", .port = 8080, .sessions = 1,
+		  .stats = a },
+		{ .addr = "10.0.0.42", .port = 8080, .sessions = 0,
+		  .stats = b },
+	};
+	struct kmap k = K7;
+	struct rc_stats_entry e[2];
+	struct capture c;
+
+	(void)state;
+	k.targets = t;
+	k.ntargets = 2;
+	k.sessions = -1;
+	v[REPLCOPY_STAT_CAPTURED_SEGS] = 30;
+	v[REPLCOPY_STAT_CAPTURED_BYTES] = 400;
+	v[REPLCOPY_STAT_ACKED_BYTES] = 300;
+	v[REPLCOPY_STAT_DROP_OTHER] = 1;
+	a[REPLCOPY_STAT_CAPTURED_BYTES] = 200;
+	a[REPLCOPY_STAT_ACKED_BYTES] = 200;
+	b[REPLCOPY_STAT_CAPTURED_BYTES] = 200;
+	b[REPLCOPY_STAT_ACKED_BYTES] = 100;
+	b[REPLCOPY_STAT_DROP_QUEUE] = 2;
+	e[0] = stats_entry(&k, v, false);
+	memset(v, 0, sizeof(v));
+	e[1] = stats_entry(&K1, v, false);
+
+	out_stats_text(capture_begin(&c), e, 2, NULL);
+	expect_text(&c,
+"mapping 7: *:8080 -> 10.0.0.41:8080,10.0.0.42:8080 (2 copies)\n"
+"  captured_segs                        30\n"
+"  captured_bytes                      400\n"
+"  acked_bytes                         300\n"
+"  drop_other                            1\n"
+"  fidelity                         75.00%  (acked_bytes 300 of "
+"captured_bytes 400)\n"
+"  target 10.0.0.41:8080:\n"
+"    captured_bytes                    200\n"
+"    acked_bytes                       200\n"
+"    fidelity                      100.00%  (acked_bytes 200 of "
+"captured_bytes 200)\n"
+"  target 10.0.0.42:8080:\n"
+"    captured_bytes                    200\n"
+"    acked_bytes                       100\n"
+"    drop_queue                          2\n"
+"    fidelity                       50.00%  (acked_bytes 100 of "
+"captured_bytes 200)\n"
+"\n"
+"mapping 1: *:11311 -> 10.0.0.31:11511\n"
+"  fidelity                            n/a  (no bytes captured)\n");
+
+	out_stats_json(capture_begin(&c), e, 2, NULL);
+	expect_json(&c,
+		"{\"mappings\":["
+		"{\"id\":7,\"online_addr\":null,\"port\":8080,"
+		"\"online\":\"*:8080\",\"target_addr\":\"10.0.0.41\","
+		"\"target_port\":8080,\"target\":\"10.0.0.41:8080\","
+		"\"stats\":{\"captured_segs\":30,\"captured_bytes\":400,"
+		"\"acked_bytes\":300,\"drop_other\":1},\"drops\":1,"
+		"\"fidelity_pct\":75.00,\"targets\":["
+		"{\"addr\":\"10.0.0.41\",\"port\":8080,\"sessions\":1,"
+		"\"stats\":{\"captured_bytes\":200,\"acked_bytes\":200},"
+		"\"drops\":0,\"fidelity_pct\":100.00},"
+		"{\"addr\":\"10.0.0.42\",\"port\":8080,\"sessions\":0,"
+		"\"stats\":{\"captured_bytes\":200,\"acked_bytes\":100,"
+		"\"drop_queue\":2},\"drops\":2,\"fidelity_pct\":50.00}]},"
+		"{\"id\":1,\"online_addr\":null,\"port\":11311,"
+		"\"online\":\"*:11311\",\"target_addr\":\"10.0.0.31\","
+		"\"target_port\":11511,\"target\":\"10.0.0.31:11511\","
+		"\"stats\":{},\"drops\":0,\"fidelity_pct\":null}]}\n");
 }
 
 static void test_delta(void **state)
@@ -554,7 +690,7 @@ static const struct ksess S1 = {
 	.source = "10.0.0.1", .source_port = 40001,
 	.state = REPLCOPY_SS_ESTABLISHED, .worker = REPLCOPY_WORKER_WQ,
 	.captured = 1048576, .acked = 1048000, .queued = 576,
-	.age_ms = 12345,
+	.age_ms = 12345, .target = "10.0.0.42", .target_port = 8080, .copy = 1,
 };
 
 static const struct ksess S2 = {
@@ -564,7 +700,7 @@ static const struct ksess S2 = {
 	.fabricated = true, .age_ms = 5,
 };
 
-/* S1 and S2, as replctl decodes them. */
+/* S1 (a module that says its target and copy) and S2 (an older one). */
 static void two_sessions(struct rc_session s[2])
 {
 	s[0] = session_of(&S1);
@@ -580,12 +716,12 @@ static void test_sessions_text(void **state)
 	two_sessions(s);
 	out_sessions_text(capture_begin(&c), s, 2);
 	expect_text(&c,
-"MAP  CLIENT             SOURCE          STATE        WORKER   CAPTURED"
-"    ACKED  QUEUED    AGE  FLAGS\n"
-"1    192.168.7.8:51234  10.0.0.1:40001  established  wq        1048576"
-"  1048000     576  12.3s  -\n"
-"12   172.16.0.10:2      172.16.0.10:2   syn_sent     kthread         0"
-"        0       0    5ms  fabricated\n");
+"MAP  CLIENT             TARGET          COPY  SOURCE          STATE    "
+"    WORKER   CAPTURED    ACKED  QUEUED    AGE  FLAGS\n"
+"1    192.168.7.8:51234  10.0.0.42:8080     1  10.0.0.1:40001  "
+"established  wq        1048576  1048000     576  12.3s  -\n"
+"12   172.16.0.10:2      -                  0  172.16.0.10:2   "
+"syn_sent     kthread         0        0       0    5ms  fabricated\n");
 }
 
 static void test_sessions_json(void **state)
@@ -599,13 +735,17 @@ static void test_sessions_json(void **state)
 	out_sessions_json(capture_begin(&c), s, 2);
 	expect_json(&c,
 		"[{\"map_id\":1,\"client_addr\":\"192.168.7.8\","
-		"\"client_port\":51234,\"source_addr\":\"10.0.0.1\","
+		"\"client_port\":51234,\"target_addr\":\"10.0.0.42\","
+		"\"target_port\":8080,\"target\":\"10.0.0.42:8080\","
+		"\"copy\":1,\"source_addr\":\"10.0.0.1\","
 		"\"source_port\":40001,\"state\":\"established\","
 		"\"worker\":\"wq\",\"fabricated\":false,"
 		"\"captured_bytes\":1048576,\"acked_bytes\":1048000,"
 		"\"queued_bytes\":576,\"age_ms\":12345},"
 		"{\"map_id\":12,\"client_addr\":\"172.16.0.10\","
-		"\"client_port\":2,\"source_addr\":\"172.16.0.10\","
+		"\"client_port\":2,\"target_addr\":null,"
+		"\"target_port\":null,\"target\":null,\"copy\":0,"
+		"\"source_addr\":\"172.16.0.10\","
 		"\"source_port\":2,\"state\":\"unknown(42)\","
 		"\"worker\":\"kthread\",\"fabricated\":true,"
 		"\"captured_bytes\":0,\"acked_bytes\":0,"
@@ -784,11 +924,13 @@ int main(void)
 		cmocka_unit_test(test_stat_names_match_uapi),
 		cmocka_unit_test(test_enum_names),
 		cmocka_unit_test(test_mappings_text),
+		cmocka_unit_test(test_mappings_text_targets),
 		cmocka_unit_test(test_mappings_json),
 		cmocka_unit_test(test_added),
 		cmocka_unit_test(test_stats_text),
 		cmocka_unit_test(test_stats_text_all),
 		cmocka_unit_test(test_stats_json),
+		cmocka_unit_test(test_stats_targets),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_tick),
 		cmocka_unit_test(test_sessions_text),

@@ -405,12 +405,14 @@ static void test_add_ok(void **state)
 	assert_int_equal(add("11311 10.0.0.31:11511", &a, &e), PARSE_OK);
 	assert_int_equal(a.port, 11311);
 	assert_int_equal(a.online_addr, 0);
-	assert_int_equal(a.target_addr, ip("10.0.0.31"));
-	assert_int_equal(a.target_port, 11511);
+	assert_int_equal(a.targets.n, 1);
+	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.31"));
+	assert_int_equal(a.targets.v[0].port, 11511);
 	assert_int_equal(a.source, REPLCOPY_SOURCE_AUTO);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_STREAM);
 	assert_int_equal(a.flags, 0);
 	assert_int_equal(a.sample, REPLCOPY_SAMPLE_ALL);
+	assert_int_equal(a.copies, 1);
 	assert_false(a.json);
 
 	/* --sample: a percentage in steps of 0.01, stored in 1/10 000. */
@@ -434,8 +436,9 @@ static void test_add_ok(void **state)
 			 PARSE_OK);
 	assert_int_equal(a.online_addr, ip("10.0.0.5"));
 	assert_int_equal(a.port, 80);
-	assert_int_equal(a.target_addr, ip("10.0.0.32"));
-	assert_int_equal(a.target_port, 8080);
+	assert_int_equal(a.targets.n, 1);
+	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.32"));
+	assert_int_equal(a.targets.v[0].port, 8080);
 	assert_int_equal(a.source, REPLCOPY_SOURCE_CLIENT);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_RESPONSE);
 	assert_int_equal(a.flags, REPLCOPY_MAPF_NO_FABRICATE);
@@ -472,7 +475,8 @@ static void test_add_errors(void **state)
 	       "replctl add 11311 10.0.0.31:11511");
 	ERR_IS(add("1 10.0.0.31:2 extra", &a, &e),
 	       "unexpected argument \"extra\": add takes [ONLINE_IP:]PORT "
-	       "TARGET_IP:PORT and options; see replctl add -h");
+	       "TARGET_IP:PORT [TARGET_IP:PORT...] and options; see replctl "
+	       "add -h");
 	ERR_IS(add("1 10.0.0.31:2 --source server", &a, &e),
 	       "--source \"server\" is not valid: use auto or client");
 	ERR_IS(add("1 10.0.0.31:2 --source=", &a, &e),
@@ -515,6 +519,110 @@ static void test_add_errors(void **state)
 	/* The PORT is checked before the TARGET. */
 	ERR_IS(add("0 bad", &a, &e),
 	       "PORT \"0\" out of range: use 1-65535");
+}
+
+/* Several targets: in order, each once, at most REPLCOPY_MAX_TARGETS. */
+static void test_add_targets(void **state)
+{
+	struct add_args a;
+	struct perr e;
+	char line[512];
+	int i;
+
+	(void)state;
+	assert_int_equal(add("10.0.0.5:80 10.0.0.31:8080 --pacing response "
+			     "10.0.0.32:8080 10.0.0.31:8081", &a, &e),
+			 PARSE_OK);
+	assert_int_equal(a.port, 80);
+	assert_int_equal(a.targets.n, 3);
+	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.31"));
+	assert_int_equal(a.targets.v[0].port, 8080);
+	assert_int_equal(a.targets.v[1].addr, ip("10.0.0.32"));
+	assert_int_equal(a.targets.v[1].port, 8080);
+	assert_int_equal(a.targets.v[2].addr, ip("10.0.0.31"));
+	assert_int_equal(a.targets.v[2].port, 8081);
+	assert_int_equal(a.pacing, REPLCOPY_PACING_RESPONSE);
+
+	/* Eight is the most. */
+	snprintf(line, sizeof(line), "80");
+	for (i = 1; i <= REPLCOPY_MAX_TARGETS; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 " 10.0.1.%d:80", i);
+	assert_int_equal(add(line, &a, &e), PARSE_OK);
+	assert_int_equal(a.targets.n, REPLCOPY_MAX_TARGETS);
+	assert_int_equal(a.targets.v[7].addr, ip("10.0.1.8"));
+	strcat(line, " 10.0.1.9:80 10.0.1.10:80");
+	ERR_IS(add(line, &a, &e),
+	       "too many targets: \"10.0.1.9:80\" would be target 9, a "
+	       "mapping has at most 8; give at most 8 TARGET_IP:PORT");
+
+	/* Each target once, however it is spelled. */
+	ERR_IS(add("80 10.0.0.31:80 10.0.0.32:80 10.0.0.31:80", &a, &e),
+	       "TARGET \"10.0.0.31:80\" is given twice (targets 1 and 3): "
+	       "give each target once; to replay each connection several "
+	       "times to one target, use --copies N");
+	ERR_IS(add("80 10.0.0.32:80 10.0.0.32:080", &a, &e),
+	       "TARGET \"10.0.0.32:080\" is given twice (targets 1 and 2): "
+	       "give each target once; to replay each connection several "
+	       "times to one target, use --copies N");
+	/* Same address, other port: another target. */
+	assert_int_equal(add("80 10.0.0.32:80 10.0.0.32:81", &a, &e),
+			 PARSE_OK);
+
+	/* A further target is checked as the first one is. */
+	ERR_IS(add("80 10.0.0.31:80 10.0.0.32", &a, &e),
+	       "TARGET \"10.0.0.32\" has no port: write it as IP:PORT, e.g. "
+	       "10.0.0.32:11511");
+	ERR_IS(add("80 10.0.0.31:80 10.0.0.32:0", &a, &e),
+	       "TARGET port \"0\" out of range: use 1-65535");
+	ERR_IS(add("80 10.0.0.31:80 8080", &a, &e),
+	       "TARGET \"8080\" has no address: write it as IP:PORT, e.g. "
+	       "10.0.0.31:8080");
+	ERR_IS(add("80 10.0.0.31:80 client", &a, &e),
+	       "unexpected argument \"client\": add takes [ONLINE_IP:]PORT "
+	       "TARGET_IP:PORT [TARGET_IP:PORT...] and options; see replctl "
+	       "add -h");
+	/* The PORT first, then the count, then each target. */
+	ERR_IS(add("0 10.0.0.31:80 x", &a, &e),
+	       "PORT \"0\" out of range: use 1-65535");
+}
+
+static void test_add_copies(void **state)
+{
+	struct add_args a;
+	struct perr e;
+
+	(void)state;
+	assert_int_equal(add("80 10.0.0.31:80 --copies 3", &a, &e), PARSE_OK);
+	assert_int_equal(a.copies, 3);
+	assert_int_equal(add("80 10.0.0.31:80 --copies=16 10.0.0.32:80", &a,
+			     &e), PARSE_OK);
+	assert_int_equal(a.copies, 16);
+	assert_int_equal(a.targets.n, 2);
+	assert_int_equal(add("80 10.0.0.31:80 --copies 1", &a, &e), PARSE_OK);
+	assert_int_equal(a.copies, 1);
+	/* One copy is all --source client allows, and it is the default. */
+	assert_int_equal(add("80 10.0.0.31:80 --source client --copies 1", &a,
+			     &e), PARSE_OK);
+	assert_int_equal(add("80 10.0.0.31:80 10.0.0.32:80 --source client",
+			     &a, &e), PARSE_OK);
+
+	ERR_IS(add("80 10.0.0.31:80 --copies 0", &a, &e),
+	       "--copies \"0\" out of range: use 1-16");
+	ERR_IS(add("80 10.0.0.31:80 --copies 17", &a, &e),
+	       "--copies \"17\" out of range: use 1-16");
+	ERR_IS(add("80 10.0.0.31:80 --copies two", &a, &e),
+	       "--copies \"two\" is not a number: use 1-16");
+	ERR_IS(add("80 10.0.0.31:80 --copies", &a, &e),
+	       "option \"--copies\" needs a value: see replctl add -h");
+	ERR_IS(add("80 10.0.0.31:80 --copies 2 --source client", &a, &e),
+	       "--copies 2 with --source client: every copy would take the "
+	       "client's own address and port toward the same target, where "
+	       "only one can be; use --copies 1, or --source auto to make "
+	       "copies");
+	/* The last --source counts. */
+	assert_int_equal(add("80 10.0.0.31:80 --source client --copies 2 "
+			     "--source auto", &a, &e), PARSE_OK);
 }
 
 static void test_add_help(void **state)
@@ -899,6 +1007,8 @@ int main(void)
 		cmocka_unit_test(test_opt_scanner),
 		cmocka_unit_test(test_add_ok),
 		cmocka_unit_test(test_add_errors),
+		cmocka_unit_test(test_add_targets),
+		cmocka_unit_test(test_add_copies),
 		cmocka_unit_test(test_add_help),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_json_args),

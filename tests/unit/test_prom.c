@@ -50,6 +50,7 @@ static struct rc_stats_entry stats_entry(const struct kmap *k,
 	assert_true(r.has_stats);
 	e.map = r.map;
 	e.stats = r.stats;
+	memcpy(e.tstats, r.tstats, sizeof(e.tstats));
 	return e;
 }
 
@@ -298,6 +299,73 @@ NETNS_HELP "\n"
 "target (replctl counter zero_wnd_probes).\n"
 "# TYPE replcopy_zero_window_probes_total counter\n"
 "replcopy_zero_window_probes_total{" L12 "} 5\n");
+}
+
+/*
+ * A mapping with several targets: its series as always (target: its
+ * first), then each target's in the replcopy_target_ families, labelled
+ * the same with target its own; a mapping with one target has none.
+ */
+static void test_prom_targets(void **state)
+{
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 }, a[__REPLCOPY_STAT_MAX] = { 0 },
+		 b[__REPLCOPY_STAT_MAX] = { 0 }, w[__REPLCOPY_STAT_MAX] = { 0 };
+	const struct ktarget t[] = {
+		{ .addr = "10.0.0.41", .port = 8080, .sessions = 1,
+		  .stats = a },
+		{ .addr = "10.0.0.42", .port = 8081, .sessions = 0,
+		  .stats = b },
+	};
+	const struct kmap k = {
+		.id = 7, .port = 8080, .target = "10.0.0.41",
+		.target_port = 8080, .sessions = -1, .copies = 2,
+		.targets = t, .ntargets = 2,
+	};
+	struct rc_stats_entry e[2];
+
+	(void)state;
+	v[REPLCOPY_STAT_CAPTURED_SEGS] = 30;
+	v[REPLCOPY_STAT_SENT_BYTES] = 500;
+	v[REPLCOPY_STAT_DROP_OTHER] = 1;
+	v[REPLCOPY_STAT_DROP_QUEUE] = 2;
+	a[REPLCOPY_STAT_SENT_BYTES] = 200;
+	b[REPLCOPY_STAT_SENT_BYTES] = 300;
+	b[REPLCOPY_STAT_DROP_QUEUE] = 2;
+	e[0] = stats_entry(&k, v, false);
+	w[REPLCOPY_STAT_SENT_BYTES] = 9;
+	e[1] = stats_entry(&K12, w, false);
+
+#define L7 "id=\"7\",online=\"*:8080\",target=\"10.0.0.41:8080\""
+#define L7B "id=\"7\",online=\"*:8080\",target=\"10.0.0.42:8081\""
+#define TGT_HELP ": one target of a mapping with several)."
+	expect_prom(prom_text(e, 2, NULL),
+"# HELP replcopy_captured_segments_total Client segments seen at LOCAL_IN, "
+"a GRO aggregate counting once (replctl counter captured_segs).\n"
+"# TYPE replcopy_captured_segments_total counter\n"
+"replcopy_captured_segments_total{" L7 "} 30\n"
+"# HELP replcopy_sent_bytes_total Payload bytes sent to the target, "
+"retransmissions included (replctl counter sent_bytes).\n"
+"# TYPE replcopy_sent_bytes_total counter\n"
+"replcopy_sent_bytes_total{" L7 "} 500\n"
+"replcopy_sent_bytes_total{" L12 "} 9\n"
+"# HELP replcopy_drops_total Replay work lost, by reason; production "
+"traffic is never dropped (replctl counter drop_REASON).\n"
+"# TYPE replcopy_drops_total counter\n"
+"replcopy_drops_total{" L7 ",reason=\"queue\"} 2\n"
+"replcopy_drops_total{" L7 ",reason=\"other\"} 1\n"
+"# HELP replcopy_target_sent_bytes_total Payload bytes sent to the target, "
+"retransmissions included (replctl counter sent_bytes" TGT_HELP "\n"
+"# TYPE replcopy_target_sent_bytes_total counter\n"
+"replcopy_target_sent_bytes_total{" L7 "} 200\n"
+"replcopy_target_sent_bytes_total{" L7B "} 300\n"
+"# HELP replcopy_target_drops_total Replay work lost, by reason; "
+"production traffic is never dropped (replctl counter drop_REASON"
+TGT_HELP "\n"
+"# TYPE replcopy_target_drops_total counter\n"
+"replcopy_target_drops_total{" L7B ",reason=\"queue\"} 2\n");
+#undef L7
+#undef L7B
+#undef TGT_HELP
 }
 
 /* Nothing to say: no text at all, not families without samples. */
@@ -671,6 +739,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_text),
+		cmocka_unit_test(test_prom_targets),
 		cmocka_unit_test(test_prom_empty),
 		cmocka_unit_test(test_prom_zero),
 		cmocka_unit_test(test_prom_label_escaping),

@@ -52,6 +52,15 @@ static void test_mapping(void **state)
 	assert_false(r.has_stats);
 	assert_false(r.has_session);
 	assert_false(r.has_config);
+	/* A module older than several targets and copies: one target, the
+	 * mapping's sessions its own, one copy.
+	 */
+	assert_int_equal(r.map.copies, 1);
+	assert_int_equal(r.map.targets.n, 1);
+	assert_int_equal(r.map.targets.v[0].addr, kip("10.0.0.32"));
+	assert_int_equal(r.map.targets.v[0].port, 8080);
+	assert_true(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_SESSIONS));
+	assert_int_equal(r.map.targets.v[0].sessions, 12);
 
 	m.online = NULL;
 	m.sessions = -1;
@@ -62,6 +71,118 @@ static void test_mapping(void **state)
 	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_SESSIONS));
 	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_ID));
 	assert_int_equal(r.map.online_addr, 0);
+	assert_int_equal(r.map.targets.n, 1);
+	assert_false(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_SESSIONS));
+}
+
+/* A module that knows several targets and copies: the list, in order. */
+static void test_mapping_targets(void **state)
+{
+	static const struct ktarget t[] = {
+		{ .addr = "10.0.0.31", .port = 8080, .sessions = 5 },
+		{ .addr = "10.0.0.32", .port = 8081, .sessions = 0 },
+		{ .addr = "10.0.0.31", .port = 8082, .sessions = -1 },
+	};
+	struct kmap m = {
+		.id = 4, .port = 80, .target = "10.0.0.31", .target_port = 8080,
+		.sessions = 5, .copies = 3, .targets = t, .ntargets = 3,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_TARGETS));
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_COPIES));
+	assert_int_equal(r.map.copies, 3);
+	assert_int_equal(r.map.target_addr, kip("10.0.0.31"));
+	assert_int_equal(r.map.target_port, 8080);
+	assert_int_equal(r.map.targets.n, 3);
+	assert_int_equal(r.map.targets.v[1].addr, kip("10.0.0.32"));
+	assert_int_equal(r.map.targets.v[1].port, 8081);
+	assert_int_equal(r.map.targets.v[0].sessions, 5);
+	assert_true(RC_HAS(&r.map.targets.v[1], REPLCOPY_TA_SESSIONS));
+	assert_int_equal(r.map.targets.v[1].sessions, 0);
+	assert_false(RC_HAS(&r.map.targets.v[2], REPLCOPY_TA_SESSIONS));
+	assert_int_equal(r.map.targets.v[2].port, 8082);
+
+	/* Eight is the most; a ninth is malformed. */
+	{
+		struct ktarget many[REPLCOPY_MAX_TARGETS + 1];
+		unsigned int i;
+
+		for (i = 0; i <= REPLCOPY_MAX_TARGETS; i++)
+			many[i] = (struct ktarget){ .addr = "10.0.0.9",
+						    .port = (uint16_t)(i + 1),
+						    .sessions = -1 };
+		m.targets = many;
+		m.ntargets = REPLCOPY_MAX_TARGETS;
+		nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+		kput_map(nlh, &m);
+		assert_int_equal(rc_parse_reply(nlh, &r), 0);
+		assert_int_equal(r.map.targets.n, REPLCOPY_MAX_TARGETS);
+		m.ntargets = REPLCOPY_MAX_TARGETS + 1;
+		nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+		kput_map(nlh, &m);
+		assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+		assert_int_equal(r.bad_attr, REPLCOPY_TL_TARGET);
+		assert_int_equal(r.bad_nest, REPLCOPY_A_MAP_TARGETS);
+	}
+
+	/* An empty list: the mapping's TARGET alone. */
+	m.ntargets = 0;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(r.map.targets.n, 1);
+	assert_int_equal(r.map.targets.v[0].addr, kip("10.0.0.31"));
+}
+
+/* GET_STATS: each target's counters, by its place in the list. */
+static void test_stats_targets(void **state)
+{
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 }, a[__REPLCOPY_STAT_MAX] = { 0 },
+		 b[__REPLCOPY_STAT_MAX] = { 0 };
+	const struct ktarget t[] = {
+		{ .addr = "10.0.0.31", .port = 80, .sessions = 1, .stats = a },
+		{ .addr = "10.0.0.32", .port = 80, .sessions = 2, .stats = b },
+	};
+	struct kmap m = {
+		.id = 2, .port = 80, .target = "10.0.0.31", .target_port = 80,
+		.sessions = -1, .targets = t, .ntargets = 2,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+	int i;
+
+	(void)state;
+	v[REPLCOPY_STAT_CAPTURED_SEGS] = 10;
+	v[REPLCOPY_STAT_SENT_BYTES] = 300;
+	a[REPLCOPY_STAT_SENT_BYTES] = 100;
+	b[REPLCOPY_STAT_SENT_BYTES] = 200;
+	b[REPLCOPY_STAT_ACKED_BYTES] = 1ull << 40;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	kput_map(nlh, &m);
+	kput_stats(nlh, v, false);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(r.has_stats);
+	assert_int_equal(r.stats.v[REPLCOPY_STAT_SENT_BYTES], 300);
+	assert_int_equal(r.stats.v[REPLCOPY_STAT_CAPTURED_SEGS], 10);
+	assert_int_equal(r.map.copies, 1);	/* not sent: one */
+	assert_int_equal(r.map.targets.n, 2);
+	for (i = 0; i < __REPLCOPY_STAT_MAX; i++) {
+		assert_int_equal(r.tstats[0].has[i],
+				 i == REPLCOPY_STAT_SENT_BYTES);
+		assert_int_equal(r.tstats[1].has[i],
+				 i == REPLCOPY_STAT_SENT_BYTES ||
+				 i == REPLCOPY_STAT_ACKED_BYTES);
+	}
+	assert_int_equal(r.tstats[0].v[REPLCOPY_STAT_SENT_BYTES], 100);
+	assert_int_equal(r.tstats[1].v[REPLCOPY_STAT_SENT_BYTES], 200);
+	assert_true(r.tstats[1].v[REPLCOPY_STAT_ACKED_BYTES] == 1ull << 40);
+	assert_false(r.tstats[2].has[REPLCOPY_STAT_SENT_BYTES]);
 }
 
 static void test_stats(void **state)
@@ -141,6 +262,22 @@ static void test_session(void **state)
 	assert_int_equal(r.sess.queued_bytes, 4096);
 	assert_int_equal(r.sess.age_ms, 61234);
 	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_AGE_MS));
+	/* A module older than several targets: no target, copy 0. */
+	assert_false(RC_HAS(&r.sess, REPLCOPY_SA_TARGET_ADDR));
+	assert_false(RC_HAS(&r.sess, REPLCOPY_SA_COPY));
+	assert_int_equal(r.sess.copy, 0);
+
+	s.target = "10.0.0.32";
+	s.target_port = 8081;
+	s.copy = 15;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_SESSIONS);
+	kput_session(nlh, &s);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_TARGET_ADDR));
+	assert_int_equal(r.sess.target_addr, kip("10.0.0.32"));
+	assert_int_equal(r.sess.target_port, 8081);
+	assert_int_equal(r.sess.copy, 15);
+	s.target = NULL;
 
 	s.fabricated = false;
 	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_SESSIONS);
@@ -197,7 +334,7 @@ static void test_config(void **state)
 static void test_unknown_skipped(void **state)
 {
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
+	struct nlattr *nest, *one;
 	struct rc_reply r;
 
 	(void)state;
@@ -214,6 +351,50 @@ static void test_unknown_skipped(void **state)
 	assert_int_equal(r.map.present, 1u << REPLCOPY_A_MAP_ID);
 	assert_int_equal(r.sess.map_id, 4);
 	assert_int_equal(r.sess.present, 1u << REPLCOPY_SA_MAP_ID);
+
+	/* Newer attributes in the list of targets and in a target. */
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	nest = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	mnl_attr_put_u32(nlh, __REPLCOPY_TL_MAX, 5);
+	one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
+	mnl_attr_put_u64(nlh, __REPLCOPY_TA_MAX, 5);
+	mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, kip("10.0.0.1"));
+	mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, 80);
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(r.map.targets.n, 1);
+	assert_int_equal(r.map.targets.v[0].port, 80);
+}
+
+/*
+ * A list of one target whose ADDR has addr_len bytes, with PORT when
+ * port, and a sent_bytes counter of stat_len bytes when stat_len: refused,
+ * naming want inside REPLCOPY_A_MAP_TARGETS.
+ */
+static void bad_target(size_t addr_len, bool port, size_t stat_len,
+		       uint16_t want)
+{
+	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
+	struct nlattr *list, *one, *st;
+	uint64_t v = kip("10.0.0.1");
+	struct rc_reply r;
+
+	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
+	mnl_attr_put(nlh, REPLCOPY_TA_ADDR, addr_len, &v);
+	if (port)
+		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, 80);
+	if (stat_len) {
+		st = mnl_attr_nest_start(nlh, REPLCOPY_TA_STATS);
+		mnl_attr_put(nlh, REPLCOPY_STAT_SENT_BYTES, stat_len, &v);
+		mnl_attr_nest_end(nlh, st);
+	}
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
+	assert_int_equal(r.bad_attr, want);
+	assert_int_equal(r.bad_nest, REPLCOPY_A_MAP_TARGETS);
 }
 
 static void test_malformed(void **state)
@@ -235,6 +416,12 @@ static void test_malformed(void **state)
 		/* WORKER is a u8. */
 		{ REPLCOPY_CMD_GET_CONFIG, REPLCOPY_A_CONFIG,
 		  REPLCOPY_CFG_WORKER, 4 },
+		/* COPIES is a u32, a session's COPY a u8. */
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_COPIES, 1 },
+		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
+		  REPLCOPY_SA_COPY, 4 },
+		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
+		  REPLCOPY_SA_TARGET_PORT, 4 },
 	};
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
@@ -270,6 +457,13 @@ static void test_malformed(void **state)
 	((struct nlattr *)mnl_attr_get_payload(nest))->nla_len += 4;
 	assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
 	assert_int_equal(r.bad_attr, REPLCOPY_A_STATS);
+
+	/* In a target: its address of the wrong size, no port, a counter
+	 * of the wrong size.
+	 */
+	bad_target(2, true, 0, REPLCOPY_TA_ADDR);
+	bad_target(4, false, 0, REPLCOPY_TL_TARGET);
+	bad_target(4, true, 4, REPLCOPY_STAT_SENT_BYTES);
 
 	/* Trailing bytes that are no attribute. */
 	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
@@ -344,7 +538,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mapping),
+		cmocka_unit_test(test_mapping_targets),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_targets),
 		cmocka_unit_test(test_session),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_unknown_skipped),

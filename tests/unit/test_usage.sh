@@ -66,8 +66,20 @@ usage_err 'replctl: add: --source "server" is not valid: use auto or client' \
 	add 11311 10.0.0.31:11511 --source server
 usage_err 'replctl: add: --pacing "wait" is not valid: use stream or response' \
 	add 11311 10.0.0.31:11511 --pacing=wait
-usage_err 'replctl: add: unknown option "--copies": see replctl add -h' \
-	add 11311 10.0.0.31:11511 --copies 2
+usage_err 'replctl: add: --copies "0" out of range: use 1-16' \
+	add 11311 10.0.0.31:11511 --copies 0
+usage_err 'replctl: add: --copies "17" out of range: use 1-16' \
+	add 11311 10.0.0.31:11511 --copies=17
+usage_err 'replctl: add: --copies 2 with --source client: every copy would take the client'"'"'s own address and port toward the same target, where only one can be; use --copies 1, or --source auto to make copies' \
+	add 11311 10.0.0.31:11511 --source client --copies 2
+usage_err 'replctl: add: TARGET "10.0.0.31:11511" is given twice (targets 1 and 2): give each target once; to replay each connection several times to one target, use --copies N' \
+	add 11311 10.0.0.31:11511 10.0.0.31:11511
+usage_err 'replctl: add: too many targets: "10.0.0.9:80" would be target 9, a mapping has at most 8; give at most 8 TARGET_IP:PORT' \
+	add 80 10.0.0.1:80 10.0.0.2:80 10.0.0.3:80 10.0.0.4:80 10.0.0.5:80 10.0.0.6:80 10.0.0.7:80 10.0.0.8:80 10.0.0.9:80
+usage_err 'replctl: add: TARGET address "10.0.0.300" is not an IPv4 address: write it as a.b.c.d, e.g. 10.0.0.31' \
+	add 80 10.0.0.31:80 10.0.0.300:80
+usage_err 'replctl: add: unexpected argument "client": add takes [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT...] and options; see replctl add -h' \
+	add 80 10.0.0.31:80 client
 usage_err 'replctl: del: nothing to delete: give [ONLINE_IP:]PORT, --id ID or --all, e.g. replctl del 11311' \
 	del
 usage_err 'replctl: del: give only one of [ONLINE_IP:]PORT, --id ID and --all' \
@@ -140,6 +152,9 @@ usage_err "replctl: apply: $tmp/bad.conf:3: PORT \"70000\" out of range: use 1-6
 printf 'set worker wq\nadd 11311 10.0.0.31:11511\ndel 9000\n' > "$tmp/del.conf"
 usage_err "replctl: apply: $tmp/del.conf:3: del lines are not allowed: apply deletes every mapping the file does not add; remove the line" \
 	apply "$tmp/del.conf"
+printf 'add 80 10.0.0.31:80 10.0.0.32:80 --copies 2 --source client\n' > "$tmp/copies.conf"
+usage_err "replctl: apply: $tmp/copies.conf:1: --copies 2 with --source client: every copy would take the client's own address and port toward the same target, where only one can be; use --copies 1, or --source auto to make copies" \
+	apply "$tmp/copies.conf"
 printf 'set worker wq\nset syn-retries 3 worker kthread\n' > "$tmp/twice.conf"
 usage_err "replctl: apply: $tmp/twice.conf:2: setting \"worker\" is already set on line 1: give each setting once" \
 	apply "$tmp/twice.conf"
