@@ -34,6 +34,20 @@
  * dump equals the model (changed only by accepted ADDs and DELs: a refused
  * request changes nothing). Unprivileged: nothing may change.
  *
+ * Targets and copies: ADDs with REPLCOPY_A_MAP_TARGETS and _MAP_COPIES,
+ * valid (1..8 distinct targets, the first being MAP_TARGET_ADDR/PORT,
+ * remote or local ones; 1..16 copies) or broken in one way (first entry
+ * differs, a target twice, more than 8, an entry without TA_PORT or with
+ * a read-only or unknown attribute, a wrong entry type, a target that is
+ * no unicast address, copies 0 or above 16, copies with source client),
+ * each with the answer the model predicts (the errno: EINVAL, E2BIG for
+ * more than 8, ERANGE for what the policy's ranges refuse; or acceptance
+ * given the mappings there: EEXIST, a local target that is a mapped
+ * port, ...).
+ * Every full mapping message carries MAP_COPIES and MAP_TARGETS (each
+ * entry TA_ADDR, TA_PORT, TA_SESSIONS; the GET_STATS dump's also
+ * TA_STATS), which the ADD reply and the dumps must show as requested.
+ *
  * Exit status: 0 when no violation was found, 1 otherwise, 2 on setup
  * errors. The last line is a summary: "nlfuzz: seed S: N requests, ...".
  */
@@ -108,6 +122,14 @@ static unsigned long n_sent, n_err, n_ok, n_replies, n_dumps, n_dump_msgs,
 	n_interrupted, n_checks, n_violations, n_added, n_deleted, n_cfg_set,
 	n_nohdr;
 static unsigned long err_hist[256];
+/* The targets and copies part: predicted ADDs and what became of them. */
+static unsigned long n_pred, n_pred_ok, n_pred_refused, n_multi_targets, n_copies;
+static unsigned long pred_err_hist[256];
+
+struct tgt {
+	uint32_t addr;		/* network byte order */
+	uint16_t port;
+};
 
 struct map {
 	uint32_t id;
@@ -116,6 +138,9 @@ struct map {
 	uint8_t source, pacing;
 	uint32_t flags;
 	uint32_t sample;	/* 1/10 000 of connections */
+	uint32_t copies;	/* replays of each connection to each target */
+	int ntargets;		/* targets[0] is taddr:tport */
+	struct tgt targets[REPLCOPY_MAX_TARGETS];
 };
 static struct map model[MAXMAP];
 static int nmodel;
@@ -149,7 +174,50 @@ struct req {
 	bool short_hdr;		/* genl header cut short */
 	bool bad_len;		/* nlmsg_len lies: the kernel drops it silently */
 	bool hdr_bad;		/* genl reserved bytes or nlmsg flags refused */
+	unsigned int expect;	/* EXP_* answers the model allows; 0: no prediction */
+	char desc[400];		/* the predicted request, for the report */
 };
+
+/* Answers to a predicted request: acceptance or one errno. */
+#define EXP_OK			(1U << 0)
+#define EXP_EINVAL		(1U << 1)
+#define EXP_E2BIG		(1U << 2)
+#define EXP_EEXIST		(1U << 3)
+#define EXP_ENOSPC		(1U << 4)
+#define EXP_EADDRNOTAVAIL	(1U << 5)
+#define EXP_ERANGE		(1U << 6)	/* a policy's range: ports 0, copies */
+
+static unsigned int exp_bit(int err)
+{
+	switch (err) {
+	case 0: return EXP_OK;
+	case -EINVAL: return EXP_EINVAL;
+	case -E2BIG: return EXP_E2BIG;
+	case -EEXIST: return EXP_EEXIST;
+	case -ENOSPC: return EXP_ENOSPC;
+	case -EADDRNOTAVAIL: return EXP_EADDRNOTAVAIL;
+	case -ERANGE: return EXP_ERANGE;
+	default: return 0;
+	}
+}
+
+static const char *exp_str(unsigned int e)
+{
+	static char b[80];
+	static const char *const name[] = { "accepted", "EINVAL", "E2BIG", "EEXIST",
+					    "ENOSPC", "EADDRNOTAVAIL", "ERANGE" };
+	size_t i;
+
+	b[0] = '\0';
+	for (i = 0; i < sizeof(name) / sizeof(name[0]); i++)
+		if (e & (1U << i))
+			snprintf(b + strlen(b), sizeof(b) - strlen(b), "%s%s",
+				 b[0] ? " or " : "", name[i]);
+	return b;
+}
+
+/* kmod/replcopy.h: REPLCOPY_MAX_MAPPINGS, per netns. */
+#define MODEL_MAX_MAPPINGS 1024
 
 static const int cfg_size[REPLCOPY_CFG_MAX + 1] = {
 	[REPLCOPY_CFG_WORKER] = 1, [REPLCOPY_CFG_WQ_UNBOUND] = 1,
@@ -169,6 +237,7 @@ static const int attr_size[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_STATS] = -2, [REPLCOPY_A_SESSION] = -2,
 	[REPLCOPY_A_CONFIG] = -2, [REPLCOPY_A_VERSION] = -3,
 	[REPLCOPY_A_PAD] = 0, [REPLCOPY_A_MAP_SAMPLE] = 4,
+	[REPLCOPY_A_MAP_TARGETS] = -2, [REPLCOPY_A_MAP_COPIES] = 4,
 };
 
 static uint32_t interesting32(void)
@@ -240,6 +309,180 @@ static void put_int(struct nlmsghdr *nlh, uint16_t type, int size, uint32_t v)
 }
 
 static void put_cfg_nest(struct nlmsghdr *nlh, int depth);
+static const struct nlattr *last_attr(const struct nlmsghdr *nlh, uint16_t t);
+
+/* ------------------------------------------------------------ targets */
+
+/* The fuzz netns's only address that is local and no loopback (d0). */
+#define LOCAL_ADDR htonl(0x0a4d0001)	/* 10.77.0.1 */
+
+static bool is_local(uint32_t addr)
+{
+	return addr == LOCAL_ADDR;
+}
+
+/* A target the kernel takes: remote (no route needed), or the local one. */
+static uint32_t good_target_addr(void)
+{
+	static const uint32_t remote[] = { 0x0a000202, 0x0a000203, 0xc0000201,
+					   0xc6336407, 0xcb007109 };
+
+	if (chance(25))
+		return LOCAL_ADDR;
+	return htonl(remote[rn(sizeof(remote) / sizeof(remote[0]))]);
+}
+
+/*
+ * No unicast address: 0.0.0.0, loopback, multicast, the limited
+ * broadcast, and d0's subnet broadcast (the netns has an address). Not
+ * the rest of 0.0.0.0/8: Linux routes it as unicast since 5.3, and
+ * ipv4_is_zeronet() matches 0.0.0.0 only.
+ */
+static uint32_t bad_target_addr(void)
+{
+	static const uint32_t bad[] = { 0x00000000, 0x7f000001, 0x7f010203,
+					0xe0000001, 0xefffffff, 0xffffffff, 0x0a4d00ff };
+
+	return htonl(bad[rn(sizeof(bad) / sizeof(bad[0]))]);
+}
+
+/* A target port: mostly the fuzzed mapping ports, so that loops happen. */
+static uint16_t target_port(void)
+{
+	return chance(70) ? (uint16_t)(1 + rn(24)) : (uint16_t)(1 + rn(65535));
+}
+
+static bool same_tgt(const struct tgt *a, const struct tgt *b)
+{
+	return a->addr == b->addr && a->port == b->port;
+}
+
+/* n distinct good targets, t[0] given. */
+static void good_targets(struct tgt *t, int n)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		do {
+			t[i].addr = good_target_addr();
+			t[i].port = target_port();
+			for (j = 0; j < i && !same_tgt(&t[i], &t[j]); j++)
+				;
+		} while (j < i);
+	}
+}
+
+/* How an entry of MAP_TARGETS is broken (refused with EINVAL, port 0 ERANGE). */
+enum ent_fault {
+	ENT_OK,
+	ENT_NO_PORT,		/* TA_PORT left out */
+	ENT_NO_ADDR,		/* TA_ADDR left out */
+	ENT_SESSIONS,		/* read-only TA_SESSIONS */
+	ENT_STATS,		/* read-only TA_STATS */
+	ENT_UNKNOWN,		/* TA_UNSPEC, TA_PAD, or beyond TA_MAX */
+	ENT_PORT0,		/* TA_PORT 0: ERANGE */
+	ENT_ADDR_LEN,		/* TA_ADDR not 4 bytes */
+	ENT_PORT_LEN,		/* TA_PORT not 2 bytes */
+	ENT_NOT_NESTED,		/* TL_TARGET without NLA_F_NESTED */
+	ENT_TYPE,		/* not TL_TARGET */
+	ENT_PLAIN,		/* a TA attribute with NLA_F_NESTED */
+	ENT_FAULTS
+};
+
+static const char *const ent_fault_name[ENT_FAULTS] = {
+	"ok", "no TA_PORT", "no TA_ADDR", "TA_SESSIONS", "TA_STATS", "unknown attribute",
+	"TA_PORT 0", "TA_ADDR length", "TA_PORT length", "entry without NLA_F_NESTED",
+	"entry type", "TA_ADDR with NLA_F_NESTED",
+};
+
+static void put_target_entry(struct nlmsghdr *nlh, const struct tgt *t, int fault)
+{
+	uint16_t type = REPLCOPY_TL_TARGET;
+	struct nlattr *nest;
+	uint64_t u64 = 0;
+	bool sessions_first = chance(50);
+
+	if (fault == ENT_TYPE)
+		type = chance(30) ? REPLCOPY_TL_UNSPEC :
+				    (uint16_t)(REPLCOPY_TL_MAX + 1 + rn(60));
+	nest = mnl_attr_nest_start(nlh, type);
+	if (fault == ENT_SESSIONS && sessions_first)
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_SESSIONS, 0);
+	if (fault == ENT_ADDR_LEN)
+		put_random_bytes(nlh, REPLCOPY_TA_ADDR, chance(50) ? 2 : 8);
+	else if (fault == ENT_PLAIN)
+		mnl_attr_put(nlh, REPLCOPY_TA_ADDR | NLA_F_NESTED, 4, &t->addr);
+	else if (fault != ENT_NO_ADDR)
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, t->addr);
+	if (fault == ENT_PORT0)
+		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, 0);
+	else if (fault == ENT_PORT_LEN)
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_PORT, t->port);
+	else if (fault != ENT_NO_PORT)
+		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, t->port);
+	if (fault == ENT_SESSIONS && !sessions_first)
+		mnl_attr_put_u32(nlh, REPLCOPY_TA_SESSIONS, 0);
+	if (fault == ENT_STATS) {
+		struct nlattr *st = mnl_attr_nest_start(nlh, REPLCOPY_TA_STATS);
+
+		if (chance(70))
+			mnl_attr_put(nlh, REPLCOPY_STAT_SESS_ACTIVE, 8, &u64);
+		mnl_attr_nest_end(nlh, st);
+	}
+	if (fault == ENT_UNKNOWN)
+		put_random_bytes(nlh, chance(30) ? REPLCOPY_TA_UNSPEC : chance(30) ?
+				 REPLCOPY_TA_PAD : (uint16_t)(REPLCOPY_TA_MAX + 1 + rn(60)),
+				 rn(9));
+	mnl_attr_nest_end(nlh, nest);
+	if (fault == ENT_NOT_NESTED)
+		nest->nla_type &= (uint16_t)~NLA_F_NESTED;
+}
+
+/* The request's target so far (MAP_TARGET_ADDR/PORT), if well formed. */
+static struct tgt req_first_target(const struct nlmsghdr *nlh, bool *ok)
+{
+	const struct nlattr *a = last_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR);
+	const struct nlattr *p = last_attr(nlh, REPLCOPY_A_MAP_TARGET_PORT);
+	struct tgt t = { 0, 0 };
+
+	*ok = a && p && mnl_attr_get_payload_len(a) == 4 && mnl_attr_get_payload_len(p) == 2;
+	if (*ok) {
+		t.addr = mnl_attr_get_u32(a);
+		t.port = mnl_attr_get_u16(p);
+	}
+	return t;
+}
+
+/* A fuzzed MAP_TARGETS: mostly starting with the request's target. */
+static void put_fuzz_targets(struct nlmsghdr *nlh, int badness)
+{
+	struct tgt t[REPLCOPY_MAX_TARGETS + 5], first;
+	struct nlattr *list;
+	int i, n = chance(10) ? (int)rn(REPLCOPY_MAX_TARGETS + 5) : 1 + (int)rn(REPLCOPY_MAX_TARGETS);
+	bool ok;
+
+	first = req_first_target(nlh, &ok);
+	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	for (i = 0; i < n; i++) {
+		if (!i && ok && chance(85)) {
+			t[i] = first;
+		} else if (i && chance(5)) {
+			t[i] = t[rn((uint32_t)i)];
+		} else {
+			t[i].addr = chance(70) ? good_target_addr() : some_addr();
+			t[i].port = chance(95) ? target_port() : some_port();
+		}
+		put_target_entry(nlh, &t[i], chance(badness + 2) ? 1 + (int)rn(ENT_FAULTS - 1) : ENT_OK);
+	}
+	mnl_attr_nest_end(nlh, list);
+}
+
+/* A copies count: mostly 1..16. */
+static uint32_t some_copies(void)
+{
+	return chance(80) ? 1 + rn(REPLCOPY_MAX_COPIES) :
+	       chance(50) ? (chance(50) ? 0 : REPLCOPY_MAX_COPIES + 1) : interesting32();
+}
 
 /* Garbage in a nest: random attributes, some nested again. */
 static void put_garbage_nest(struct nlmsghdr *nlh, uint16_t type, int depth)
@@ -368,6 +611,12 @@ static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 		put_int(nlh, t, 4, chance(80) ? 1 + rn(REPLCOPY_SAMPLE_ALL) :
 						 interesting32());
 		return;
+	case REPLCOPY_A_MAP_COPIES:
+		put_int(nlh, t, 4, some_copies());
+		return;
+	case REPLCOPY_A_MAP_TARGETS:
+		put_fuzz_targets(nlh, badness);
+		return;
 	case REPLCOPY_A_DEL_ALL:
 		put_raw(nlh, t, NULL, 0);
 		return;
@@ -405,21 +654,122 @@ static struct nlmsghdr *start_msg(struct req *r, uint8_t cmd, uint16_t flags)
 	r->short_hdr = false;
 	r->bad_len = false;
 	r->hdr_bad = false;
+	r->expect = 0;
+	r->desc[0] = '\0';
 	return r->nlh;
+}
+
+/*
+ * What the kernel answers to an ADD whose attributes are all well formed,
+ * its targets t[0..n) valid as a list (replcopy_mapping_check with the
+ * mappings of the model): a target is local only if it is 10.77.0.1.
+ */
+static unsigned int predict_add(uint16_t port, uint32_t online, uint8_t source,
+				uint32_t copies, const struct tgt *t, int n)
+{
+	const struct map *m, *hit = NULL;
+	bool hit_exist = false;
+	int i, j;
+
+	if (!port || !t[0].port)
+		return EXP_ERANGE;	/* the policy's port range */
+	if (copies > 1 && source == REPLCOPY_SOURCE_CLIENT)
+		return EXP_EINVAL;
+	if (online && !is_local(online))
+		return EXP_EADDRNOTAVAIL;
+	for (i = 0; i < n; i++) {
+		uint32_t a = ntohl(t[i].addr);
+
+		/* replcopy_check_target(): only unicast. */
+		if (a == 0 || (a >> 24) == 127 || (a >> 28) == 14 ||
+		    a == 0xffffffff || a == 0x0a4d00ff)
+			return EXP_EINVAL;
+		if (!is_local(t[i].addr))
+			continue;
+		/* A local target: no copies of copies, no source client. */
+		if (t[i].port == port && (!online || online == t[i].addr))
+			return EXP_EINVAL;
+		if (source == REPLCOPY_SOURCE_CLIENT)
+			return EXP_EINVAL;
+		for (j = 0; j < nmodel; j++)
+			if (model[j].port == t[i].port &&
+			    (!model[j].online || model[j].online == t[i].addr))
+				return EXP_EINVAL;
+	}
+	/* The mappings in id order: the first conflict tells. */
+	for (j = 0; j < nmodel; j++) {
+		bool exist, copied = false;
+
+		m = &model[j];
+		exist = m->port == port && (!m->online || !online || m->online == online);
+		for (i = 0; i < m->ntargets; i++)
+			if (is_local(m->targets[i].addr) && m->targets[i].port == port &&
+			    (!online || online == m->targets[i].addr))
+				copied = true;
+		if ((exist || copied) && (!hit || m->id < hit->id)) {
+			hit = m;
+			hit_exist = exist;
+		}
+	}
+	if (hit)
+		return hit_exist ? EXP_EEXIST : EXP_EINVAL;
+	return nmodel >= MODEL_MAX_MAPPINGS ? EXP_ENOSPC : EXP_OK;
+}
+
+static void desc_add(struct req *r, const char *fmt, ...)
+{
+	size_t len = strlen(r->desc);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->desc + len, sizeof(r->desc) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void desc_targets(struct req *r, const struct tgt *t, int n)
+{
+	char a[INET_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		inet_ntop(AF_INET, &t[i].addr, a, sizeof(a));
+		desc_add(r, "%s%s:%u", i ? "," : "", a, t[i].port);
+	}
+}
+
+/* MAP_TARGETS with t[0..n), entry fault_at broken by fault. */
+static void put_targets_list(struct nlmsghdr *nlh, const struct tgt *t, int n,
+			     int fault_at, int fault)
+{
+	struct nlattr *list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
+	int i;
+
+	for (i = 0; i < n; i++)
+		put_target_entry(nlh, &t[i], i == fault_at ? fault : ENT_OK);
+	mnl_attr_nest_end(nlh, list);
 }
 
 /* A request that must work: ADD with sane values, to make real state. */
 static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
 {
 	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK);
+	struct tgt t[REPLCOPY_MAX_TARGETS];
+	uint8_t source = REPLCOPY_SOURCE_AUTO;
+	uint32_t copies = 1;
+	int i, j, n = 1;
+	char on[INET_ADDRSTRLEN];
 
+	t[0].addr = inet_addr("10.0.2.2");
+	t[0].port = (uint16_t)(1 + rn(65535));
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, inet_addr("10.0.2.2"));
-	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, (uint16_t)(1 + rn(65535)));
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, t[0].addr);
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, t[0].port);
 	if (online)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, online);
-	if (chance(50))
-		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, (uint8_t)rn(2));
+	if (chance(50)) {
+		source = (uint8_t)rn(2);
+		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, source);
+	}
 	if (chance(50))
 		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, (uint8_t)rn(2));
 	if (chance(50))
@@ -427,6 +777,158 @@ static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
 	if (chance(30))
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE,
 				 1 + rn(REPLCOPY_SAMPLE_ALL));
+	/* More targets: remote ones only (a local one may loop). */
+	if (chance(30)) {
+		n = 1 + (int)rn(REPLCOPY_MAX_TARGETS);
+		for (i = 1; i < n; i++) {
+			do {
+				t[i].addr = chance(50) ? t[0].addr : inet_addr("10.0.2.3");
+				t[i].port = (uint16_t)(1 + rn(65535));
+				for (j = 0; j < i && !same_tgt(&t[i], &t[j]); j++)
+					;
+			} while (j < i);
+		}
+		put_targets_list(nlh, t, n, -1, ENT_OK);
+	}
+	if (chance(30)) {
+		copies = source == REPLCOPY_SOURCE_CLIENT ? 1 : 1 + rn(REPLCOPY_MAX_COPIES);
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_COPIES, copies);
+	}
+	r->expect = predict_add(port, online, source, copies, t, n);
+	inet_ntop(AF_INET, &online, on, sizeof(on));
+	snprintf(r->desc, sizeof(r->desc), "valid ADD port %u online %s source %u copies %u targets ",
+		 port, on, source, copies);
+	desc_targets(r, t, n);
+}
+
+/* ADDs with targets and copies, valid or broken in one way. */
+enum {
+	TS_VALID,	/* 1..8 distinct, remote or local */
+	TS_FIRST,	/* the first entry is not MAP_TARGET_ADDR/PORT */
+	TS_DUP,		/* a target twice */
+	TS_MANY,	/* more than REPLCOPY_MAX_TARGETS: E2BIG */
+	TS_ENTRY,	/* an entry broken (enum ent_fault) */
+	TS_EMPTY,	/* MAP_TARGETS without entries */
+	TS_ADDR,	/* a target after the first is no unicast address */
+	TS_COPIES,	/* copies 0 or beyond REPLCOPY_MAX_COPIES: ERANGE */
+	TS_CLIENT,	/* copies > 1 with source client */
+	TS_N
+};
+
+static const char *const ts_name[TS_N] = {
+	"valid", "first entry differs", "a target twice", "too many targets",
+	"broken entry", "empty MAP_TARGETS", "no unicast target", "copies out of range",
+	"copies with source client",
+};
+
+static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
+{
+	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK);
+	struct tgt t[REPLCOPY_MAX_TARGETS + 4], first;
+	int kind = chance(45) ? TS_VALID : 1 + (int)rn(TS_N - 1);
+	int j, n = 1 + (int)rn(REPLCOPY_MAX_TARGETS), fault_at = -1, fault = ENT_OK;
+	uint8_t source = chance(25) ? REPLCOPY_SOURCE_CLIENT : REPLCOPY_SOURCE_AUTO;
+	bool put_source = source == REPLCOPY_SOURCE_CLIENT || chance(50);
+	bool put_list, put_copies = chance(60);
+	uint32_t copies = 1;
+	char on[INET_ADDRSTRLEN];
+
+	if (!port)
+		port = 1;
+	if (kind == TS_MANY)
+		n = REPLCOPY_MAX_TARGETS + 1 + (int)rn(4);
+	if ((kind == TS_DUP || kind == TS_ADDR) && n < 2)
+		n = 2;
+	t[0].addr = good_target_addr();
+	t[0].port = target_port();
+	good_targets(t, n);
+	first = t[0];
+	if (put_copies && source != REPLCOPY_SOURCE_CLIENT)
+		copies = 1 + rn(REPLCOPY_MAX_COPIES);
+	switch (kind) {
+	case TS_FIRST:
+		if (chance(50)) {
+			do
+				t[0].addr = good_target_addr();
+			while (t[0].addr == first.addr);
+		} else {
+			t[0].port = (uint16_t)(first.port % 65535 + 1);
+		}
+		break;
+	case TS_DUP:
+		j = 1 + (int)rn((uint32_t)n - 1);
+		t[j] = t[rn((uint32_t)j)];
+		break;
+	case TS_ENTRY:
+		fault_at = (int)rn((uint32_t)n);
+		fault = 1 + (int)rn(ENT_FAULTS - 1);
+		break;
+	case TS_EMPTY:
+		n = 0;
+		break;
+	case TS_ADDR:
+		t[1 + rn((uint32_t)n - 1)].addr = bad_target_addr();
+		break;
+	case TS_COPIES:
+		put_copies = true;
+		do
+			copies = chance(70) ? (chance(50) ? 0 : REPLCOPY_MAX_COPIES + 1) : interesting32();
+		while (copies >= 1 && copies <= REPLCOPY_MAX_COPIES);
+		break;
+	case TS_CLIENT:
+		source = REPLCOPY_SOURCE_CLIENT;
+		put_source = true;
+		put_copies = true;
+		copies = 2 + rn(REPLCOPY_MAX_COPIES - 1);
+		break;
+	default:
+		break;
+	}
+	put_list = kind != TS_VALID && kind != TS_COPIES && kind != TS_CLIENT ? true :
+		   n > 1 || chance(50);
+
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
+	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, first.addr);
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, first.port);
+	if (online)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, online);
+	if (put_source)
+		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, source);
+	if (put_list)
+		put_targets_list(nlh, t, n, fault_at, fault);
+	if (put_copies)
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_COPIES, copies);
+
+	switch (kind) {
+	case TS_VALID:
+		r->expect = predict_add(port, online, source, copies, t, put_list ? n : 1);
+		break;
+	case TS_MANY:
+		r->expect = EXP_E2BIG;
+		break;
+	case TS_COPIES:
+		r->expect = EXP_ERANGE;
+		break;
+	case TS_ENTRY:
+		r->expect = fault == ENT_PORT0 ? EXP_ERANGE : EXP_EINVAL;
+		break;
+	default:
+		r->expect = EXP_EINVAL;
+		break;
+	}
+	inet_ntop(AF_INET, &online, on, sizeof(on));
+	snprintf(r->desc, sizeof(r->desc), "ADD (%s%s%s) port %u online %s source %u%s copies %u%s target ",
+		 ts_name[kind], kind == TS_ENTRY ? ": " : "",
+		 kind == TS_ENTRY ? ent_fault_name[fault] : "", port, on, source,
+		 put_source ? "" : " (default)", copies, put_copies ? "" : " (default)");
+	desc_targets(r, &first, 1);
+	if (put_list) {
+		desc_add(r, " MAP_TARGETS [");
+		desc_targets(r, t, n);
+		desc_add(r, "]");
+		if (fault_at >= 0)
+			desc_add(r, " entry %d: %s", fault_at, ent_fault_name[fault]);
+	}
 }
 
 /* The fuzzed request. */
@@ -508,6 +1010,10 @@ static void build_fuzz(struct req *r)
 			put_attr(nlh, REPLCOPY_A_MAP_PACING, badness);
 		if (chance(30))
 			put_attr(nlh, REPLCOPY_A_MAP_FLAGS, badness);
+		if (chance(20))
+			put_attr(nlh, REPLCOPY_A_MAP_TARGETS, badness);
+		if (chance(20))
+			put_attr(nlh, REPLCOPY_A_MAP_COPIES, badness);
 		break;
 	case REPLCOPY_CMD_DEL_MAPPING:
 		i = (int)rn(10);
@@ -570,10 +1076,111 @@ static int payload_ok(const struct nlattr *a, int size)
 	return mnl_attr_get_payload_len(a) == (uint16_t)size;
 }
 
+/* Do the attributes fill len bytes exactly (nla_parse's rule)? */
+static bool attrs_fill(const void *data, int len)
+{
+	const struct nlattr *a = data;
+
+	while (mnl_attr_ok(a, len)) {
+		len -= (int)MNL_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+	}
+	return len == 0;
+}
+
+static bool nest_fills(const struct nlattr *nest)
+{
+	return attrs_fill(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest));
+}
+
+static int check_stats_nest(const struct nlattr *nest);
+
+/*
+ * REPLCOPY_A_MAP_TARGETS of a mapping message into m: 1..8 distinct
+ * REPLCOPY_TL_TARGET nests, each with TA_ADDR, TA_PORT (not 0) and
+ * TA_SESSIONS, and TA_STATS exactly in the GET_STATS dump (stats).
+ */
+static int parse_msg_targets(const struct nlattr *list, struct map *m, bool stats)
+{
+	const struct nlattr *e, *a;
+	int n = 0, i;
+
+	if (!(list->nla_type & NLA_F_NESTED) || !nest_fills(list)) {
+		violation("mapping %u: MAP_TARGETS without NLA_F_NESTED or with broken entries", m->id);
+		return -1;
+	}
+	mnl_attr_for_each_nested(e, list) {
+		unsigned int seen = 0, need = 1U << REPLCOPY_TA_ADDR | 1U << REPLCOPY_TA_PORT |
+					     1U << REPLCOPY_TA_SESSIONS;
+		struct tgt t = { 0, 0 };
+
+		if (mnl_attr_get_type(e) != REPLCOPY_TL_TARGET || !(e->nla_type & NLA_F_NESTED) ||
+		    !nest_fills(e)) {
+			violation("mapping %u: MAP_TARGETS entry of type %#x", m->id, e->nla_type);
+			return -1;
+		}
+		if (n == REPLCOPY_MAX_TARGETS) {
+			violation("mapping %u: more than %d targets", m->id, REPLCOPY_MAX_TARGETS);
+			return -1;
+		}
+		mnl_attr_for_each_nested(a, e) {
+			uint16_t ty = mnl_attr_get_type(a);
+			bool ok;
+
+			switch (ty) {
+			case REPLCOPY_TA_ADDR:
+				ok = payload_ok(a, 4);
+				if (ok)
+					t.addr = mnl_attr_get_u32(a);
+				break;
+			case REPLCOPY_TA_PORT:
+				ok = payload_ok(a, 2);
+				if (ok)
+					t.port = mnl_attr_get_u16(a);
+				break;
+			case REPLCOPY_TA_SESSIONS:
+				ok = payload_ok(a, 4);
+				break;
+			case REPLCOPY_TA_STATS:
+				ok = stats && (a->nla_type & NLA_F_NESTED) && !check_stats_nest(a);
+				break;
+			default:
+				ok = false;
+			}
+			if (!ok || (seen & 1U << ty)) {
+				violation("mapping %u: target %d: attribute %u (length %u, %s)", m->id, n,
+					  ty, mnl_attr_get_payload_len(a),
+					  ok ? "twice" : "unexpected here or malformed");
+				return -1;
+			}
+			seen |= 1U << ty;
+		}
+		if (stats)
+			need |= 1U << REPLCOPY_TA_STATS;
+		if ((seen & need) != need || !t.port) {
+			violation("mapping %u: target %d lacks attributes (have %#x, need %#x) or has port 0",
+				  m->id, n, seen, need);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			if (same_tgt(&m->targets[i], &t)) {
+				violation("mapping %u: target %d is target %d again", m->id, n, i);
+				return -1;
+			}
+		m->targets[n++] = t;
+	}
+	if (!n) {
+		violation("mapping %u: MAP_TARGETS is empty", m->id);
+		return -1;
+	}
+	m->ntargets = n;
+	return 0;
+}
+
 /* Parse and check one mapping message (GET_MAPPING dump, ADD reply). */
 static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool full)
 {
-	const struct nlattr *a;
+	const struct nlattr *a, *targets = NULL;
 	unsigned int seen = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -591,8 +1198,14 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 		case REPLCOPY_A_MAP_FLAGS:
 		case REPLCOPY_A_MAP_SESSIONS:
 		case REPLCOPY_A_MAP_SAMPLE:
+		case REPLCOPY_A_MAP_COPIES:
 			if (!payload_ok(a, 4))
 				goto bad;
+			break;
+		case REPLCOPY_A_MAP_TARGETS:
+			if (targets)
+				goto bad;
+			targets = a;
 			break;
 		case REPLCOPY_A_MAP_PORT:
 		case REPLCOPY_A_MAP_TARGET_PORT:
@@ -622,17 +1235,19 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 		case REPLCOPY_A_MAP_PACING: m->pacing = mnl_attr_get_u8(a); break;
 		case REPLCOPY_A_MAP_FLAGS: m->flags = mnl_attr_get_u32(a); break;
 		case REPLCOPY_A_MAP_SAMPLE: m->sample = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_COPIES: m->copies = mnl_attr_get_u32(a); break;
 		default: break;
 		}
 	}
 	{
 		unsigned int need = 1U << REPLCOPY_A_MAP_ID | 1U << REPLCOPY_A_MAP_PORT |
-			1U << REPLCOPY_A_MAP_TARGET_ADDR | 1U << REPLCOPY_A_MAP_TARGET_PORT;
+			1U << REPLCOPY_A_MAP_TARGET_ADDR | 1U << REPLCOPY_A_MAP_TARGET_PORT |
+			1U << REPLCOPY_A_MAP_TARGETS;
 
 		if (full)
 			need |= 1U << REPLCOPY_A_MAP_SOURCE | 1U << REPLCOPY_A_MAP_PACING |
 				1U << REPLCOPY_A_MAP_FLAGS | 1U << REPLCOPY_A_MAP_SESSIONS |
-				1U << REPLCOPY_A_MAP_SAMPLE;
+				1U << REPLCOPY_A_MAP_SAMPLE | 1U << REPLCOPY_A_MAP_COPIES;
 		else
 			need |= 1U << REPLCOPY_A_STATS;
 		if ((seen & need) != need) {
@@ -646,6 +1261,16 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 	}
 	if (full && (m->sample < 1 || m->sample > REPLCOPY_SAMPLE_ALL)) {
 		violation("mapping message with sample %u", m->sample);
+		return -1;
+	}
+	if (full && (m->copies < 1 || m->copies > REPLCOPY_MAX_COPIES)) {
+		violation("mapping %u: copies %u", m->id, m->copies);
+		return -1;
+	}
+	if (parse_msg_targets(targets, m, !full))
+		return -1;
+	if (m->targets[0].addr != m->taddr || m->targets[0].port != m->tport) {
+		violation("mapping %u: first of MAP_TARGETS is not MAP_TARGET_ADDR/PORT", m->id);
 		return -1;
 	}
 	return 0;
@@ -767,8 +1392,14 @@ static void check_family_msg(const struct nlmsghdr *nlh, uint8_t want_cmd)
 		mnl_attr_for_each(a, nlh, GENL_HDRLEN)
 			if (mnl_attr_get_type(a) == REPLCOPY_A_STATS)
 				check_stats_nest(a);
-		if (nlh->nlmsg_flags & NLM_F_MULTI)
-			check_mapping_msg(nlh, &m, false);
+		/* The dump's, one per mapping: compared with the model. */
+		if ((nlh->nlmsg_flags & NLM_F_MULTI) && !check_mapping_msg(nlh, &m, false)) {
+			if (ndumped && m.id <= dumped[ndumped - 1].id)
+				violation("stats dump: mapping id %u after %u (not increasing)", m.id,
+					  dumped[ndumped - 1].id);
+			if (ndumped < MAXMAP)
+				dumped[ndumped++] = m;
+		}
 		break;
 	case REPLCOPY_CMD_GET_SESSIONS:
 		mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
@@ -851,6 +1482,7 @@ struct pending {
 	int err;		/* from NLMSG_ERROR, or DONE's error */
 	bool got_err;
 	int replies;
+	char extack[256];	/* the NLMSG_ERROR's extack message */
 };
 
 static char rbuf[BUFSZ];
@@ -921,6 +1553,7 @@ static int talk(struct pending *p, int np)
 				if (!check_error_msg(nlh, &q->err)) {
 					q->got_err = true;
 					q->done = true;
+					memcpy(q->extack, last_extack, sizeof(q->extack));
 				}
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
 				if (!q->dump)
@@ -1059,6 +1692,41 @@ static void dump_mappings(void)
 	n_dumps++;
 }
 
+static bool same_targets(const struct map *a, const struct map *b)
+{
+	int i;
+
+	if (a->ntargets != b->ntargets)
+		return false;
+	for (i = 0; i < a->ntargets; i++)
+		if (!same_tgt(&a->targets[i], &b->targets[i]))
+			return false;
+	return true;
+}
+
+/* The GET_STATS dump (in dumped[]) lists the model's mappings and targets. */
+static void compare_stats_dump(void)
+{
+	int i, j;
+
+	n_checks++;
+	if (ndumped != nmodel)
+		violation("stats dump: %d mappings, %d expected", ndumped, nmodel);
+	for (j = 0; j < ndumped; j++) {
+		for (i = 0; i < nmodel && model[i].id != dumped[j].id; i++)
+			;
+		if (i == nmodel) {
+			violation("stats dump: mapping %u unknown", dumped[j].id);
+			continue;
+		}
+		if (dumped[j].port != model[i].port || dumped[j].online != model[i].online ||
+		    !same_targets(&dumped[j], &model[i]))
+			violation("stats dump: mapping %u (port %u, %d targets) differs from the model (port %u, %d targets)",
+				  dumped[j].id, dumped[j].port, dumped[j].ntargets, model[i].port,
+				  model[i].ntargets);
+	}
+}
+
 static void compare_mappings(const char *when)
 {
 	int i, j;
@@ -1081,6 +1749,12 @@ static void compare_mappings(const char *when)
 		    dumped[j].source != model[i].source || dumped[j].pacing != model[i].pacing ||
 		    dumped[j].flags != model[i].flags)
 			violation("%s: mapping %u differs from what ADD answered", when, model[i].id);
+		else if (dumped[j].copies != model[i].copies ||
+			 !same_targets(&dumped[j], &model[i]))
+			violation("%s: mapping %u: copies %u, %d targets, ADD answered %u, %d targets%s",
+				  when, model[i].id, dumped[j].copies, dumped[j].ntargets,
+				  model[i].copies, model[i].ntargets,
+				  dumped[j].ntargets == model[i].ntargets ? " (different ones)" : "");
 	}
 	for (j = 0; j < ndumped; j++) {
 		for (i = 0; i < nmodel; i++)
@@ -1093,6 +1767,93 @@ static void compare_mappings(const char *when)
 	/* Resynchronise, so one violation is reported once. */
 	memcpy(model, dumped, sizeof(dumped[0]) * (size_t)ndumped);
 	nmodel = ndumped;
+}
+
+/*
+ * Would the policy take a MAP_TARGETS attribute (strict validation of
+ * replcopy_targets_policy and replcopy_target_policy)?
+ */
+static bool targets_policy_ok(const struct nlattr *list)
+{
+	const struct nlattr *e, *a;
+
+	if (!(list->nla_type & NLA_F_NESTED) || !nest_fills(list))
+		return false;
+	mnl_attr_for_each_nested(e, list) {
+		if (mnl_attr_get_type(e) != REPLCOPY_TL_TARGET || !(e->nla_type & NLA_F_NESTED) ||
+		    !nest_fills(e))
+			return false;
+		mnl_attr_for_each_nested(a, e) {
+			if (a->nla_type & NLA_F_NESTED)
+				return false;
+			switch (mnl_attr_get_type(a)) {
+			case REPLCOPY_TA_ADDR:
+				if (!payload_ok(a, 4))
+					return false;
+				break;
+			case REPLCOPY_TA_PORT:
+				if (!payload_ok(a, 2) || !mnl_attr_get_u16(a))
+					return false;
+				break;
+			default:
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * The targets an ADD names (replcopy_parse_targets): its last MAP_TARGETS,
+ * or MAP_TARGET_ADDR/PORT alone. NULL, or why the kernel must refuse it.
+ */
+static const char *req_targets(const struct nlmsghdr *nlh, struct tgt *t, int *np)
+{
+	const struct nlattr *a, *e, *list = NULL;
+	struct tgt first;
+	int n = 0, i;
+	bool ok;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == REPLCOPY_A_MAP_TARGETS) {
+			if (!targets_policy_ok(a))
+				return "a MAP_TARGETS the policy refuses";
+			list = a;
+		}
+	first = req_first_target(nlh, &ok);
+	if (!ok)
+		return "no well-formed MAP_TARGET_ADDR/PORT";
+	t[0] = first;
+	*np = 1;
+	if (!list)
+		return NULL;
+	mnl_attr_for_each_nested(e, list) {
+		bool has_addr = false, has_port = false;
+
+		if (n == REPLCOPY_MAX_TARGETS)
+			return "more than REPLCOPY_MAX_TARGETS targets";
+		mnl_attr_for_each_nested(a, e) {
+			if (mnl_attr_get_type(a) == REPLCOPY_TA_ADDR) {
+				t[n].addr = mnl_attr_get_u32(a);
+				has_addr = true;
+			} else {
+				t[n].port = mnl_attr_get_u16(a);
+				has_port = true;
+			}
+		}
+		if (!has_addr || !has_port)
+			return "an entry without TA_ADDR or TA_PORT";
+		if (!n && !same_tgt(&t[0], &first))
+			return "MAP_TARGETS not starting with MAP_TARGET_ADDR/PORT";
+		for (i = 0; i < n; i++)
+			if (same_tgt(&t[i], &t[n]))
+				return "a target twice";
+		n++;
+	}
+	if (!n)
+		return "an empty MAP_TARGETS";
+	*np = n;
+	return NULL;
 }
 
 /* The model after an accepted request r (ADD reply is in last_added). */
@@ -1128,6 +1889,48 @@ static void apply_accepted(const struct req *r)
 		a = last_attr(r->nlh, REPLCOPY_A_MAP_SAMPLE);
 		if ((a ? mnl_attr_get_u32(a) : REPLCOPY_SAMPLE_ALL) != last_added.sample)
 			violation("ADD reply sample differs from the request");
+		{
+			struct tgt t[REPLCOPY_MAX_TARGETS];
+			const char *why;
+			uint32_t copies = 1;
+			uint8_t source = REPLCOPY_SOURCE_AUTO;
+			int n = 0;
+
+			mnl_attr_for_each(a, r->nlh, GENL_HDRLEN)
+				if (mnl_attr_get_type(a) == REPLCOPY_A_MAP_COPIES &&
+				    (a->nla_type & NLA_F_NESTED || !payload_ok(a, 4) ||
+				     mnl_attr_get_u32(a) < 1 ||
+				     mnl_attr_get_u32(a) > REPLCOPY_MAX_COPIES))
+					violation("ADD accepted with MAP_COPIES of length %u, value %u",
+						  mnl_attr_get_payload_len(a),
+						  payload_ok(a, 4) ? mnl_attr_get_u32(a) : 0);
+			a = last_attr(r->nlh, REPLCOPY_A_MAP_COPIES);
+			if (a && payload_ok(a, 4))
+				copies = mnl_attr_get_u32(a);
+			a = last_attr(r->nlh, REPLCOPY_A_MAP_SOURCE);
+			if (a && payload_ok(a, 1))
+				source = mnl_attr_get_u8(a);
+			if (copies != last_added.copies)
+				violation("ADD reply copies %u, request %u", last_added.copies, copies);
+			if (copies > 1 && source == REPLCOPY_SOURCE_CLIENT)
+				violation("ADD accepted %u copies with source client", copies);
+			why = req_targets(r->nlh, t, &n);
+			if (why) {
+				violation("ADD accepted with %s (mapping %u)", why, last_added.id);
+			} else {
+				struct map want = last_added;
+
+				want.ntargets = n;
+				memcpy(want.targets, t, sizeof(t[0]) * (size_t)n);
+				if (!same_targets(&want, &last_added))
+					violation("ADD reply: %d targets, not the %d requested (or other ones)",
+						  last_added.ntargets, n);
+			}
+			if (last_added.ntargets > 1)
+				n_multi_targets++;
+			if (last_added.copies > 1)
+				n_copies++;
+		}
 		for (i = 0; i < nmodel; i++)
 			if (model[i].port == last_added.port &&
 			    (!model[i].online || !last_added.online ||
@@ -1280,6 +2083,23 @@ static void fuzz_one(struct req *r)
 	    !r->bad_len && !e && (p[0].done || p[0].replies))
 		violation("unprivileged GET_SESSIONS answered (client data)");
 
+	/* The model's prediction (ADDs with targets and copies). */
+	if (r->expect && !unpriv && (p[0].got_err || p[0].done)) {
+		n_pred++;
+		if (!(r->expect & exp_bit(e))) {
+			violation("%s: %s%s%s%s, the model expects %s", r->desc,
+				  e ? strerrorname_np(-e) ?: "?" : "accepted",
+				  p[0].extack[0] ? " (" : "", p[0].extack,
+				  p[0].extack[0] ? ")" : "", exp_str(r->expect));
+		} else if (e && !p[0].extack[0]) {
+			violation("%s: %s without a message", r->desc, strerrorname_np(-e) ?: "?");
+		} else if (!e) {
+			n_pred_ok++;
+		} else {
+			n_pred_refused++;
+			pred_err_hist[-e < 256 ? -e : 255]++;
+		}
+	}
 	/* Errors are always answered; without an ack asked, silence is success. */
 	if (!r->dump && !r->short_hdr && (p[0].got_err ? !e : !r->ack)) {
 		if (r->cmd == REPLCOPY_CMD_ADD_MAPPING && !have_last_added) {
@@ -1293,6 +2113,16 @@ static void fuzz_one(struct req *r)
 		compare_config("after the request");
 	if (mutating(r->cmd) && chance(5))
 		compare_mappings(e ? "after a refused request" : "after an accepted request");
+}
+
+static bool copies_to_port(const struct map *m, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < m->ntargets; i++)
+		if (m->targets[i].port == port)
+			return true;
+	return m->tport == port;
 }
 
 /* Many mappings, so that dumps need several parts. */
@@ -1314,7 +2144,7 @@ static void populate(int count)
 		 */
 		do {
 			port = (uint16_t)(20000 + rn(20000));
-			for (j = 0; j < nmodel && model[j].tport != port; j++)
+			for (j = 0; j < nmodel && !copies_to_port(&model[j], port); j++)
 				;
 		} while (j < nmodel);
 		build_valid_add(&sreq, port, 0);
@@ -1428,6 +2258,9 @@ static void policy_round(void)
 		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_CONFIG },
 		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_SESSIONS },
 		{ REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_TARGET_ADDR },
+		{ REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_TARGETS },
+		{ REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_COPIES },
+		{ REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP, REPLCOPY_A_MAP_COPIES },
 		{ REPLCOPY_CMD_GET_MAPPING, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
 		{ REPLCOPY_CMD_GET_STATS, NLM_F_ACK, REPLCOPY_A_MAP_ID },
 		{ REPLCOPY_CMD_GET_STATS, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
@@ -1459,6 +2292,12 @@ static void policy_round(void)
 			nest = mnl_attr_nest_start(sreq.nlh, cases[i].attr);
 			mnl_attr_nest_end(sreq.nlh, nest);
 			break;
+		case REPLCOPY_A_MAP_TARGETS: {
+			struct tgt t = { inet_addr("10.0.2.2"), 80 };
+
+			put_targets_list(sreq.nlh, &t, 1, -1, ENT_OK);
+			break;
+		}
 		case REPLCOPY_A_MAP_PORT:
 			mnl_attr_put_u16(sreq.nlh, cases[i].attr, 9);
 			break;
@@ -1486,6 +2325,8 @@ static void read_only_round(void)
 	start_msg(&sreq, REPLCOPY_CMD_GET_STATS, NLM_F_DUMP);
 	if (simple(&sreq, &p))
 		violation("GET_STATS dump failed: %d", p.err);
+	else
+		compare_stats_dump();
 	start_msg(&sreq, REPLCOPY_CMD_GET_STATS, NLM_F_ACK);
 	if (simple(&sreq, &p))
 		violation("GET_STATS failed: %d", p.err);
@@ -1569,6 +2410,9 @@ int main(int argc, char **argv)
 		if (!unpriv && chance(3)) {
 			/* Well-formed ADD in the fuzzed ports, with ack. */
 			build_valid_add(&r, some_port(), chance(30) ? inet_addr("10.77.0.1") : 0);
+		} else if (!unpriv && chance(4)) {
+			/* Targets and copies, valid or not, the answer predicted. */
+			build_targets_add(&r, some_port(), chance(30) ? inet_addr("10.77.0.1") : 0);
 		} else {
 			build_fuzz(&r);
 		}
@@ -1631,6 +2475,13 @@ int main(int argc, char **argv)
 		if (err_hist[i])
 			printf(" %s=%lu", strerrorname_np((int)i) ?: "?", err_hist[i]);
 	printf("\n");
+	printf("nlfuzz: targets and copies: %lu predicted ADDs (%lu accepted, %lu refused as predicted:",
+	       n_pred, n_pred_ok, n_pred_refused);
+	for (i = 1; i < 256; i++)
+		if (pred_err_hist[i])
+			printf(" %s=%lu", strerrorname_np((int)i) ?: "?", pred_err_hist[i]);
+	printf("), %lu mappings added with several targets, %lu with several copies\n",
+	       n_multi_targets, n_copies);
 	printf("nlfuzz: seed %" PRIu64 ": %lu requests (%lu accepted, %lu refused, %lu dropped for a bad length), "
 	       "%lu replies, %lu dumps (%lu dump messages), %lu interrupted dumps, %lu adds, "
 	       "%lu deletes, %lu settings changes, %lu state checks, %d mappings left, "

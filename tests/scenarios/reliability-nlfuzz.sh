@@ -61,7 +61,9 @@ check_eq "unprivileged run changed no mapping" "$left" \
 	"$(json_get "$(replctl_in fuzz list --json)" 'len(j)')"
 
 in_ns fuzz "$FUZZ" -n 200 -s $((seed + 2)) > "$WORK/clean.out" 2>&1
-check_eq "cleanup run (no violation)" 0 "$?"
+rc=$?
+grep '^VIOLATION' "$WORK/clean.out" | head -20
+check_eq "cleanup run (no violation, seed $((seed + 2)))" 0 "$rc"
 tail -1 "$WORK/clean.out" | sed 's/^/# /'
 check_eq "fuzz netns empty after cleanup" 0 "$(json_get "$(replctl_in fuzz list --json)" 'len(j)')"
 check_eq "bystander netns untouched" "$before_by" "$(replctl_in bystander list --json)"
