@@ -10,6 +10,7 @@
 #   nginx_start NS NAME PORT         nginx on PORT (any address of NS)
 #   nginx_pair_setup                 topology + nginx online:8080 and target:8081
 #   hey_check WHAT N HEY_ARG...      hey -n $(scaled N) from the client; all answered 200
+#   ka_clients TAG N BEFORE AFTER CMD...  keep-alive clients open before CMD
 #   nginx_log NAME                   the access log (one request a line:
 #                                    addr method uri status request_length bytes_sent conn)
 #   nginx_requests NAME              "method uri status request_length" lines, sorted
@@ -264,6 +265,47 @@ hey_check() {
 	check_eq "hey $what: every request answered 200" "$n" "$(hey_run $NS_CLIENT -n "$n" "$@")"
 }
 
+# ka_clients TAG N BEFORE AFTER CMD...: connections open before CMD ran.
+# N keep-alive HTTP clients (python3 http.client: no Debian client keeps a
+# connection idle on command) each send BEFORE requests for
+# /TAG<i>/before-<k> to $ONLINE_IP:8080, wait until CMD has run (the
+# mapping appears), then send AFTER more on the same connection
+# (/TAG<i>/after-<k>). Every request must be answered (404: no such file).
+ka_clients() {
+	local tag=$1 n=$2 before=$3 after=$4 i pids=()
+	shift 4
+	cat > "$WORK/ka.py" <<-EOF
+	import http.client, os, sys, time
+	name, before, after, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+	c = http.client.HTTPConnection("$ONLINE_IP", 8080, timeout=30)
+	def get(path):
+	    c.request("GET", path)
+	    r = c.getresponse()
+	    r.read()
+	    print(name, path, r.status, flush=True)
+	for i in range(before):
+	    get(f"/{name}/before-{i}")
+	open(f"{go}.{name}.ready", "w").close()
+	while not os.path.exists(go):
+	    time.sleep(0.05)
+	for i in range(after):
+	    get(f"/{name}/after-{i}")
+	    time.sleep(0.1)
+	c.close()
+	EOF
+	for i in $(seq 1 "$n"); do
+		in_ns $NS_CLIENT python3 "$WORK/ka.py" "$tag$i" "$before" "$after" "$WORK/go-$tag" > "$WORK/ka-$tag$i.out" 2>&1 &
+		pids+=($!)
+	done
+	wait_until 120 sh -c "[ \$(ls $WORK/go-$tag.*.ready 2>/dev/null | wc -l) = $n ]" ||
+		die "clients did not get their first answers"
+	"$@" >/dev/null || die "$*"
+	touch "$WORK/go-$tag"
+	for i in "${pids[@]}"; do wait "$i" || fail "keep-alive client $i failed"; done
+	check_eq "$tag: every client request answered" $((n * (before + after))) \
+		"$(cat "$WORK"/ka-"$tag"*.out | grep -c ' 404$')"
+}
+
 # ---------------------------------------------------------------- redis
 
 # redis_start NS NAME ADDR PORT
@@ -353,35 +395,43 @@ put_at_once() {
 
 rstats_json() { timeout 20 ip netns exec "$MAP_NS" "$REPLCTL" stats --json; }
 
+# The counters that rstat and rstats_line read from stats --json (argv[1]):
+# PORT "total" the netns-wide total, PORT the mapping on that port,
+# PORT:IDX its target IDX (0: the first). Python, for python3 -c.
+_STATS_SELECT='
+import json, sys
+def select(js, port):
+    j = json.loads(js)
+    if port == "total":
+        return j["total"]["stats"]
+    port, _, idx = port.partition(":")
+    m = [m for m in j["mappings"] if str(m["port"]) == port][0]
+    return m["targets"][int(idx)]["stats"] if idx else m["stats"]
+'
+
 # rstat KEY[,KEY...] [PORT]: counter KEY of the mapping on PORT (default
-# $MAP_PORT); PORT "total" gives the netns-wide total. Several keys give
-# their values from one reading, joined by "/". Prints "?" when it cannot be
-# read.
+# $MAP_PORT); PORT "total" gives the netns-wide total, PORT:IDX the
+# counters of the mapping's target IDX. Several keys give their values
+# from one reading, joined by "/". Prints "?" when it cannot be read.
 rstat() {
 	local key=$1 port=${2:-$MAP_PORT} js
 	js=$(rstats_json 2>/dev/null) || { echo "?"; return 1; }
-	python3 - "$js" "$key" "$port" <<-'EOF' || { echo "?"; return 1; }
-	import json, sys
-	j = json.loads(sys.argv[1]); key = sys.argv[2]; port = sys.argv[3]
-	if port == "total":
-	    st = j["total"]["stats"]
-	else:
-	    st = [m for m in j["mappings"] if str(m["port"]) == port][0]["stats"]
-	print("/".join(str(st[k]) for k in key.split(",")))
-	EOF
+	python3 -c "$_STATS_SELECT"'
+st = select(sys.argv[1], sys.argv[3])
+print("/".join(str(st[k]) for k in sys.argv[2].split(",")))' "$js" "$key" "$port" || { echo "?"; return 1; }
 }
 
-# rstats_line [PORT]: a one-line summary of the mapping's counters.
+# rstats_line [PORT]: a one-line summary of the counters (PORT as rstat's).
 rstats_line() {
 	local port=${1:-$MAP_PORT} js
 	js=$(rstats_json 2>/dev/null) || { echo "(replctl stats failed)"; return; }
-	python3 - "$js" "$port" <<-'EOF' 2>/dev/null || echo "(no stats for port $port: $js)"
-	import json, sys
-	j = json.loads(sys.argv[1])
-	m = [m for m in j["mappings"] if str(m["port"]) == sys.argv[2]]
-	s = m[0]["stats"] if m else j["total"]["stats"]
-	print(" ".join(f"{k}={v}" for k, v in s.items() if v))
-	EOF
+	python3 -c "$_STATS_SELECT"'
+try:
+    s = select(sys.argv[1], sys.argv[2])
+except IndexError:
+    s = json.loads(sys.argv[1])["total"]["stats"]
+print(" ".join(f"{k}={v}" for k, v in s.items() if v))' "$js" "$port" 2>/dev/null ||
+		echo "(no stats for port $port: $js)"
 }
 
 # wait_replay_idle [PORT] [TIMEOUT]: replication is asynchronous; wait until
@@ -452,32 +502,26 @@ check_stat_eq() { check_eq "counter $1" "$2" "$(rstat "$1" "${3:-$MAP_PORT}")"; 
 check_sessions_accounted() {
 	local port=${1:-$MAP_PORT} js
 	js=$(rstats_json) || { fail "replctl stats failed"; return; }
-	python3 - "$js" "$port" <<-'EOF' || _failed=1
-	import json, sys
-	j = json.loads(sys.argv[1])
-	s = [m for m in j["mappings"] if str(m["port"]) == sys.argv[2]][0]["stats"]
-	started = s["sess_syn"] + s["sess_fabricated"]
-	ended = s["sess_closed"] + s["sess_reset"] + s["sess_timedout"]
-	ok = s["sess_active"] == 0 and started == ended and started > 0
-	print(("ok: " if ok else "FAIL: ") +
-	      f"sessions accounted: started {started} (syn {s['sess_syn']} + fabricated {s['sess_fabricated']}), "
-	      f"ended {ended} (closed {s['sess_closed']} + reset {s['sess_reset']} + timedout {s['sess_timedout']}), "
-	      f"active {s['sess_active']}")
-	sys.exit(0 if ok else 1)
-	EOF
+	python3 -c "$_STATS_SELECT"'
+s = select(sys.argv[1], sys.argv[2])
+syn, fab, act = s["sess_syn"], s["sess_fabricated"], s["sess_active"]
+closed, reset, tmo = s["sess_closed"], s["sess_reset"], s["sess_timedout"]
+started, ended = syn + fab, closed + reset + tmo
+ok = act == 0 and started == ended and started > 0
+print(("ok: " if ok else "FAIL: ") +
+      f"sessions accounted ({sys.argv[2]}): started {started} (syn {syn} + fabricated {fab}), "
+      f"ended {ended} (closed {closed} + reset {reset} + timedout {tmo}), active {act}")
+sys.exit(0 if ok else 1)' "$js" "$port" || _failed=1
 }
 
 # check_no_drops [PORT]: no replay work was lost (every drop_* counter is 0).
 check_no_drops() {
 	local port=${1:-$MAP_PORT} js d
 	js=$(rstats_json) || { fail "replctl stats failed"; return; }
-	d=$(python3 - "$js" "$port" <<-'EOF'
-	import json, sys
-	j = json.loads(sys.argv[1])
-	s = [m for m in j["mappings"] if str(m["port"]) == sys.argv[2]][0]["stats"]
-	print(" ".join(f"{k}={v}" for k, v in s.items() if k.startswith("drop_") and v))
-	EOF
-	) || { fail "cannot read drop counters"; return; }
+	d=$(python3 -c "$_STATS_SELECT"'
+s = select(sys.argv[1], sys.argv[2])
+print(" ".join(f"{k}={v}" for k, v in s.items() if k.startswith("drop_") and v))' "$js" "$port") ||
+		{ fail "cannot read drop counters"; return; }
 	if [ -z "$d" ]; then pass "no replay work dropped"; else fail "replay work dropped: $d"; fi
 }
 

@@ -20,42 +20,13 @@ module_load
 dmesg_mark
 set_worker
 
-cat > "$WORK/ka.py" <<'EOF'
-import http.client, os, sys, time
-name, before, after, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-c = http.client.HTTPConnection("10.0.1.1", 8080, timeout=30)
-def get(path):
-    c.request("GET", path)
-    r = c.getresponse()
-    r.read()
-    print(name, path, r.status, flush=True)
-for i in range(before):
-    get(f"/{name}/before-{i}")
-open(f"{go}.{name}.ready", "w").close()
-while not os.path.exists(go):
-    time.sleep(0.05)
-for i in range(after):
-    get(f"/{name}/after-{i}")
-    time.sleep(0.1)
-c.close()
-EOF
-
 # run_clients TAG MAPPING-ARGS...: clients connect and send their first
 # requests, then the mapping is added, then they send the rest.
 run_clients() {
-	local tag=$1 i pids=()
+	local tag=$1
 	shift
-	for i in $(seq 1 $NCLIENTS); do
-		in_ns $NS_CLIENT python3 "$WORK/ka.py" "$tag$i" $BEFORE $AFTER "$WORK/go-$tag" > "$WORK/ka-$tag$i.out" 2>&1 &
-		pids+=($!)
-	done
-	wait_until 120 sh -c "[ \$(ls $WORK/go-$tag.*.ready 2>/dev/null | wc -l) = $NCLIENTS ]" ||
-		die "clients did not get their first answers"
-	replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 "$@" >/dev/null || die "replctl add 8080 $TARGET_IP:8081 $*"
-	touch "$WORK/go-$tag"
-	for i in "${pids[@]}"; do wait "$i" || fail "keep-alive client $i failed"; done
-	check_eq "$tag: every client request answered" $((NCLIENTS * (BEFORE + AFTER))) \
-		"$(cat "$WORK"/ka-"$tag"*.out | grep -c ' 404$')"
+	ka_clients "$tag" $NCLIENTS $BEFORE $AFTER \
+		replctl_in $NS_ONLINE add 8080 $TARGET_IP:8081 "$@"
 }
 
 # --- fabricated handshakes
