@@ -23,9 +23,11 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "kthread", "tcpcopy"]
+CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "kthread", "copies3", "sample10", "tcpcopy"]
 RATED = ["ka-1k", "close-1k", "ka-200k", "close-200k", "up-1m"]
-REPLAYING = {"wq", "wq-unbound", "kthread", "tcpcopy"}
+REPLAYING = {"wq", "wq-unbound", "kthread", "copies3", "sample10", "tcpcopy"}
+# One copy, three, a tenth of the connections (section B2).
+SHAPED = ("wq", "copies3", "sample10")
 WL_TEXT = {
     "ka-1k": "1 KiB, keep-alive",
     "close-1k": "1 KiB, one connection per request",
@@ -288,6 +290,25 @@ def main():
             x_tc = "%.2f" % (s[0] / tc[0]) if tc and tc[0] > 0 else "–"
             md.append("| %s | %s | %.0f | %s | %s |" % (WL_TEXT[wl], c, s[0], x_nd, x_tc))
     md.append("")
+
+    if any(c in present for c in ("copies3", "sample10")):
+        md.append("## B2. Copies and sampling: extra online CPU per replicated request")
+        md.append("")
+        md.append("wq with one copy, `--copies 3` and `--sample 10`. The increment over `off` "
+                  "per online request, how many requests the target served per online request, "
+                  "and the increment divided by that: the cost of one replicated request.")
+        md.append("")
+        md.append("| workload | config | increment µs per online request | target ÷ online | µs per replicated request |")
+        md.append("|---|---|---:|---:|---:|")
+        for wl in RATED:
+            for c in SHAPED:
+                s = med(inc(c, wl))
+                rp = med([r["replayed_pct"] for r in by.get((c, wl), [])])
+                if not s or not rp or rp[0] <= 0:
+                    continue
+                md.append("| %s | %s | %.0f | %.2f | %.0f |" % (
+                    WL_TEXT[wl], c, s[0], rp[0] / 100, s[0] * 100 / rp[0]))
+        md.append("")
 
     md.append("## C. Online throughput at saturation (wrk, keep-alive 1 KiB)")
     md.append("")

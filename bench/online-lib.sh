@@ -61,6 +61,8 @@ cfg_up() {
 	wq) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	wq-unbound) $ON "$REPLCTL" set worker wq wq-unbound on && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	kthread) $ON "$REPLCTL" set worker kthread && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
+	copies3) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 --copies 3 ;;
+	sample10) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 --sample 10 ;;
 	tcpcopy)
 		# Client addresses become 10.0.5.x, which the target routes to
 		# intercept's capture interface (bench/peer.sh); intercept
@@ -80,7 +82,7 @@ cfg_up() {
 cfg_down() {
 	case $1 in
 	nftdup) $ON nft delete table ip bench ;;
-	wq|wq-unbound|kthread)
+	wq|wq-unbound|kthread|copies3|sample10)
 		$ON "$REPLCTL" del 8080
 		$ON "$REPLCTL" set worker wq wq-unbound off ;;
 	tcpcopy)

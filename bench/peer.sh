@@ -14,7 +14,8 @@
 #
 # Configurations: off (module loaded, no mapping), nftdup (nft "dup to" the
 # target: clone and route only, the floor), wq, wq-unbound, kthread
-# (replcopy's worker models), tcpcopy (tcpcopy on the online VM, intercept
+# (replcopy's worker models), copies3 and sample10 (wq with --copies 3 and
+# with --sample 10: the cost as the replay grows or shrinks), tcpcopy (tcpcopy on the online VM, intercept
 # here: "not available" unless bench/run.sh was given their sources).
 #
 # Workloads (client -> online:8080):
@@ -37,7 +38,7 @@
 #
 # Environment (defaults in brackets): BENCH_DURATION seconds per run [10],
 # BENCH_ROUNDS [3], BENCH_CONFIGS ["off nftdup wq wq-unbound kthread
-# tcpcopy"], BENCH_WORKLOADS [all of the above], BENCH_RATE_1K [200],
+# copies3 sample10 tcpcopy"], BENCH_WORKLOADS [all of the above], BENCH_RATE_1K [200],
 # BENCH_RATE_200K [40], BENCH_RATE_UP [8], BENCH_SAT_CONC [32],
 # BENCH_SETTLE seconds after the load inside the CPU window, the same for
 # every configuration [2], BENCH_DRAIN max seconds to wait for the replay
@@ -52,7 +53,7 @@ source "$BENCH_TOP/tests/lib-servers.sh"
 
 D=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
-CONFIGS=${BENCH_CONFIGS:-off nftdup wq wq-unbound kthread tcpcopy}
+CONFIGS=${BENCH_CONFIGS:-off nftdup wq wq-unbound kthread copies3 sample10 tcpcopy}
 WORKLOADS=${BENCH_WORKLOADS:-ka-1k close-1k ka-200k close-200k up-1m put-64m sat}
 RATE_1K=${BENCH_RATE_1K:-200}
 RATE_200K=${BENCH_RATE_200K:-40}
@@ -198,7 +199,7 @@ tg_count() { wc -l < "$LOG_TG"; }
 wait_replayed() {
 	local cfg=$1 start=$SECONDS last=-1 n stable=0
 	case $cfg in
-	wq|wq-unbound|kthread)
+	wq|wq-unbound|kthread|copies3|sample10)
 		while ! on_online replayed > "$WORK/replayed"; do
 			[ $((SECONDS - start)) -lt "$DRAIN" ] || { echo "timeout $(cat "$WORK/replayed")"; return; }
 			sleep 0.5
@@ -270,7 +271,7 @@ measure() {
 		echo "replay $rep"
 	} | emit facts
 	case $cfg in
-	wq|wq-unbound|kthread) on_online rstats | emit rstats ;;
+	wq|wq-unbound|kthread|copies3|sample10) on_online rstats | emit rstats ;;
 	esac
 	say "ENDRUN"
 	if [ "$wl" = put-64m ]; then
