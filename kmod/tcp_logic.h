@@ -302,7 +302,9 @@ static inline bool replcopy_end_behind(const struct replcopy_end_view *v)
  * due, or when to look again? It is due when the target answered at least
  * as much as the online server did, no sooner after our last data than
  * the real client's own gap. When it answered less, it may still be at
- * work: wait until it was quiet for REPLCOPY_END_QUIET, then probe it
+ * work: wait until it was quiet for REPLCOPY_END_QUIET, on this connection
+ * and on the mapping's others (these at most REPLCOPY_RST_MAX after the
+ * client's end), then probe it
  * (REPLCOPY_END_PROBE: the caller sends the probe and waits for its
  * answer); once it showed it holds nothing more, a FIN is due (its answers
  * differ from the online server's), but a RST, which discards what the
@@ -313,7 +315,7 @@ static inline enum replcopy_end_verdict
 replcopy_end_when(const struct replcopy_end_view *v, unsigned long limit,
 		  unsigned long *at)
 {
-	unsigned long last = v->t_progress_at;
+	unsigned long last = v->t_progress_at, busy;
 	enum replcopy_end_verdict verdict = REPLCOPY_END_WAIT;
 
 	if (time_before(last, v->c_end_at))
@@ -322,6 +324,20 @@ replcopy_end_when(const struct replcopy_end_view *v, unsigned long limit,
 	if (v->fin_gap && time_before(*at, v->data_sent_at + v->fin_gap))
 		*at = v->data_sent_at + v->fin_gap;
 	if (replcopy_end_behind(v)) {
+		/*
+		 * Quiet here is not done while the target works on the
+		 * mapping's other connections: its stack acknowledged our
+		 * requests, but its server may not have read them yet, and
+		 * an end now makes a server such as nginx drop them (seen:
+		 * --copies 3 on a saturated target). Its progress anywhere
+		 * counts, up to REPLCOPY_RST_MAX after the client's end (a
+		 * RST's limit has that already).
+		 */
+		busy = v->m_progress_at;
+		if (time_after(busy, v->c_end_at + REPLCOPY_RST_MAX))
+			busy = v->c_end_at + REPLCOPY_RST_MAX;
+		if (!v->c_rst && time_after(busy, last))
+			last = busy;
 		if (v->t_hole)
 			*at = limit;
 		else if (time_before(*at, last + REPLCOPY_END_QUIET))

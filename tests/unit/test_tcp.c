@@ -318,6 +318,23 @@ static void test_end_less_answered(void **state)
 	/* It holds nothing: a FIN is due (its answers differ). */
 	v.t_idle = true;
 	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
+	/* Busy on the mapping's other connections: not quiet yet. */
+	v = view(false);
+	v.now = T0 + REPLCOPY_END_QUIET;
+	v.m_progress_at = T0 + 5 * HZ;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + 5 * HZ + REPLCOPY_END_QUIET);
+	/* ... for at most REPLCOPY_RST_MAX after the client's end. */
+	v.m_progress_at = T0 + REPLCOPY_RST_MAX + 10 * HZ;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + REPLCOPY_RST_MAX + REPLCOPY_END_QUIET);
+	v.now = T0 + REPLCOPY_RST_MAX + REPLCOPY_END_QUIET;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_PROBE);
+	/* Answered as much as the online server: busy or not, due. */
+	v = view(false);
+	v.m_progress_at = T0 + 5 * HZ;
+	v.t_used = 1000;
+	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
 	/* Missing target data: wait until the limit. */
 	v = view(false);
 	v.t_hole = true;
@@ -464,7 +481,7 @@ static void test_end_rst_busy_target(void **state)
  * on the mapping's other connections first; this one's lie unread in its
  * kernel, without progress here for longer than REPLCOPY_RST_GRACE. The
  * RST waits while the server makes progress elsewhere, up to
- * REPLCOPY_RST_MAX; a FIN does not discard, and is not held for it.
+ * REPLCOPY_RST_MAX, and so does a FIN before it counts the target quiet.
  */
 static void test_end_rst_server_busy(void **state)
 {
@@ -489,10 +506,17 @@ static void test_end_rst_server_busy(void **state)
 	v.t_progress_at = T0;
 	v.m_progress_at = T0 - HZ;
 	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_RST_GRACE);
-	/* A FIN: REPLCOPY_END_MAX, the server's progress or not. */
+	/*
+	 * A FIN: its limit is REPLCOPY_END_MAX, but it waits for the server
+	 * to be quiet everywhere too (nginx drops the requests it has not
+	 * read when the client's FIN comes while it writes a response).
+	 */
 	v.c_rst = false;
 	v.m_progress_at = T0 + 8 * HZ;
 	assert_int_equal(replcopy_end_limit(&v), T0 + REPLCOPY_END_MAX);
+	assert_int_equal(when(&v, &at), REPLCOPY_END_WAIT);
+	assert_int_equal(at, T0 + 8 * HZ + REPLCOPY_END_QUIET);
+	v.now = T0 + 8 * HZ + REPLCOPY_END_QUIET;
 	assert_int_equal(when(&v, &at), REPLCOPY_END_DUE);
 }
 
