@@ -121,9 +121,11 @@ in_ns $NS_TARGET ip link add ic0 type dummy
 in_ns $NS_TARGET ip link set ic0 up
 in_ns $NS_TARGET ip route add 10.0.5.0/24 dev ic0
 in_ns $NS_TARGET sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-nginx_start $NS_TARGET target 8081
+# info: the target's own account of connections it closed early.
+NGINX_LOG_LEVEL=info nginx_start $NS_TARGET target 8081
 nginx_make_files target
 LOG_TG=$(nginx_log target)
+ERR_TG=$(dirname "$LOG_TG")/error.log
 # The upload bodies: random bytes made on the host (bench/run.sh; /dev/urandom
 # is slow under TCG), copied into this VM's memory.
 cp "$BENCH_FILES/64m.bin" "$BENCH_FILES/1m.bin" "$WORK/" || die "peer: no upload files in $BENCH_FILES"
@@ -233,6 +235,7 @@ measure() {
 	local round=$1 cfg=$2 wl=$3 on0 on1 pc0 pc1 tg0 tg1 t0 t1 rep put_done=
 	PUT_NAME=$round-$cfg
 	tg0=$(tg_count)
+	tg_err0=$(wc -l < "$ERR_TG")
 	on0=$(on_online snap)
 	read -r pc0 < /proc/stat
 	t0=$(cut -d' ' -f1 /proc/uptime)
@@ -273,6 +276,10 @@ measure() {
 	case $cfg in
 	wq|wq-unbound|kthread|copies3|sample10) on_online rstats | emit rstats ;;
 	esac
+	# What the target's nginx logged during the run, by message.
+	tail -n +"$((tg_err0 + 1))" "$ERR_TG" |
+		sed -E 's/^[^]]*\] [0-9#]+: (\*[0-9]+ )?//; s/, client:.*//; s/[0-9]+/N/g' |
+		sort | uniq -c | sort -rn | head -n 20 | emit target-errors
 	say "ENDRUN"
 	if [ "$wl" = put-64m ]; then
 		on_online 'rm -f "$BENCH_RUN"/nginx-online/root/dav/up-*' >/dev/null

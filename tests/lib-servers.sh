@@ -69,7 +69,7 @@ nginx_start() {
 	worker_processes 1;
 	daemon on;
 	pid $d/nginx.pid;
-	error_log $d/logs/error.log warn;
+	error_log $d/logs/error.log ${NGINX_LOG_LEVEL:-warn};
 	load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
 	events { worker_connections 1000; }
 	http {
