@@ -48,7 +48,8 @@
  * all client data before it and has answered it: it used at least as much
  * sequence space as the online server had delivered to the client by then
  * (the client's ACKs tell), or, when its answers differ, it has been quiet
- * for REPLCOPY_END_QUIET and an idle probe shows it holds nothing we
+ * for REPLCOPY_END_QUIET, here and on the mapping's other connections (at
+ * most REPLCOPY_RST_MAX), and an idle probe shows it holds nothing we
  * missed (for a RST, which discards what the server has not read yet:
  * REPLCOPY_RST_GRACE without progress, on this connection and on the
  * mapping's others, at most REPLCOPY_RST_MAX). Also no sooner after our
