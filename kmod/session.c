@@ -338,7 +338,6 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->m = m;
 	s->t = t;
 	s->replica = replica;
-	s->copy = replica % m->copies;
 	s->caddr = iph->saddr;
 	s->cport = th->source;
 	s->laddr = iph->daddr;
@@ -920,7 +919,7 @@ static int replcopy_session_fill(struct sk_buff *skb,
 			      REPLCOPY_SA_PAD) ||
 	    nla_put_in_addr(skb, REPLCOPY_SA_TARGET_ADDR, s->taddr) ||
 	    nla_put_u16(skb, REPLCOPY_SA_TARGET_PORT, ntohs(s->tport)) ||
-	    nla_put_u8(skb, REPLCOPY_SA_COPY, s->copy)) {
+	    nla_put_u8(skb, REPLCOPY_SA_COPY, s->replica % s->m->copies)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -170,11 +170,14 @@ struct replcopy_session {
 
 	struct replcopy_table *tbl;
 	struct replcopy_mapping *m;	/* holds a reference */
-	struct replcopy_target *t;	/* m's target it replays to */
+	struct replcopy_target *t;	/* m's target it replays to:
+					 * m->targets[replica / m->copies],
+					 * kept for every counter update
+					 */
 	u8 replica;			/* index among the connection's
 					 * sessions: target, then copy
+					 * (replica % m->copies)
 					 */
-	u8 copy;			/* 0..m->copies - 1 */
 	struct replcopy_pool *pool;	/* of sport, while port_held */
 
 	/* Client side: caddr:cport -> laddr:lport (what the local app sees). */
