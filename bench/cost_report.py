@@ -23,9 +23,9 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "kthread", "copies3", "sample10", "tcpcopy"]
+CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10", "tcpcopy"]
 RATED = ["ka-1k", "close-1k", "ka-200k", "close-200k", "up-1m"]
-REPLAYING = {"wq", "wq-unbound", "kthread", "copies3", "sample10", "tcpcopy"}
+REPLAYING = {"wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10", "tcpcopy"}
 # One copy, three, a tenth of the connections (section B2).
 SHAPED = ("wq", "copies3", "sample10")
 WL_TEXT = {

@@ -61,6 +61,8 @@ cfg_up() {
 	wq) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	wq-unbound) $ON "$REPLCTL" set worker wq wq-unbound on && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	kthread) $ON "$REPLCTL" set worker kthread && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
+	wq-nogso) echo N > /sys/module/replcopy/parameters/gso &&
+		$ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	copies3) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 --copies 3 ;;
 	sample10) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 --sample 10 ;;
 	tcpcopy)
@@ -82,9 +84,10 @@ cfg_up() {
 cfg_down() {
 	case $1 in
 	nftdup) $ON nft delete table ip bench ;;
-	wq|wq-unbound|kthread|copies3|sample10)
+	wq|wq-unbound|wq-nogso|kthread|copies3|sample10)
 		$ON "$REPLCTL" del 8080
-		$ON "$REPLCTL" set worker wq wq-unbound off ;;
+		$ON "$REPLCTL" set worker wq wq-unbound off
+		echo Y > /sys/module/replcopy/parameters/gso ;;
 	tcpcopy)
 		kill "$(cat "$BENCH_RUN/tcpcopy.pid")"
 		sleep 1

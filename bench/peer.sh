@@ -14,9 +14,12 @@
 #
 # Configurations: off (module loaded, no mapping), nftdup (nft "dup to" the
 # target: clone and route only, the floor), wq, wq-unbound, kthread
-# (replcopy's worker models), copies3 and sample10 (wq with --copies 3 and
-# with --sample 10: the cost as the replay grows or shrinks), tcpcopy (tcpcopy on the online VM, intercept
-# here: "not available" unless bench/run.sh was given their sources).
+# (replcopy's worker models), wq-nogso (wq with the module parameter
+# gso=N: every segment built and routed on its own, as before GSO skbs;
+# not in the default list), copies3 and sample10 (wq with --copies 3 and
+# with --sample 10: the cost as the replay grows or shrinks), tcpcopy
+# (tcpcopy on the online VM, intercept here: "not available" unless
+# bench/run.sh was given their sources).
 #
 # Workloads (client -> online:8080):
 #   ka-1k       hey, keep-alive, 1 KiB responses, at BENCH_RATE_1K req/s
@@ -201,7 +204,7 @@ tg_count() { wc -l < "$LOG_TG"; }
 wait_replayed() {
 	local cfg=$1 start=$SECONDS last=-1 n stable=0
 	case $cfg in
-	wq|wq-unbound|kthread|copies3|sample10)
+	wq|wq-unbound|wq-nogso|kthread|copies3|sample10)
 		while ! on_online replayed > "$WORK/replayed"; do
 			[ $((SECONDS - start)) -lt "$DRAIN" ] || { echo "timeout $(cat "$WORK/replayed")"; return; }
 			sleep 0.5
@@ -274,7 +277,7 @@ measure() {
 		echo "replay $rep"
 	} | emit facts
 	case $cfg in
-	wq|wq-unbound|kthread|copies3|sample10) on_online rstats | emit rstats ;;
+	wq|wq-unbound|wq-nogso|kthread|copies3|sample10) on_online rstats | emit rstats ;;
 	esac
 	# What the target's nginx logged during the run, by message.
 	tail -n +"$((tg_err0 + 1))" "$ERR_TG" |

@@ -174,7 +174,10 @@ static bool replcopy_hold(struct replcopy_session *s)
 	return true;
 }
 
-/* One segment of client data: len bytes at seq, copied from sndq. */
+/*
+ * Client data: len bytes at seq, copied from sndq, one segment or one GSO
+ * skb of several. Returns the bytes sent (maybe fewer), or -errno.
+ */
 static int replcopy_send_data(struct replcopy_session *s, u32 seq, u32 len)
 {
 	struct replcopy_seg seg = {};
@@ -372,16 +375,16 @@ void replcopy_push(struct replcopy_session *s)
 			break;
 		if (!before(s->snd_nxt, s->snd_max) && replcopy_hold(s))
 			break;
-		len = min3(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt,
-			   (u32)s->mss);
+		len = min(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt);
 		retrans = before(s->snd_nxt, s->snd_max);
 		err = replcopy_send_data(s, s->snd_nxt, len);
 		if (err == -EMSGSIZE && replcopy_fit_mtu(s, s->route_mtu))
 			continue;
-		if (err) {
+		if (err <= 0) {
 			replcopy_xmit_failed(s);
 			break;
 		}
+		len = err;	/* what one skb carried (GSO: see xmit.c) */
 		if (!retrans) {
 			s->resp_wait = true;
 			s->hold_at = 0;

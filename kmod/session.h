@@ -326,12 +326,16 @@ struct replcopy_seg {
 	u16 window;			/* host order, already scaled down */
 	const u8 *opts;			/* TCP options, multiple of 4 bytes */
 	u8 optlen;
-	u32 len;			/* payload bytes, copied from q at seq */
+	u32 len;			/* payload at seq in q (> MSS: GSO) */
 	const struct sk_buff_head *q;	/* payload source (sndq) */
 	bool retrans;
 };
 
-/* -EMSGSIZE: the segment is larger than the route's MTU (s->route_mtu). */
+/*
+ * Sends seg: returns the payload bytes sent (seg->len, or fewer whole MSS
+ * when they do not fit in one GSO skb), or -errno; -EMSGSIZE: the segment
+ * is larger than the route's MTU (s->route_mtu).
+ */
 int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg);
 /* Path MTU toward the target minus IP and TCP headers, or 0. */
 u32 replcopy_route_mss(struct replcopy_session *s);

@@ -198,9 +198,11 @@ TRACE_EVENT(replcopy_worker_end,
 TRACE_EVENT(replcopy_xmit,
 
 	TP_PROTO(const struct replcopy_session *s, u32 seq, u32 ack, u32 len,
-		 u8 tcp_flags, bool retrans, u32 new_len, u64 cap_ns, int err),
+		 u8 tcp_flags, bool retrans, u32 new_len, u64 cap_ns, int err,
+		 u32 segs),
 
-	TP_ARGS(s, seq, ack, len, tcp_flags, retrans, new_len, cap_ns, err),
+	TP_ARGS(s, seq, ack, len, tcp_flags, retrans, new_len, cap_ns, err,
+		segs),
 
 	TP_STRUCT__entry(
 		__field(u32, sess_id)
@@ -213,6 +215,7 @@ TRACE_EVENT(replcopy_xmit,
 		__field(u32, new_len)
 		__field(int, err)
 		__field(u64, cap_delay_ns)
+		__field(u32, segs)
 	),
 
 	TP_fast_assign(
@@ -228,13 +231,14 @@ TRACE_EVENT(replcopy_xmit,
 		__entry->new_len = new_len;
 		__entry->err = err;
 		__entry->cap_delay_ns = now > cap_ns ? now - cap_ns : 0;
+		__entry->segs = segs;
 	),
 
-	TP_printk("sess=%u worker=%s seq=%u ack=%u len=%u new_len=%u flags=%#x retrans=%u err=%d cap_delay_ns=%llu",
+	TP_printk("sess=%u worker=%s seq=%u ack=%u len=%u new_len=%u flags=%#x retrans=%u err=%d cap_delay_ns=%llu segs=%u",
 		  __entry->sess_id, show_replcopy_worker(__entry->worker),
 		  __entry->seq, __entry->ack, __entry->len, __entry->new_len,
 		  __entry->tcp_flags, __entry->retrans, __entry->err,
-		  __entry->cap_delay_ns)
+		  __entry->cap_delay_ns, __entry->segs)
 );
 
 TRACE_EVENT(replcopy_retransmit,

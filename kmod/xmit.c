@@ -7,10 +7,18 @@
  * from captured client segments by replcopy_store()), checksum left to the
  * device (CHECKSUM_PARTIAL), routed with the session's source and target,
  * marked untracked as nf_dup_ipv4 does, and sent with ip_local_out().
+ *
+ * Data beyond one MSS leaves as one GSO skb (gso_size = MSS) of up to
+ * 64 KiB, as TCP's own TSO/GSO sends: one route lookup and one trip
+ * through IP output and netfilter for up to 44 segments, which the device
+ * or the stack (skb_gso_segment()) cuts into MSS-sized ones.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/highmem.h>
 #include <linux/ip.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
@@ -20,6 +28,11 @@
 
 #include "session.h"
 #include "trace.h"
+
+static bool replcopy_gso = true;
+module_param_named(gso, replcopy_gso, bool, 0644);
+MODULE_PARM_DESC(gso,
+		 "Send client data beyond one MSS as GSO packets of up to 64 KiB, cut into segments by the stack or the device (default Y); N sends every segment on its own");
 
 static struct rtable *replcopy_route(struct net *net, struct flowi4 *fl4,
 				     __be32 saddr, __be32 daddr, __be16 sport,
@@ -118,6 +131,84 @@ static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
 	return len ? -EINVAL : 0;
 }
 
+/*
+ * How many of a data segment's len bytes one skb carries: len up to one
+ * MSS; beyond, as much as the device takes in one GSO skb (its
+ * gso_max_size and gso_max_segs, and 64 KiB, IPv4's total length) in
+ * whole segments, or all of len if less. hdrlen: IP and TCP headers.
+ */
+static u32 replcopy_gso_len(const struct replcopy_session *s,
+			    const struct net_device *dev, u32 len, u32 hdrlen)
+{
+	u32 mss = s->mss, max, segs;
+
+	if (len <= mss || !READ_ONCE(replcopy_gso))
+		return min(len, mss);
+	max = min(READ_ONCE(dev->gso_max_size), GSO_LEGACY_MAX_SIZE) - 1;
+	max = min_t(u32, max - hdrlen, MAX_SKB_FRAGS * PAGE_SIZE);
+	segs = min_t(u32, max / mss, READ_ONCE(dev->gso_max_segs));
+	if (segs <= 1)
+		return mss;
+	return min(len, segs * mss);
+}
+
+/*
+ * An skb for len bytes of payload after MAX_TCP_HEADER of headroom: in its
+ * head up to one MSS, else in page fragments (a GSO skb). The payload is
+ * copied from q at seq; *cap_ns: see replcopy_copy_payload().
+ */
+static struct sk_buff *replcopy_payload_skb(const struct replcopy_session *s,
+					    const struct sk_buff_head *q,
+					    u32 seq, u32 len, u32 new_seq,
+					    u64 *cap_ns, int *err)
+{
+	struct sk_buff *skb;
+	int i;
+
+	if (len <= s->mss) {
+		skb = alloc_skb(MAX_TCP_HEADER + len,
+				GFP_KERNEL | __GFP_NOWARN);
+		if (!skb) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		skb_reserve(skb, MAX_TCP_HEADER);
+		*err = len ? replcopy_copy_payload(q, seq, skb_put(skb, len),
+						   len, new_seq, cap_ns) : 0;
+		goto out;
+	}
+
+	skb = alloc_skb_with_frags(MAX_TCP_HEADER, len, 0, err,
+				   GFP_KERNEL | __GFP_NOWARN);
+	if (!skb) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	skb_reserve(skb, MAX_TCP_HEADER);
+	skb->len = len;
+	skb->data_len = len;
+	*err = 0;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags && !*err; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+		u32 n = skb_frag_size(f);
+		u8 *p = kmap_local_page(skb_frag_page(f));
+
+		*err = replcopy_copy_payload(q, seq, p + skb_frag_off(f), n,
+					     new_seq, cap_ns);
+		kunmap_local(p);
+		seq += n;
+	}
+	skb_shinfo(skb)->gso_size = s->mss;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(len, s->mss);
+out:
+	if (*err) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
 int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 {
 	struct replcopy_mapping *m = s->m;
@@ -127,7 +218,8 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	struct iphdr *iph;
-	u32 new_seq = seg->seq, new_len = 0;
+	u32 new_seq = seg->seq, new_len = 0, len, segs;
+	u8 flags = seg->flags;
 	struct rtable *rt;
 	u64 cap_ns = 0;
 	int err;
@@ -145,41 +237,38 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	 * caller fits them to it first, as TCP does (tcp_current_mss()).
 	 */
 	if (unlikely(seg->len && !s->no_df &&
-		     sizeof(struct iphdr) + thlen + seg->len >
+		     sizeof(struct iphdr) + thlen + min_t(u32, seg->len, s->mss) >
 		     dst_mtu(&rt->dst))) {
 		s->route_mtu = dst_mtu(&rt->dst);
 		ip_rt_put(rt);
 		return -EMSGSIZE;
 	}
 
-	skb = alloc_skb(MAX_TCP_HEADER + seg->len, GFP_KERNEL | __GFP_NOWARN);
-	if (!skb) {
-		ip_rt_put(rt);
-		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
-		return -ENOMEM;
-	}
-	skb_reserve(skb, MAX_TCP_HEADER);
+	/* Less than asked when one skb cannot carry it all: no PSH then. */
+	len = replcopy_gso_len(s, rt->dst.dev, seg->len,
+			       sizeof(struct iphdr) + thlen);
+	if (len < seg->len)
+		flags &= ~TCPHDR_PSH;
+	segs = len > s->mss ? DIV_ROUND_UP(len, s->mss) : 1;
 
 	/*
 	 * For the capture -> transmit latency: the bytes of this segment
 	 * that were never sent before (a retransmission may carry some).
 	 */
-	if (seg->len && after(seg->seq + seg->len, s->snd_max)) {
+	if (len && after(seg->seq + len, s->snd_max)) {
 		if (after(s->snd_max, seg->seq))
 			new_seq = s->snd_max;
-		new_len = seg->seq + seg->len - new_seq;
+		new_len = seg->seq + len - new_seq;
 	}
 
-	if (seg->len) {
-		err = replcopy_copy_payload(seg->q, seg->seq,
-					    skb_put(skb, seg->len), seg->len,
-					    new_seq, &cap_ns);
-		if (err) {
-			kfree_skb(skb);
-			ip_rt_put(rt);
-			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
-			return err;
-		}
+	skb = replcopy_payload_skb(s, seg->q, seg->seq, len, new_seq, &cap_ns,
+				   &err);
+	if (!skb) {
+		ip_rt_put(rt);
+		replcopy_tstat_inc(s->t, err == -ENOMEM ?
+				   REPLCOPY_STAT_DROP_NOMEM :
+				   REPLCOPY_STAT_DROP_OTHER);
+		return err;
 	}
 
 	th = skb_push(skb, thlen);
@@ -190,7 +279,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	th->seq = htonl(seg->seq);
 	th->ack_seq = htonl(seg->ack);
 	th->doff = thlen / 4;
-	tcp_flag_byte(th) = seg->flags;
+	tcp_flag_byte(th) = flags;
 	th->window = htons(seg->window);
 	if (seg->optlen)
 		memcpy(th + 1, seg->opts, seg->optlen);
@@ -217,29 +306,29 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	skb->priority = 0;
 	skb_dst_set(skb, &rt->dst);
 	skb->dev = rt->dst.dev;
-	ip_select_ident(net, skb, NULL);
+	ip_select_ident_segs(net, skb, NULL, segs);
 
 	/* Replayed segments must not create or join conntrack entries. */
 	nf_reset_ct(skb);
 	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
 
 	if (seg->retrans)
-		trace_replcopy_retransmit(s, seg->seq, seg->len, seg->flags);
+		trace_replcopy_retransmit(s, seg->seq, len, flags);
 	local_bh_disable();
 	err = ip_local_out(net, NULL, skb);
 	local_bh_enable();
-	trace_replcopy_xmit(s, seg->seq, seg->ack, seg->len, seg->flags,
-			    seg->retrans, new_len, new_len ? cap_ns : 0,
-			    net_xmit_eval(err));
+	trace_replcopy_xmit(s, seg->seq, seg->ack, len, flags, seg->retrans,
+			    new_len, new_len ? cap_ns : 0, net_xmit_eval(err),
+			    segs);
 	if (unlikely(net_xmit_eval(err))) {
 		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_XMIT);
 		return net_xmit_eval(err);
 	}
 
-	replcopy_tstat_inc(s->t, REPLCOPY_STAT_SENT_SEGS);
-	if (seg->len)
-		replcopy_tstat_add(s->t, REPLCOPY_STAT_SENT_BYTES, seg->len);
+	replcopy_tstat_add(s->t, REPLCOPY_STAT_SENT_SEGS, segs);
+	if (len)
+		replcopy_tstat_add(s->t, REPLCOPY_STAT_SENT_BYTES, len);
 	if (seg->retrans)
-		replcopy_tstat_inc(s->t, REPLCOPY_STAT_RETRANS_SEGS);
-	return 0;
+		replcopy_tstat_add(s->t, REPLCOPY_STAT_RETRANS_SEGS, segs);
+	return len;
 }

@@ -171,6 +171,7 @@ check_eq "kthread_cost: no kthread_create error" 0 "$(field "$K" '^errors: count
 # replcopy_top.py: the last (cumulative) table
 TOPO=$WORK/replcopy_top.py.out
 row() { awk -v e="$1" -v c="$2" '$1 == e { v = $c } $1 == "->" && "-> " $2 == e { v = $(c + 1) } END { print v + 0 }' "$TOPO"; }
+# The clients' requests are below one MSS: one segment per replcopy_xmit.
 check_eq "top: replcopy_xmit (wq column) == sent_segs of phase 1" "$(d sent_segs s0 s1)" "$(row replcopy_xmit 2)"
 check_eq "top: replcopy_xmit (kthread column) == sent_segs of phase 2" "$(d sent_segs s1 s2)" "$(row replcopy_xmit 3)"
 check_eq "top: state -> ESTABLISHED == sess_established" "$(d sess_established s0 s2)" "$(row '-> ESTABLISHED' 4)"

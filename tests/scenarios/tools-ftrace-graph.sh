@@ -33,6 +33,8 @@ snap s1
 calls() { awk -v f="$1" '$1 == f { print $2 }' "$WORK/graph.out"; }
 check_eq "graph: no event lost (trace buffer big enough)" 0 \
 	"$(sed -n 's/^events lost: \([0-9]*\).*/\1/p' "$WORK/graph.out")"
+# Each request is below one MSS, so each replcopy_xmit sends one segment
+# (no GSO skb) and the calls equal the segments.
 check_eq "graph: replcopy_xmit calls == sent_segs" "$(d sent_segs s0 s1)" "$(calls replcopy_xmit)"
 check_eq "graph: replcopy_start calls == sessions started" \
 	"$(( $(d sess_syn s0 s1) + $(d sess_fabricated s0 s1) ))" "$(calls replcopy_start)"

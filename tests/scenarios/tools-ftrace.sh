@@ -1,12 +1,12 @@
 #!/bin/bash
 # timeout: 1200
 # tools/ftrace/replcopy-events.sh against real traffic (nginx → nginx, hey),
-# both worker models: a tracefs instance with all events, until SIGTERM: its
-# replcopy_xmit count == sent_segs, replcopy_state "-> ESTABLISHED" lines ==
-# sess_established, one spawn per kthread-model session, events of both
-# models; the top-level buffer not left at its minimum; then -T (trace-cmd,
-# its own instance, removed after) around one curl; then -f 'unbound == 1'
-# after replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
+# both worker models: a tracefs instance with all events, until SIGTERM:
+# the segs= of its replcopy_xmit events sum to sent_segs, replcopy_state
+# "-> ESTABLISHED" lines == sess_established, one spawn per kthread-model
+# session, events of both models; the top-level buffer not left at its
+# minimum; then -T (trace-cmd, its own instance, removed after) around one
+# curl; then -f 'unbound == 1' after replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 source "$(dirname "$0")/../lib-tools.sh"
@@ -48,7 +48,12 @@ esac
 log "first events:"
 head -n 8 "$EV"
 cnt() { sed -n "s/^# $1 *\\([0-9]*\\)\$/\\1/p" "$WORK/events.sum"; }
-check_eq "events: replcopy_xmit count == sent_segs" "$(d sent_segs s0 s1)" "$(cnt replcopy_xmit)"
+# A replcopy_xmit event is one skb; a GSO skb of client data beyond one MSS
+# is segs= segments, and sent_segs counts segments.
+check_eq "events: replcopy_xmit segs= summed == sent_segs" "$(d sent_segs s0 s1)" \
+	"$(sed -n 's/.*replcopy_xmit:.* segs=\([0-9]*\).*/\1/p' "$EV" | awk '{ s += $1 } END { print s + 0 }')"
+check "events: as many replcopy_xmit lines as the summary counts" \
+	test "$(grep -c 'replcopy_xmit:' "$EV")" = "$(cnt replcopy_xmit)"
 check_eq "events: state -> ESTABLISHED lines == sess_established" \
 	"$(d sess_established s0 s1)" "$(grep -c 'replcopy_state:.*-> ESTABLISHED cause=synack' "$EV")"
 check_eq "events: kthread spawns == sessions of the kthread phase" \
