@@ -144,7 +144,9 @@ static u32 replcopy_gso_len(const struct replcopy_session *s,
 
 	if (len <= mss || !READ_ONCE(replcopy_gso))
 		return min(len, mss);
-	max = min(READ_ONCE(dev->gso_max_size), GSO_LEGACY_MAX_SIZE) - 1;
+	max = min(READ_ONCE(dev->gso_max_size), GSO_LEGACY_MAX_SIZE - 1);
+	if (max <= hdrlen)
+		return mss;
 	max = min_t(u32, max - hdrlen, MAX_SKB_FRAGS * PAGE_SIZE);
 	segs = min_t(u32, max / mss, READ_ONCE(dev->gso_max_segs));
 	if (segs <= 1)

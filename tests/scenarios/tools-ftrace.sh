@@ -6,7 +6,8 @@
 # "-> ESTABLISHED" lines == sess_established, one spawn per kthread-model
 # session, events of both models; the top-level buffer not left at its
 # minimum; then -T (trace-cmd, its own instance, removed after) around one
-# curl; then -f 'unbound == 1' after replctl set wq-unbound on. (replcopy-graph.sh: tools-ftrace-graph.sh.)
+# curl; then -f 'unbound == 1' after replctl set wq-unbound on; then a
+# 1 MB upload with the module parameter gso Y and N (segs= of GSO skbs). (replcopy-graph.sh: tools-ftrace-graph.sh.)
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 source "$(dirname "$0")/../lib-tools.sh"
@@ -93,6 +94,37 @@ n=$(sed -n 's/^# replcopy_enqueue *\([0-9]*\)$/\1/p' "$WORK/ub.out")
 	fail "no enqueue to the unbound workqueue after wq-unbound on"
 check "replay finished after the curl" wait_replay_idle 8080 60
 replctl_in $NS_ONLINE set wq-unbound off wq-max-active 0 >/dev/null
+
+# ---- GSO: a 1 MB upload's data leaves in GSO skbs of several segments
+# (segs= > 1), and with the module parameter gso=N in one segment each;
+# either way the segs= of the replcopy_xmit events sum to sent_segs.
+head -c 1000000 /dev/urandom > "$WORK/gso.bin"
+for g in Y N; do
+	echo $g > /sys/module/replcopy/parameters/gso || fail "gso=$g"
+	# Traced until the replay is over (its last segments, the FIN
+	# among them, leave after curl has exited).
+	snap g0
+	"$FT/replcopy-events.sh" -t 0 -e replcopy_xmit -o "$WORK/gso-$g.txt" > "$WORK/gso-$g.out" 2>&1 &
+	gpid=$!
+	wait_until 30 grep -q '^Tracing' "$WORK/gso-$g.out" || die "replcopy-events.sh (gso=$g) did not start"
+	check_eq "gso=$g: PUT answered" 201 "$(in_ns $NS_CLIENT curl -s -o /dev/null -w '%{http_code}' \
+		-T "$WORK/gso.bin" "$URL/dav/gso-$g.bin")"
+	check "gso=$g: upload replayed" wait_replay_idle 8080 60
+	kill -TERM $gpid
+	timeout 60 tail --pid=$gpid -f /dev/null || fail "replcopy-events.sh (gso=$g) did not exit on SIGTERM"
+	snap g1
+	segs() { sed -n 's/.*replcopy_xmit:.* segs=\([0-9]*\).*/\1/p' "$WORK/gso-$g.txt"; }
+	check_eq "gso=$g: segs= summed == sent_segs" "$(d sent_segs g0 g1)" "$(segs | awk '{ s += $1 } END { print s + 0 }')"
+	multi=$(segs | awk '$1 > 1' | wc -l)
+	if [ $g = Y ]; then
+		check "gso=Y: GSO skbs of several segments sent ($multi)" test "$multi" -gt 0
+	else
+		check_eq "gso=N: no skb of several segments" 0 "$multi"
+	fi
+	check_eq "gso=$g: the target stored the upload intact" "$(sha256sum < "$WORK/gso.bin")" \
+		"$(sha256sum < "$(nginx_root target)/dav/gso-$g.bin" 2>/dev/null)"
+done
+echo Y > /sys/module/replcopy/parameters/gso
 
 check_replay_exact
 check_sessions_accounted
