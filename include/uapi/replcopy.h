@@ -317,8 +317,7 @@ enum replcopy_stat {
 	REPLCOPY_STAT_SESS_RESET,	/* ended by RST (either side, or ours) */
 	REPLCOPY_STAT_SESS_TIMEDOUT,	/* ended by idle or retransmit timeout */
 	REPLCOPY_STAT_SESS_REFUSED,	/* not started: session limit */
-	REPLCOPY_STAT_SENT_SEGS,	/* segments sent to the target (a GSO
-					 * skb counts its gso_segs) */
+	REPLCOPY_STAT_SENT_SEGS,	/* wire segments sent to the target */
 	REPLCOPY_STAT_SENT_BYTES,	/* payload bytes sent, retransmits too */
 	REPLCOPY_STAT_RETRANS_SEGS,	/* retransmitted segments */
 	REPLCOPY_STAT_RESP_SEGS,	/* target segments consumed */
