@@ -3,8 +3,8 @@
  * The emulated client's pure TCP decisions: what a client SYN on a known
  * tuple means, what it takes, when it acks, how its send and congestion
  * windows move, how it estimates the RTT, what its retransmission timer
- * does, its segment size for a path MTU, and when the client's end (FIN or
- * RST) is due.
+ * does, its segment size for a path MTU, how much one GSO skb carries, and
+ * when the client's end (FIN or RST) is due.
  * Only values in, a verdict out: no session, no skb, no clock read. They
  * run in the module (session.c) and, on the host, in the cmocka tests of
  * tests/unit/test_tcp.c, which build this header against a shim of the
@@ -65,6 +65,34 @@ static inline u32 replcopy_pmtu_mss(u32 mtu, u32 hdr, u32 mss, u32 min_mtu,
 		mtu = min_mtu;
 	}
 	return mtu - hdr >= mss ? 0 : mtu - hdr;
+}
+
+/*
+ * How many of len bytes of client data one skb carries (xmit.c): up to one
+ * MSS, as many as there are; beyond, with GSO, whole segments of mss up to
+ * what one GSO skb may hold, or all of len if less. max_size: the most the
+ * device takes (its gso_max_size, already bounded by IPv4's 16-bit total
+ * length), headers (hdrlen) included; max_segs its gso_max_segs;
+ * max_payload what the skb's pages hold.
+ */
+static inline u32 replcopy_gso_bytes(u32 len, u32 mss, bool gso, u32 max_size,
+				     u32 max_segs, u32 hdrlen, u32 max_payload)
+{
+	u32 max, segs;
+
+	if (len <= mss || !gso)
+		return len < mss ? len : mss;
+	if (max_size <= hdrlen)
+		return mss;
+	max = max_size - hdrlen;
+	if (max > max_payload)
+		max = max_payload;
+	segs = max / mss;
+	if (segs > max_segs)
+		segs = max_segs;
+	if (segs <= 1)
+		return mss;
+	return len < segs * mss ? len : segs * mss;
 }
 
 /*

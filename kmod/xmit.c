@@ -27,6 +27,7 @@
 #include <net/tcp.h>
 
 #include "session.h"
+#include "tcp_logic.h"
 #include "trace.h"
 
 static bool replcopy_gso = true;
@@ -131,27 +132,15 @@ static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
 	return len ? -EINVAL : 0;
 }
 
-/*
- * How many of a data segment's len bytes one skb carries: len up to one
- * MSS; beyond, as much as the device takes in one GSO skb (its
- * gso_max_size and gso_max_segs, and 64 KiB, IPv4's total length) in
- * whole segments, or all of len if less. hdrlen: IP and TCP headers.
- */
+/* See replcopy_gso_bytes(): what one skb carries of a data segment. */
 static u32 replcopy_gso_len(const struct replcopy_session *s,
 			    const struct net_device *dev, u32 len, u32 hdrlen)
 {
-	u32 mss = s->mss, max, segs;
-
-	if (len <= mss || !READ_ONCE(replcopy_gso))
-		return min(len, mss);
-	max = min(READ_ONCE(dev->gso_max_size), GSO_LEGACY_MAX_SIZE - 1);
-	if (max <= hdrlen)
-		return mss;
-	max = min_t(u32, max - hdrlen, MAX_SKB_FRAGS * PAGE_SIZE);
-	segs = min_t(u32, max / mss, READ_ONCE(dev->gso_max_segs));
-	if (segs <= 1)
-		return mss;
-	return min(len, segs * mss);
+	return replcopy_gso_bytes(len, s->mss, READ_ONCE(replcopy_gso),
+				  min(READ_ONCE(dev->gso_max_size),
+				      GSO_LEGACY_MAX_SIZE - 1),
+				  READ_ONCE(dev->gso_max_segs), hdrlen,
+				  MAX_SKB_FRAGS * PAGE_SIZE);
 }
 
 /*
