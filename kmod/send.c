@@ -377,6 +377,9 @@ void replcopy_push(struct replcopy_session *s)
 			break;
 		len = min(s->c_nxt - s->snd_nxt, wnd_end - s->snd_nxt);
 		retrans = before(s->snd_nxt, s->snd_max);
+		/* A retransmission and new data never share a GSO skb. */
+		if (retrans)
+			len = min(len, s->snd_max - s->snd_nxt);
 		err = replcopy_send_data(s, s->snd_nxt, len);
 		if (err == -EMSGSIZE && replcopy_fit_mtu(s, s->route_mtu))
 			continue;
@@ -391,7 +394,8 @@ void replcopy_push(struct replcopy_session *s)
 			s->data_sent_at = jiffies;
 			if (!s->rtt_pending) {
 				s->rtt_pending = true;
-				s->rtt_seq = s->snd_nxt + len;
+				/* The first segment's ACK, not the skb's. */
+				s->rtt_seq = s->snd_nxt + min_t(u32, len, s->mss);
 				s->rtt_start_us = tcp_clock_us();
 			}
 		}

@@ -71,16 +71,18 @@ static inline u32 replcopy_pmtu_mss(u32 mtu, u32 hdr, u32 mss, u32 min_mtu,
  * How many of len bytes of client data one skb carries (xmit.c): up to one
  * MSS, as many as there are; beyond, with GSO, whole segments of mss up to
  * what one GSO skb may hold, or all of len if less. max_size: the most the
- * device takes (its gso_max_size, already bounded by IPv4's 16-bit total
- * length), headers (hdrlen) included; max_segs its gso_max_segs;
- * max_payload what the skb's pages hold.
+ * device takes in one skb (its gso_max_size, at most IPv4's 64 KiB), of
+ * which hdrlen is kept for the headers (TCP keeps MAX_TCP_HEADER + 1, so
+ * that link-layer and tunnel headers fit too); max_segs its gso_max_segs;
+ * max_payload what the skb's pages hold. Below TCP_MIN_SND_MSS (a target
+ * announcing a tiny MSS), no GSO: one skb would be thousands of segments.
  */
 static inline u32 replcopy_gso_bytes(u32 len, u32 mss, bool gso, u32 max_size,
 				     u32 max_segs, u32 hdrlen, u32 max_payload)
 {
 	u32 max, segs;
 
-	if (len <= mss || !gso)
+	if (len <= mss || !gso || mss < TCP_MIN_SND_MSS)
 		return len < mss ? len : mss;
 	if (max_size <= hdrlen)
 		return mss;

@@ -132,14 +132,18 @@ static int replcopy_copy_payload(const struct sk_buff_head *q, u32 seq,
 	return len ? -EINVAL : 0;
 }
 
-/* See replcopy_gso_bytes(): what one skb carries of a data segment. */
+/*
+ * See replcopy_gso_bytes(): what one skb carries of a data segment, with
+ * the room TCP keeps for headers (sk_setup_caps()).
+ */
 static u32 replcopy_gso_len(const struct replcopy_session *s,
-			    const struct net_device *dev, u32 len, u32 hdrlen)
+			    const struct net_device *dev, u32 len)
 {
 	return replcopy_gso_bytes(len, s->mss, READ_ONCE(replcopy_gso),
 				  min(READ_ONCE(dev->gso_max_size),
-				      GSO_LEGACY_MAX_SIZE - 1),
-				  READ_ONCE(dev->gso_max_segs), hdrlen,
+				      GSO_LEGACY_MAX_SIZE),
+				  READ_ONCE(dev->gso_max_segs),
+				  MAX_TCP_HEADER + 1,
 				  MAX_SKB_FRAGS * PAGE_SIZE);
 }
 
@@ -236,8 +240,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	}
 
 	/* Less than asked when one skb cannot carry it all: no PSH then. */
-	len = replcopy_gso_len(s, rt->dst.dev, seg->len,
-			       sizeof(struct iphdr) + thlen);
+	len = replcopy_gso_len(s, rt->dst.dev, seg->len);
 	if (len < seg->len)
 		flags &= ~TCPHDR_PSH;
 	segs = len > s->mss ? DIV_ROUND_UP(len, s->mss) : 1;

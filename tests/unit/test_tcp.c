@@ -383,52 +383,57 @@ static void test_pmtu_mss(void **state)
 
 /*
  * How much client data one skb carries (xmit.c): one MSS without GSO,
- * else whole MSS-sized segments up to the device's limits, never more
- * than IPv4's total length with the headers.
+ * else whole MSS-sized segments up to the device's limits, with the room
+ * TCP keeps for headers below 64 KiB.
  */
 static void test_gso_bytes(void **state)
 {
-	const u32 hdr = 20 + 20 + 12, pages = 17 * 4096;
+	const u32 room = 321, pages = 17 * 4096;	/* MAX_TCP_HEADER + 1 */
 	u32 mss, n;
 
 	(void)state;
 	/* Up to one MSS: as it is, GSO or not. */
-	assert_int_equal(replcopy_gso_bytes(100, 1448, true, 65535, 65535,
-					    hdr, pages), 100);
-	assert_int_equal(replcopy_gso_bytes(1448, 1448, true, 65535, 65535,
-					    hdr, pages), 1448);
+	assert_int_equal(replcopy_gso_bytes(100, 1448, true, 65536, 65535,
+					    room, pages), 100);
+	assert_int_equal(replcopy_gso_bytes(1448, 1448, true, 65536, 65535,
+					    room, pages), 1448);
 	/* GSO off: one MSS at a time. */
-	assert_int_equal(replcopy_gso_bytes(100000, 1448, false, 65535, 65535,
-					    hdr, pages), 1448);
+	assert_int_equal(replcopy_gso_bytes(100000, 1448, false, 65536, 65535,
+					    room, pages), 1448);
 	/* Less than one GSO skb holds: all of it, not whole segments. */
-	assert_int_equal(replcopy_gso_bytes(5000, 1448, true, 65535, 65535,
-					    hdr, pages), 5000);
-	/* A 64 KiB skb: 45 segments of 1448. */
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65535, 65535,
-					    hdr, pages), 45 * 1448);
+	assert_int_equal(replcopy_gso_bytes(5000, 1448, true, 65536, 65535,
+					    room, pages), 5000);
+	/* A 64 KiB skb: 45 segments of 1448, as TCP sends them. */
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65536, 65535,
+					    room, pages), 45 * 1448);
 	/* The device's limits: gso_max_segs, a small gso_max_size. */
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65535, 8,
-					    hdr, pages), 8 * 1448);
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 3000, 65535,
-					    hdr, pages), 2 * 1448);
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65536, 8,
+					    room, pages), 8 * 1448);
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 3300, 65535,
+					    room, pages), 2 * 1448);
 	/* Not even two segments, or no room past the headers: one MSS. */
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65535, 1,
-					    hdr, pages), 1448);
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65536, 1,
+					    room, pages), 1448);
 	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 2000, 65535,
-					    hdr, pages), 1448);
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, hdr, 65535,
-					    hdr, pages), 1448);
+					    room, pages), 1448);
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, room, 65535,
+					    room, pages), 1448);
 	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 0, 65535,
-					    hdr, pages), 1448);
+					    room, pages), 1448);
 	/* The skb's pages bound it too. */
-	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65535, 65535,
-					    hdr, 4 * 4096), 11 * 1448);
-	/* Any MSS: the IPv4 total length never wraps. */
-	for (mss = 536; mss <= 9000; mss += 7) {
-		n = replcopy_gso_bytes(10000000, mss, true, 65535, 65535, hdr,
+	assert_int_equal(replcopy_gso_bytes(1000000, 1448, true, 65536, 65535,
+					    room, 4 * 4096), 11 * 1448);
+	/* A target's tiny MSS: no GSO (one skb, thousands of segments). */
+	assert_int_equal(replcopy_gso_bytes(1000000, 40, true, 65536, 65535,
+					    room, pages), 40);
+	assert_int_equal(replcopy_gso_bytes(1000000, 48, true, 65536, 65535,
+					    room, pages), 1358 * 48);
+	/* Any MSS: whole segments, and room left below 64 KiB. */
+	for (mss = 48; mss <= 9000; mss += 7) {
+		n = replcopy_gso_bytes(10000000, mss, true, 65536, 65535, room,
 				       pages);
 		assert_true(n >= mss && n % mss == 0);
-		assert_true(n + hdr <= 65535);
+		assert_true(n + room <= 65536);
 	}
 }
 
