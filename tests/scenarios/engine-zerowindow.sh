@@ -35,6 +35,17 @@ set_worker
 # packets), so that the queue never overflows (that would count as
 # drop_xmit).
 in_ns $NS_TARGET sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144" || die "tcp_rmem in $NS_TARGET"
+# The replay sends GSO skbs of up to 44 segments, and veth would carry them
+# whole to the target, where the drop rule below would take 64 KB at a
+# time. TSO off on the online's t-veth (ETHTOOL_STSO = 0x1f, by ioctl: the
+# ethtool program may be missing): the stack cuts them into the segments
+# a wire carries, and the target sees and drops those.
+in_ns $NS_ONLINE python3 - <<-'EOF' || die "TSO off on t-veth"
+import ctypes, fcntl, socket, struct
+val = ctypes.create_string_buffer(struct.pack("II", 0x1f, 0))
+ifr = struct.pack("16sP", b"t-veth", ctypes.addressof(val))
+fcntl.ioctl(socket.socket(), 0x8946, ifr)  # SIOCETHTOOL
+EOF
 in_ns $NS_ONLINE tc qdisc add dev t-veth root netem rate 4mbit limit 1000 ||
 	die "tc netem rate on t-veth"
 # Not scaled by LOAD: netem sets the pace, and under LOAD=light (the debug
