@@ -243,7 +243,6 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	len = replcopy_gso_len(s, rt->dst.dev, seg->len);
 	if (len < seg->len)
 		flags &= ~TCPHDR_PSH;
-	segs = len > s->mss ? DIV_ROUND_UP(len, s->mss) : 1;
 
 	/*
 	 * For the capture -> transmit latency: the bytes of this segment
@@ -264,6 +263,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 				   REPLCOPY_STAT_DROP_OTHER);
 		return err;
 	}
+	segs = skb_shinfo(skb)->gso_segs ?: 1;
 
 	th = skb_push(skb, thlen);
 	skb_reset_transport_header(skb);
