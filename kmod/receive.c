@@ -460,7 +460,12 @@ static void replcopy_synack(struct replcopy_session *s,
 	replcopy_set_state(s, REPLCOPY_SS_ESTABLISHED, REPLCOPY_CAUSE_SYNACK);
 	replcopy_tstat_inc(s->t, REPLCOPY_STAT_SESS_ESTABLISHED);
 	replcopy_ev_session(s, REPLCOPY_EV_SESSION_ESTABLISHED, 0);
-	replcopy_send_ack(s);
+	/*
+	 * The handshake's ACK goes at the batch's end, in the first data
+	 * segment if the client's request is waiting, as Linux saves it when
+	 * a write is pending (tcp_rcv_synsent_state_process()); else alone.
+	 */
+	s->ack_due = true;
 }
 
 /*
@@ -574,6 +579,7 @@ void replcopy_rx_target(struct replcopy_session *s,
 	unsigned int len;
 	int optlen;
 	u32 seq, ack, wnd, una;
+	bool fin_new = false;
 
 	if (s->life == REPLCOPY_LIFE_ZOMBIE)
 		goto out;
@@ -656,22 +662,25 @@ void replcopy_rx_target(struct replcopy_session *s,
 			s->hold_at = 0;
 		}
 		if (th->fin && seq + len == s->rcv_nxt && !s->t_fin) {
+			fin_new = true;
 			s->rcv_nxt++;
 			s->t_fin = true;
 			if (s->state == REPLCOPY_SS_ESTABLISHED)
 				replcopy_set_state(s, REPLCOPY_SS_CLOSE_WAIT, REPLCOPY_CAUSE_TARGET_FIN);
 		}
-		/*
-		 * As Linux acks (__tcp_ack_snd_check): at once for its FIN
-		 * or once more than one full segment is unacked; else at
-		 * the end of this batch of the inbox, in one ACK for all of
-		 * it, or in the data we send meanwhile
-		 * (replcopy_session_work()).
-		 */
-		if (replcopy_ack_now(th->fin, s->rcv_nxt, s->rcv_acked, s->mss))
+		switch (replcopy_ack_when(th->fin, fin_new, s->fin_sent,
+					  s->rcv_nxt, s->rcv_acked, s->mss)) {
+		case REPLCOPY_ACK_NOW:
 			replcopy_send_ack(s);
-		else
+			break;
+		case REPLCOPY_ACK_DELAY:
+			s->dack_at = jiffies + REPLCOPY_DELACK;
+			fallthrough;
+		case REPLCOPY_ACK_BATCH:
+			/* replcopy_session_work() sends it. */
 			s->ack_due = true;
+			break;
+		}
 	}
 	replcopy_check_closed(s);
 out:

@@ -76,6 +76,7 @@ static u8 replcopy_ts_opt(struct replcopy_session *s, u8 *opt)
 static void replcopy_acked(struct replcopy_session *s)
 {
 	s->ack_due = false;
+	s->dack_at = 0;
 	s->rcv_acked = s->rcv_nxt;
 }
 

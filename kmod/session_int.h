@@ -20,6 +20,8 @@
 #define REPLCOPY_RTO_MIN	(HZ / 5)
 #define REPLCOPY_RTO_MAX	(60 * HZ)
 #define REPLCOPY_LINGER		(2 * HZ)
+/* Linux's TCP_DELACK_MIN: how long the ACK of a target's FIN may wait. */
+#define REPLCOPY_DELACK		(HZ / 25 ? HZ / 25 : 1)
 #define REPLCOPY_HOLD		(3 * HZ)
 /*
  * A client SYN waits this long for the client's next segment (the ACK of

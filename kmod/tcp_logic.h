@@ -112,15 +112,32 @@ static inline bool replcopy_target_rst_ok(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
 	return !before(seq, rcv_nxt) && before(seq, rcv_nxt + rcv_wnd);
 }
 
+enum replcopy_ack {
+	REPLCOPY_ACK_BATCH,	/* at the batch's end, or with our data */
+	REPLCOPY_ACK_NOW,
+	REPLCOPY_ACK_DELAY,	/* up to REPLCOPY_DELACK, for our FIN */
+};
+
 /*
- * Ack the target's data at once (its FIN, or more than one full segment
- * unacked), as Linux's __tcp_ack_snd_check does; else one ACK at the end
- * of the batch, or with the data we send meanwhile.
+ * When to ack the target's data or FIN, as Linux does
+ * (__tcp_ack_snd_check(), tcp_fin()):
+ * - at once when more than one full segment is unacked, for a FIN that
+ *   answers ours (FIN_WAIT: the last ACK), and for a FIN seen before
+ *   (a retransmission: our ACK was lost);
+ * - a first FIN while we are still open (CLOSE_WAIT, Linux's pingpong
+ *   mode) waits up to the delayed-ACK time, so that the client's FIN,
+ *   which usually follows within it, carries the ACK: one segment less
+ *   per connection the server closes;
+ * - else one ACK at the end of the batch, for all of it, or in the data
+ *   we send meanwhile.
  */
-static inline bool replcopy_ack_now(bool fin, u32 rcv_nxt, u32 rcv_acked,
-				    u32 mss)
+static inline enum replcopy_ack replcopy_ack_when(bool fin, bool fin_new,
+						  bool fin_sent, u32 rcv_nxt,
+						  u32 rcv_acked, u32 mss)
 {
-	return fin || rcv_nxt - rcv_acked > mss;
+	if (rcv_nxt - rcv_acked > mss || (fin && (!fin_new || fin_sent)))
+		return REPLCOPY_ACK_NOW;
+	return fin ? REPLCOPY_ACK_DELAY : REPLCOPY_ACK_BATCH;
 }
 
 /*

@@ -181,6 +181,8 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->busy_at;
 		if (s->hs_at && time_before(s->hs_at, next))
 			next = s->hs_at;
+		if (s->ack_due && s->dack_at && time_before(s->dack_at, next))
+			next = s->dack_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
 		    s->state != REPLCOPY_SS_NONE) {
@@ -240,7 +242,8 @@ static void replcopy_session_work(struct replcopy_session *s, u32 *items)
 	if (s->c_rst && s->life == REPLCOPY_LIFE_LIVE && replcopy_end_due(s))
 		replcopy_end(s, REPLCOPY_END_CLIENT_RST);
 	replcopy_push(s);
-	if (s->ack_due)
+	if (s->ack_due &&
+	    (!s->dack_at || time_after_eq(jiffies, s->dack_at)))
 		replcopy_send_ack(s);
 	replcopy_arm(s);
 }

@@ -97,18 +97,35 @@ static void test_options(void **state)
 
 /* ---- ACKs ------------------------------------------------------------ */
 
-static void test_ack_now(void **state)
+static void test_ack_when(void **state)
 {
 	(void)state;
 	/* Up to one full segment unacked waits for the batch's end. */
-	assert_false(replcopy_ack_now(false, 2460, 1000, 1460));
-	assert_true(replcopy_ack_now(false, 2461, 1000, 1460));
-	assert_false(replcopy_ack_now(false, 1000, 1000, 1460));
-	/* The target's FIN at once, even with nothing else unacked. */
-	assert_true(replcopy_ack_now(true, 1000, 1000, 1460));
+	assert_int_equal(replcopy_ack_when(false, false, false, 2460, 1000, 1460),
+			 REPLCOPY_ACK_BATCH);
+	assert_int_equal(replcopy_ack_when(false, false, false, 2461, 1000, 1460),
+			 REPLCOPY_ACK_NOW);
+	assert_int_equal(replcopy_ack_when(false, false, false, 1000, 1000, 1460),
+			 REPLCOPY_ACK_BATCH);
+	/* A first FIN while we are open waits for ours to carry its ACK... */
+	assert_int_equal(replcopy_ack_when(true, true, false, 1000, 1000, 1460),
+			 REPLCOPY_ACK_DELAY);
+	assert_int_equal(replcopy_ack_when(true, true, false, 2460, 1000, 1460),
+			 REPLCOPY_ACK_DELAY);
+	/* ...but not with more than a segment unacked, */
+	assert_int_equal(replcopy_ack_when(true, true, false, 2461, 1000, 1460),
+			 REPLCOPY_ACK_NOW);
+	/* nor when it answers our FIN, */
+	assert_int_equal(replcopy_ack_when(true, true, true, 1000, 1000, 1460),
+			 REPLCOPY_ACK_NOW);
+	/* nor when it comes again (our ACK was lost) or out of order. */
+	assert_int_equal(replcopy_ack_when(true, false, false, 1000, 1000, 1460),
+			 REPLCOPY_ACK_NOW);
 	/* Across the wrap. */
-	assert_false(replcopy_ack_now(false, 100, UINT32_MAX - 100, 1460));
-	assert_true(replcopy_ack_now(false, 2000, UINT32_MAX - 100, 1460));
+	assert_int_equal(replcopy_ack_when(false, false, false, 100, UINT32_MAX - 100, 1460),
+			 REPLCOPY_ACK_BATCH);
+	assert_int_equal(replcopy_ack_when(false, false, false, 2000, UINT32_MAX - 100, 1460),
+			 REPLCOPY_ACK_NOW);
 }
 
 /* ---- send and congestion windows ------------------------------------ */
@@ -603,7 +620,7 @@ int main(void)
 		cmocka_unit_test(test_client_rst),
 		cmocka_unit_test(test_target_rst),
 		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_ack_now),
+		cmocka_unit_test(test_ack_when),
 		cmocka_unit_test(test_ack_ok),
 		cmocka_unit_test(test_wnd_update),
 		cmocka_unit_test(test_acked_payload),
