@@ -7,7 +7,8 @@
 # session, events of both models; the top-level buffer not left at its
 # minimum; then -T (trace-cmd, its own instance, removed after) around one
 # curl; then -f 'unbound == 1' after replctl set wq-unbound on; then a
-# 1 MB upload with the module parameter gso Y and N (segs= of GSO skbs). (replcopy-graph.sh: tools-ftrace-graph.sh.)
+# 1 MB upload with the module parameter gso Y and N (segs= of GSO skbs);
+# the ACK of nginx's FIN carried by our FIN (one connection per request). (replcopy-graph.sh: tools-ftrace-graph.sh.)
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-servers.sh"
 source "$(dirname "$0")/../lib-tools.sh"
@@ -66,6 +67,61 @@ done
 for e in capture enqueue worker_start worker_end xmit state kthread_spawn; do
 	n=$(cnt replcopy_$e)
 	[ "${n:-0}" -gt 0 ] && pass "events: replcopy_$e seen ($n)" || fail "events: no replcopy_$e"
+done
+
+# ---- The ACK of the target's FIN rides on our FIN. nginx closes each
+# connection of hey -disable-keepalive first; Linux holds the ACK of that
+# FIN in CLOSE_WAIT (up to its 40 ms delayed-ACK time) for the
+# application's close to carry it, and so does the module: after a
+# session's "-> CLOSE_WAIT cause=target_fin", its next segment is our FIN
+# (or data: anything carries the ACK), or a lone ACK no sooner than the
+# timer (30 ms, jiffies rounding aside). The answer (small.html, headers
+# and body) is less than one MSS: no rule acks the FIN at once here.
+for m in kthread wq; do
+	replctl_in $NS_ONLINE set worker $m || die "set worker $m"
+	"$FT/replcopy-events.sh" -t 0 -e replcopy_state,replcopy_xmit -o "$WORK/fin-$m.txt" > "$WORK/fin-$m.out" 2>&1 &
+	fpid=$!
+	wait_until 30 grep -q '^Tracing' "$WORK/fin-$m.out" || die "replcopy-events.sh (FIN, $m) did not start"
+	check_eq "FIN ($m): hey one-per-connection answered" 50 \
+		"$(hey_run $NS_CLIENT -n 50 -c 2 -disable-keepalive "$URL/small.html")"
+	check "FIN ($m): replay finished" wait_replay_idle 8080 60
+	kill -TERM $fpid
+	timeout 60 tail --pid=$fpid -f /dev/null || fail "replcopy-events.sh (FIN, $m) did not exit on SIGTERM"
+	read -r fin_cw fin_carried fin_late fin_early < <(python3 - "$WORK/fin-$m.txt" <<'PYEOF'
+import re
+import sys
+cw = {}
+n = carried = late = early = 0
+for line in open(sys.argv[1]):
+    m = re.search(r' (\d+\.\d+): replcopy_(state|xmit): sess=(\d+) ', line)
+    if not m:
+        continue
+    t, ev, sid = float(m.group(1)), m.group(2), m.group(3)
+    if ev == "state":
+        if "-> CLOSE_WAIT cause=target_fin" in line:
+            cw[sid] = t
+            n += 1
+        continue
+    if sid not in cw:
+        continue
+    flags = int(re.search(r" flags=(0x[0-9a-f]+|0) ", line).group(1), 16)
+    length = int(re.search(r" len=(\d+) ", line).group(1))
+    t0 = cw.pop(sid)
+    if flags & 0x01 or length:
+        carried += 1
+    elif flags == 0x10:
+        if t - t0 >= 0.030:
+            late += 1
+        else:
+            early += 1
+print(n, carried, late, early)
+PYEOF
+	)
+	log "FIN ($m): $fin_cw sessions saw the target's FIN first; next segment: our FIN or data $fin_carried, a lone ACK after the timer $fin_late, a lone ACK sooner $fin_early"
+	check "FIN ($m): sessions whose target closed first traced ($fin_cw)" test "${fin_cw:-0}" -gt 0
+	check_eq "FIN ($m): no lone ACK of the target's FIN before the delayed-ACK time" 0 "$fin_early"
+	check "FIN ($m): our FIN carried the ACK in $fin_carried of $fin_cw" test "${fin_carried:-0}" -gt 0
+	check_eq "FIN ($m): every such session accounted" "$fin_cw" "$((fin_carried + fin_late + fin_early))"
 done
 
 # ---- replcopy-events.sh -T (trace-cmd) around one request. trace-cmd is
