@@ -287,7 +287,7 @@ struct replcopy_session {
 	unsigned long fin_gap;		/* client's last data -> its end */
 	unsigned long t_progress_at;	/* target acked or sent new bytes */
 	unsigned long probe_at;		/* idle probe sent, 0: none */
-	unsigned long dack_at;		/* ack_due may wait until, 0: no */
+	unsigned long dack_at;		/* ack_due waits until; 0 when none */
 	u32 c_ack_base, c_ack_end;	/* client's first and highest ACK */
 	unsigned long c_data_at;	/* client data last accepted */
 	unsigned long data_sent_at;	/* new data last sent */

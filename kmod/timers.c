@@ -181,7 +181,7 @@ static void replcopy_arm(struct replcopy_session *s)
 			next = s->busy_at;
 		if (s->hs_at && time_before(s->hs_at, next))
 			next = s->hs_at;
-		if (s->ack_due && s->dack_at && time_before(s->dack_at, next))
+		if (s->dack_at && time_before(s->dack_at, next))
 			next = s->dack_at;
 		if (!s->rto_at && before(s->snd_nxt, s->c_nxt) &&
 		    !s->snd_wnd && s->state != REPLCOPY_SS_SYN_SENT &&
