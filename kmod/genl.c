@@ -173,7 +173,7 @@ static int replcopy_put_targets(struct sk_buff *skb,
 
 		nest = nla_nest_start(skb, REPLCOPY_TL_TARGET);
 		if (!nest ||
-		    nla_put_in_addr(skb, REPLCOPY_TA_ADDR, t->addr) ||
+		    nla_put_in_addr(skb, REPLCOPY_TA_ADDR, t->addr.ip) ||
 		    nla_put_u16(skb, REPLCOPY_TA_PORT, ntohs(t->port)) ||
 		    nla_put_u32(skb, REPLCOPY_TA_SESSIONS,
 				atomic_read(&t->nr_sessions)))
@@ -199,9 +199,10 @@ int replcopy_genl_put_mapping(struct sk_buff *skb,
 {
 	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR, m->online_addr) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR,
+			    m->online_addr.ip) ||
 	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR,
-			    m->targets[0].addr) ||
+			    m->targets[0].addr.ip) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT,
 			ntohs(m->targets[0].port)))
 		return -EMSGSIZE;
@@ -218,6 +219,15 @@ int replcopy_genl_put_mapping(struct sk_buff *skb,
 	return 0;
 }
 
+/* An IPv4 address attribute into addr, and its family. */
+static void replcopy_get_in_addr(const struct nlattr *a,
+				 union nf_inet_addr *addr, u8 *family)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->ip = nla_get_in_addr(a);
+	*family = AF_INET;
+}
+
 /*
  * The request's targets into tmpl: MAP_TARGET_ADDR/PORT, the first, and
  * MAP_TARGETS, all of them in order, if the mapping has more than one.
@@ -228,16 +238,14 @@ static int replcopy_parse_targets(struct nlattr **attrs,
 {
 	struct nlattr *tb[REPLCOPY_TA_MAX + 1];
 	struct nlattr *list = attrs[REPLCOPY_A_MAP_TARGETS];
-	struct replcopy_target *t = tmpl->targets;
-	__be32 addr0;
-	__be16 port0;
+	struct replcopy_target *t = tmpl->targets, t0;
 	struct nlattr *e;
 	int rem, n = 0, i, err;
 
-	addr0 = nla_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR]);
-	port0 = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
-	t[0].addr = addr0;
-	t[0].port = port0;
+	replcopy_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR], &t[0].addr,
+			     &t[0].family);
+	t[0].port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
+	t0 = t[0];
 	tmpl->nr_targets = 1;
 	if (!list)
 		return 0;
@@ -260,12 +268,17 @@ static int replcopy_parse_targets(struct nlattr **attrs,
 					    "each entry of REPLCOPY_A_MAP_TARGETS is a REPLCOPY_TL_TARGET with REPLCOPY_TA_ADDR and REPLCOPY_TA_PORT");
 			return -EINVAL;
 		}
-		t[n].addr = nla_get_in_addr(tb[REPLCOPY_TA_ADDR]);
+		replcopy_get_in_addr(tb[REPLCOPY_TA_ADDR], &t[n].addr,
+				     &t[n].family);
 		t[n].port = htons(nla_get_u16(tb[REPLCOPY_TA_PORT]));
-		if (!n && (t[0].addr != addr0 || t[0].port != port0))
+		if (!n && (!replcopy_addr_eq(t[0].family, &t[0].addr,
+					     t0.family, &t0.addr) ||
+			   t[0].port != t0.port))
 			goto first;
 		for (i = 0; i < n; i++) {
-			if (t[i].addr == t[n].addr && t[i].port == t[n].port) {
+			if (replcopy_addr_eq(t[i].family, &t[i].addr,
+					     t[n].family, &t[n].addr) &&
+			    t[i].port == t[n].port) {
 				NL_SET_ERR_MSG_ATTR(extack, e,
 						    "a target is listed twice: give each target once (use --copies for more replays to one target)");
 				return -EINVAL;
@@ -315,9 +328,11 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 	tmpl.copies = 1;
 	if (attrs[REPLCOPY_A_MAP_COPIES])
 		tmpl.copies = nla_get_u32(attrs[REPLCOPY_A_MAP_COPIES]);
-	if (attrs[REPLCOPY_A_MAP_ONLINE_ADDR])
-		tmpl.online_addr =
-			nla_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR]);
+	/* 0.0.0.0, as a dump gives it back, means any address too. */
+	if (attrs[REPLCOPY_A_MAP_ONLINE_ADDR] &&
+	    nla_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR]))
+		replcopy_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR],
+				     &tmpl.online_addr, &tmpl.online_family);
 	tmpl.source = REPLCOPY_SOURCE_AUTO;
 	if (attrs[REPLCOPY_A_MAP_SOURCE])
 		tmpl.source = nla_get_u8(attrs[REPLCOPY_A_MAP_SOURCE]);
@@ -364,7 +379,8 @@ static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *a_port = attrs[REPLCOPY_A_MAP_PORT];
 	struct nlattr *a_online = attrs[REPLCOPY_A_MAP_ONLINE_ADDR];
 	bool all = nla_get_flag(attrs[REPLCOPY_A_DEL_ALL]);
-	__be32 online = 0;
+	union nf_inet_addr online = {};
+	u8 family = 0;
 	__be16 port = 0;
 	u32 id = 0;
 	int n;
@@ -384,10 +400,11 @@ static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
 		id = nla_get_u32(a_id);
 	if (a_port)
 		port = htons(nla_get_u16(a_port));
-	if (a_online)
-		online = nla_get_in_addr(a_online);
+	if (a_online && nla_get_in_addr(a_online))
+		replcopy_get_in_addr(a_online, &online, &family);
 
-	n = replcopy_mapping_del(rn, id, port, online, all, info->extack);
+	n = replcopy_mapping_del(rn, id, port, family, &online, all,
+				 info->extack);
 	if (n < 0)
 		return n;
 	/* Deleting all of nothing is not an error: it is already done. */

@@ -42,19 +42,24 @@ static struct hlist_head *replcopy_map_bucket(struct replcopy_net *rn,
 }
 
 /* Would a segment to addr:port be captured by m? */
-static bool replcopy_map_matches(const struct replcopy_mapping *m,
-				 __be32 addr, __be16 port)
+static bool replcopy_map_matches(const struct replcopy_mapping *m, u8 family,
+				 const union nf_inet_addr *addr, __be16 port)
 {
-	return m->port == port && (!m->online_addr || m->online_addr == addr);
+	return m->port == port &&
+	       (!m->online_family ||
+		replcopy_addr_eq(m->online_family, &m->online_addr,
+				 family, addr));
 }
 
 struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
-						 __be32 daddr, __be16 dport)
+						 u8 family,
+						 const union nf_inet_addr *daddr,
+						 __be16 dport)
 {
 	struct replcopy_mapping *m;
 
 	hlist_for_each_entry_rcu(m, replcopy_map_bucket(rn, dport), hnode) {
-		if (replcopy_map_matches(m, daddr, dport) &&
+		if (replcopy_map_matches(m, family, daddr, dport) &&
 		    !READ_ONCE(m->dead))
 			return m;
 	}
@@ -366,11 +371,11 @@ static int replcopy_check_one_target(struct replcopy_net *rn,
 				    "port 0 cannot be targeted: give a port in 1..65535");
 		return -EINVAL;
 	}
-	err = replcopy_check_target(net, tg->addr, a_addr, &local, extack);
+	err = replcopy_check_target(net, tg->addr.ip, a_addr, &local, extack);
 	if (err || !local)
 		return err;
 
-	if (replcopy_map_matches(t, tg->addr, tg->port)) {
+	if (replcopy_map_matches(t, tg->family, &tg->addr, tg->port)) {
 		NL_SET_ERR_MSG_ATTR(extack, a_tport,
 				    "target address is local and port equals the mapped port: the mapping would copy its own copies; use another target port or a remote target");
 		return -EINVAL;
@@ -381,7 +386,7 @@ static int replcopy_check_one_target(struct replcopy_net *rn,
 		return -EINVAL;
 	}
 	list_for_each_entry(m, &rn->mappings, list) {
-		if (replcopy_map_matches(m, tg->addr, tg->port)) {
+		if (replcopy_map_matches(m, tg->family, &tg->addr, tg->port)) {
 			NL_SET_ERR_MSG_ATTR(extack, a_tport,
 					    "the target is a local address and port that another mapping copies from: copies would be copied again; delete that mapping or choose another target");
 			return -EINVAL;
@@ -397,11 +402,13 @@ static bool replcopy_copied_to(struct net *net,
 {
 	int i;
 
-	for (i = 0; i < m->nr_targets; i++)
-		if (replcopy_map_matches(t, m->targets[i].addr,
-					 m->targets[i].port) &&
-		    inet_addr_type(net, m->targets[i].addr) == RTN_LOCAL)
+	for (i = 0; i < m->nr_targets; i++) {
+		const struct replcopy_target *tg = &m->targets[i];
+
+		if (replcopy_map_matches(t, tg->family, &tg->addr, tg->port) &&
+		    inet_addr_type(net, tg->addr.ip) == RTN_LOCAL)
 			return true;
+	}
 	return false;
 }
 
@@ -440,8 +447,8 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 		return -EINVAL;
 	}
 
-	if (t->online_addr &&
-	    inet_addr_type(net, t->online_addr) != RTN_LOCAL) {
+	if (t->online_family &&
+	    inet_addr_type(net, t->online_addr.ip) != RTN_LOCAL) {
 		NL_SET_ERR_MSG_ATTR(extack,
 				    rc_attr(attrs, REPLCOPY_A_MAP_ONLINE_ADDR),
 				    "online address is not a local address of this network namespace: give an address configured here, or none to match every local address");
@@ -456,8 +463,9 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 
 	list_for_each_entry(m, &rn->mappings, list) {
 		if (m->port == t->port &&
-		    (!m->online_addr || !t->online_addr ||
-		     m->online_addr == t->online_addr)) {
+		    (!m->online_family || !t->online_family ||
+		     replcopy_addr_eq(m->online_family, &m->online_addr,
+				      t->online_family, &t->online_addr))) {
 			NL_SET_ERR_MSG_ATTR(extack, a_port,
 					    "this local port already has a mapping for this address (a mapping for any address conflicts with one for a specific address): delete it first");
 			return -EEXIST;
@@ -493,6 +501,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 
 	m->rn = rn;
 	m->online_addr = tmpl->online_addr;
+	m->online_family = tmpl->online_family;
 	m->port = tmpl->port;
 	m->nr_targets = min_t(u8, tmpl->nr_targets, REPLCOPY_MAX_TARGETS);
 	m->copies = tmpl->copies;
@@ -512,6 +521,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 		struct replcopy_target *t = &m->targets[i];
 
 		t->addr = tmpl->targets[i].addr;
+		t->family = tmpl->targets[i].family;
 		t->port = tmpl->targets[i].port;
 		atomic_set(&t->nr_sessions, 0);
 		atomic_long_set(&t->queued, 0);
@@ -546,7 +556,8 @@ err_free:
 }
 
 int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
-			 __be32 online_addr, bool all,
+			 u8 online_family,
+			 const union nf_inet_addr *online_addr, bool all,
 			 struct netlink_ext_ack *extack)
 {
 	struct replcopy_mapping *m, *tmp;
@@ -559,7 +570,11 @@ int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
 			if (id && m->id != id)
 				continue;
 			if (!id && (m->port != port ||
-				    (online_addr && m->online_addr != online_addr)))
+				    (online_family &&
+				     !replcopy_addr_eq(m->online_family,
+						       &m->online_addr,
+						       online_family,
+						       online_addr))))
 				continue;
 		}
 		replcopy_mapping_unlink(rn, m, &dead);

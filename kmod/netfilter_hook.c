@@ -28,6 +28,7 @@ static unsigned int replcopy_nf_capture(void *priv, struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	union nf_inet_addr daddr = {};
 	struct replcopy_mapping *m;
 	const __be16 *ports;
 	__be16 _ports[2];
@@ -40,7 +41,8 @@ static unsigned int replcopy_nf_capture(void *priv, struct sk_buff *skb,
 	if (unlikely(!ports))
 		return NF_ACCEPT;
 
-	m = replcopy_mapping_lookup(replcopy_net(state->net), iph->daddr,
+	daddr.ip = iph->daddr;
+	m = replcopy_mapping_lookup(replcopy_net(state->net), AF_INET, &daddr,
 				    ports[1]);
 	if (m)
 		replcopy_capture(m, skb);

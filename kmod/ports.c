@@ -37,7 +37,8 @@
 
 struct replcopy_pool {
 	struct list_head node;		/* replcopy_ports.pools */
-	__be32 saddr, taddr;
+	union nf_inet_addr saddr, taddr;
+	u8 family;
 	__be16 tport;
 	u16 lo;				/* first port of the range */
 	u32 n;				/* ports in the range */
@@ -71,7 +72,9 @@ void replcopy_ports_exit(struct replcopy_ports *p)
 }
 
 /* Process context, no lock held: a pool of lo..hi for the target. */
-struct replcopy_pool *replcopy_pool_new(__be32 saddr, __be32 taddr,
+struct replcopy_pool *replcopy_pool_new(u8 family,
+					const union nf_inet_addr *saddr,
+					const union nf_inet_addr *taddr,
 					__be16 tport, u16 lo, u16 hi)
 {
 	struct replcopy_pool *pool;
@@ -84,8 +87,9 @@ struct replcopy_pool *replcopy_pool_new(__be32 saddr, __be32 taddr,
 	if (!pool)
 		return NULL;
 	pool->freed = (u32 *)((u8 *)pool + size);
-	pool->saddr = saddr;
-	pool->taddr = taddr;
+	pool->family = family;
+	pool->saddr = *saddr;
+	pool->taddr = *taddr;
 	pool->tport = tport;
 	pool->lo = lo;
 	pool->n = n;
@@ -113,13 +117,17 @@ void replcopy_pools_free(struct list_head *gc)
 
 /* Table lock held: the pool of the target for the range lo..hi, or NULL. */
 struct replcopy_pool *replcopy_pool_find(struct replcopy_ports *p,
-					 __be32 saddr, __be32 taddr,
+					 u8 family,
+					 const union nf_inet_addr *saddr,
+					 const union nf_inet_addr *taddr,
 					 __be16 tport, u16 lo, u16 hi)
 {
 	struct replcopy_pool *pool;
 
 	list_for_each_entry(pool, &p->pools, node)
-		if (pool->saddr == saddr && pool->taddr == taddr &&
+		if (replcopy_addr_eq(pool->family, &pool->saddr,
+				     family, saddr) &&
+		    nf_inet_addr_cmp(&pool->taddr, taddr) &&
 		    pool->tport == tport && pool->lo == lo &&
 		    pool->n == (u32)(hi - lo + 1))
 			return pool;

@@ -21,6 +21,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/refcount.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -55,9 +56,21 @@ struct replcopy_pcpu_stats {
 
 struct replcopy_net;
 
+/*
+ * Addresses of either family are a union nf_inet_addr beside their family
+ * (AF_INET: .ip, the other words zero; AF_INET6: .in6). Compare both:
+ * replcopy_addr_eq().
+ */
+static inline bool replcopy_addr_eq(u8 fa, const union nf_inet_addr *a,
+				    u8 fb, const union nf_inet_addr *b)
+{
+	return fa == fb && nf_inet_addr_cmp(a, b);
+}
+
 /* One target of a mapping: its address, and its sessions' counters. */
 struct replcopy_target {
-	__be32 addr;
+	union nf_inet_addr addr;
+	u8 family;			/* AF_INET */
 	__be16 port;
 	atomic_t nr_sessions;		/* live sessions: REPLCOPY_TA_SESSIONS,
 					 * REPLCOPY_STAT_SESS_ACTIVE
@@ -84,7 +97,8 @@ struct replcopy_mapping {
 					 */
 
 	u32 id;
-	__be32 online_addr;		/* 0: any local address */
+	union nf_inet_addr online_addr;	/* of online_family */
+	u8 online_family;		/* AF_INET; 0: any local address */
 	__be16 port;
 	u8 nr_targets;			/* 1..REPLCOPY_MAX_TARGETS */
 	u8 copies;			/* 1..REPLCOPY_MAX_COPIES per target */
@@ -156,12 +170,15 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 					      struct netlink_ext_ack *extack);
 /* Deletes the mappings that match; returns how many, or -errno. */
 int replcopy_mapping_del(struct replcopy_net *rn, u32 id, __be16 port,
-			 __be32 online_addr, bool all,
+			 u8 online_family,
+			 const union nf_inet_addr *online_addr, bool all,
 			 struct netlink_ext_ack *extack);
 void replcopy_mapping_put(struct replcopy_mapping *m);
 /* RCU reader: the live mapping for a segment to daddr:dport, or NULL. */
 struct replcopy_mapping *replcopy_mapping_lookup(struct replcopy_net *rn,
-						 __be32 daddr, __be16 dport);
+						 u8 family,
+						 const union nf_inet_addr *daddr,
+						 __be16 dport);
 /* The mapping's counters: its own and its targets'. */
 void replcopy_mapping_stats(const struct replcopy_mapping *m,
 			    u64 out[__REPLCOPY_STAT_MAX]);

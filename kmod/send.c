@@ -453,12 +453,12 @@ static __be16 replcopy_pick_port(struct replcopy_session *s,
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		port = replcopy_pool_get(pool, reused);
-		if (!replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
-					   htons(port))) {
+		if (!replcopy_lookup_reply(tbl, s->family, &s->taddr, s->tport,
+					   &s->saddr, htons(port))) {
 			sk = __inet_lookup_established(net,
 						       net->ipv4.tcp_death_row.hashinfo,
-						       s->taddr, s->tport,
-						       s->saddr, htons(port),
+						       s->taddr.ip, s->tport,
+						       s->saddr.ip, htons(port),
 						       0, 0);
 			if (!sk) {
 				rcu_read_unlock();
@@ -491,19 +491,20 @@ static int replcopy_take_port(struct replcopy_session *s)
 		return -EADDRNOTAVAIL;
 	}
 	spin_lock_bh(&tbl->lock);
-	pool = replcopy_pool_find(&tbl->ports, s->saddr, s->taddr, s->tport,
-				  lo, hi);
+	pool = replcopy_pool_find(&tbl->ports, s->family, &s->saddr, &s->taddr,
+				  s->tport, lo, hi);
 	if (!pool) {
 		/* The first session toward this target: make its pool. */
 		spin_unlock_bh(&tbl->lock);
-		new = replcopy_pool_new(s->saddr, s->taddr, s->tport, lo, hi);
+		new = replcopy_pool_new(s->family, &s->saddr, &s->taddr,
+					s->tport, lo, hi);
 		if (!new) {
 			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOMEM);
 			return -ENOMEM;
 		}
 		spin_lock_bh(&tbl->lock);
-		pool = replcopy_pool_find(&tbl->ports, s->saddr, s->taddr,
-					  s->tport, lo, hi);
+		pool = replcopy_pool_find(&tbl->ports, s->family, &s->saddr,
+					  &s->taddr, s->tport, lo, hi);
 		if (!pool) {
 			replcopy_pool_add(&tbl->ports, new, &gc);
 			pool = new;
@@ -515,7 +516,9 @@ static int replcopy_take_port(struct replcopy_session *s)
 		s->pool = pool;
 		s->port_held = true;
 		hlist_add_head_rcu(&s->tnode,
-				   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
+				   &tbl->thash[replcopy_hash(s->family,
+							     &s->taddr,
+							     &s->saddr,
 							     s->tport,
 							     s->sport)]);
 	}
@@ -554,21 +557,21 @@ static int replcopy_connect(struct replcopy_session *s)
 		s->saddr = s->caddr;
 		s->sport = s->cport;
 	} else {
-		s->saddr = replcopy_route_source(tbl->rn->net, s->taddr,
-						 s->tport);
-		if (!s->saddr) {
+		s->saddr.ip = replcopy_route_source(tbl->rn->net, s->taddr.ip,
+						    s->tport);
+		if (!s->saddr.ip) {
 			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
 			return -EHOSTUNREACH;
 		}
 	}
 
-	s->ts_off = (u32)siphash_2u32((__force u32)s->saddr,
-				      (__force u32)s->taddr, &replcopy_ts_key);
+	s->ts_off = (u32)siphash_2u32((__force u32)s->saddr.ip,
+				      (__force u32)s->taddr.ip, &replcopy_ts_key);
 
 	if (m->source == REPLCOPY_SOURCE_CLIENT) {
 		spin_lock_bh(&tbl->lock);
-		old = replcopy_lookup_reply(tbl, s->taddr, s->tport, s->saddr,
-					    s->sport);
+		old = replcopy_lookup_reply(tbl, s->family, &s->taddr, s->tport,
+					    &s->saddr, s->sport);
 		if (old && replcopy_life(old) == REPLCOPY_LIFE_LIVE) {
 			/* See replcopy_start(). */
 			spin_unlock_bh(&tbl->lock);
@@ -578,7 +581,9 @@ static int replcopy_connect(struct replcopy_session *s)
 		if (old)
 			hlist_del_init_rcu(&old->tnode);
 		hlist_add_head_rcu(&s->tnode,
-				   &tbl->thash[replcopy_hash(s->taddr, s->saddr,
+				   &tbl->thash[replcopy_hash(s->family,
+							     &s->taddr,
+							     &s->saddr,
 							     s->tport,
 							     s->sport)]);
 		spin_unlock_bh(&tbl->lock);

@@ -156,11 +156,20 @@ static siphash_aligned_key_t replcopy_sample_key;
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
 
-u32 replcopy_hash(__be32 a, __be32 b, __be16 pa, __be16 pb)
+/* The bucket of the tuple a:pa, b:pb of the family. */
+u32 replcopy_hash(u8 family, const union nf_inet_addr *a,
+		  const union nf_inet_addr *b, __be16 pa, __be16 pb)
 {
-	return jhash_3words((__force u32)a, (__force u32)b,
-			    ((__force u32)pa << 16) | (__force u32)pb,
-			    replcopy_hash_rnd) & (REPLCOPY_HASH_SIZE - 1);
+	u32 ports = ((__force u32)pa << 16) | (__force u32)pb;
+
+	if (family == AF_INET)
+		return jhash_3words((__force u32)a->ip, (__force u32)b->ip,
+				    ports, replcopy_hash_rnd) &
+		       (REPLCOPY_HASH_SIZE - 1);
+	return jhash2(a->all, ARRAY_SIZE(a->all),
+		      jhash2(b->all, ARRAY_SIZE(b->all),
+			     ports ^ replcopy_hash_rnd)) &
+	       (REPLCOPY_HASH_SIZE - 1);
 }
 
 /*
@@ -168,31 +177,37 @@ u32 replcopy_hash(__be32 a, __be32 b, __be16 pa, __be16 pb)
  * per target and copy, all in the tuple's bucket). RCU or tbl->lock.
  */
 static struct replcopy_session *
-replcopy_lookup_client(struct replcopy_table *tbl, __be32 caddr, __be16 cport,
-		       __be32 laddr, __be16 lport, u8 replica)
+replcopy_lookup_client(struct replcopy_table *tbl, u8 family,
+		       const union nf_inet_addr *caddr, __be16 cport,
+		       const union nf_inet_addr *laddr, __be16 lport,
+		       u8 replica)
 {
 	struct replcopy_session *s;
-	u32 h = replcopy_hash(caddr, laddr, cport, lport);
+	u32 h = replcopy_hash(family, caddr, laddr, cport, lport);
 
 	hlist_for_each_entry_rcu(s, &tbl->chash[h], cnode)
-		if (s->caddr == caddr && s->laddr == laddr &&
-		    s->cport == cport && s->lport == lport &&
-		    s->replica == replica)
+		if (s->cport == cport && s->lport == lport &&
+		    s->replica == replica && s->cfamily == family &&
+		    nf_inet_addr_cmp(&s->caddr, caddr) &&
+		    nf_inet_addr_cmp(&s->laddr, laddr))
 			return s;
 	return NULL;
 }
 
 /* Reply tuple as the target sends it: taddr:tport -> saddr:sport. */
 struct replcopy_session *
-replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
-		      __be32 saddr, __be16 sport)
+replcopy_lookup_reply(struct replcopy_table *tbl, u8 family,
+		      const union nf_inet_addr *taddr, __be16 tport,
+		      const union nf_inet_addr *saddr, __be16 sport)
 {
 	struct replcopy_session *s;
-	u32 h = replcopy_hash(taddr, saddr, tport, sport);
+	u32 h = replcopy_hash(family, taddr, saddr, tport, sport);
 
 	hlist_for_each_entry_rcu(s, &tbl->thash[h], tnode)
-		if (s->taddr == taddr && s->saddr == saddr &&
-		    s->tport == tport && s->sport == sport)
+		if (s->tport == tport && s->sport == sport &&
+		    s->family == family &&
+		    nf_inet_addr_cmp(&s->taddr, taddr) &&
+		    nf_inet_addr_cmp(&s->saddr, saddr))
 			return s;
 	return NULL;
 }
@@ -310,14 +325,30 @@ static void replcopy_timer_fn(struct timer_list *t)
 /* Capture and consume: softirq, never sleep                           */
 
 /*
- * A new session for the client segment iph/th. Returns the session (new,
+ * A client segment, parsed once for all the sessions of its connection:
+ * its addresses, its TCP header (th, a copy or in the skb) at thoff, its
+ * payload at poff.
+ */
+struct replcopy_cap {
+	union nf_inet_addr saddr, daddr;
+	u8 family;
+	const struct tcphdr *th;
+	unsigned int nhoff, thoff, poff, len;
+	int admit;			/* a new session may start: 1 yes,
+					 * 0 no, -1 not decided yet
+					 */
+};
+
+/*
+ * A new session for the client segment cap. Returns the session (new,
  * or one another CPU created meanwhile), or NULL (counted).
  */
 static struct replcopy_session *
 replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
-		     u8 replica, const struct iphdr *iph,
-		     const struct tcphdr *th, bool fabricated, bool loop)
+		     u8 replica, const struct replcopy_cap *cap,
+		     bool fabricated, bool loop)
 {
+	const struct tcphdr *th = cap->th;
 	struct replcopy_target *t = &m->targets[replica / m->copies];
 	struct replcopy_session *s, *old;
 
@@ -338,10 +369,12 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	s->m = m;
 	s->t = t;
 	s->replica = replica;
-	s->caddr = iph->saddr;
+	s->cfamily = cap->family;
+	s->caddr = cap->saddr;
 	s->cport = th->source;
-	s->laddr = iph->daddr;
+	s->laddr = cap->daddr;
 	s->lport = th->dest;
+	s->family = t->family;
 	s->taddr = t->addr;
 	s->tport = t->port;
 	s->fabricated = fabricated;
@@ -371,8 +404,8 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 		goto drop_nomem;
 
 	spin_lock(&tbl->lock);
-	old = replcopy_lookup_client(tbl, s->caddr, s->cport, s->laddr,
-				     s->lport, replica);
+	old = replcopy_lookup_client(tbl, s->cfamily, &s->caddr, s->cport,
+				     &s->laddr, s->lport, replica);
 	if (old) {
 		/* Another CPU was faster; use its session. */
 		spin_unlock(&tbl->lock);
@@ -388,8 +421,9 @@ replcopy_session_new(struct replcopy_mapping *m, struct replcopy_table *tbl,
 	}
 	WRITE_ONCE(tbl->gen, tbl->gen + 1);
 	hlist_add_head_rcu(&s->cnode,
-			   &tbl->chash[replcopy_hash(s->caddr, s->laddr,
-						     s->cport, s->lport)]);
+			   &tbl->chash[replcopy_hash(s->cfamily, &s->caddr,
+						     &s->laddr, s->cport,
+						     s->lport)]);
 	list_add_tail(&s->node, &tbl->live);
 	atomic_inc(&tbl->nr);
 	atomic_inc(&t->nr_sessions);
@@ -431,14 +465,15 @@ static void replcopy_unhash_client(struct replcopy_table *tbl,
  * replayed whole or not at all, and the ones left out need no state.
  */
 static bool replcopy_sampled(const struct replcopy_mapping *m,
-			     const struct iphdr *iph, const struct tcphdr *th)
+			     const struct replcopy_cap *cap)
 {
+	const struct tcphdr *th = cap->th;
 	u32 h;
 
 	if (m->sample >= REPLCOPY_SAMPLE_ALL)
 		return true;
-	h = (u32)siphash_3u32((__force u32)iph->saddr,
-			      (__force u32)iph->daddr,
+	h = (u32)siphash_3u32((__force u32)cap->saddr.ip,
+			      (__force u32)cap->daddr.ip,
 			      (u32)ntohs(th->source) << 16 | ntohs(th->dest),
 			      &replcopy_sample_key);
 	return reciprocal_scale(h, REPLCOPY_SAMPLE_ALL) < m->sample;
@@ -455,16 +490,17 @@ static bool replcopy_sampled(const struct replcopy_mapping *m,
  */
 static bool replcopy_client_reconnects(struct replcopy_mapping *m,
 				       struct sk_buff *skb,
-				       const struct iphdr *iph,
-				       const struct tcphdr *th)
+				       const struct replcopy_cap *cap)
 {
+	const struct tcphdr *th = cap->th;
 	struct net *net = m->rn->net;
 	struct sock *sk;
 	bool over;
 
 	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
-				       iph->saddr, th->source, iph->daddr,
-				       ntohs(th->dest), inet_iif(skb),
+				       cap->saddr.ip, th->source,
+				       cap->daddr.ip, ntohs(th->dest),
+				       inet_iif(skb),
 				       inet_sdif(skb));
 	if (!sk)
 		return true;
@@ -515,32 +551,22 @@ static bool replcopy_syn_marked(const struct sk_buff *skb, unsigned int thoff,
  * costs a checksum of the segment only where the device gave none
  * (CHECKSUM_NONE), as tcp_v4_rcv() then computes one too.
  */
-static bool replcopy_csum_ok(const struct sk_buff *skb, unsigned int nhoff,
-			     unsigned int thoff, const struct iphdr *iph)
+static bool replcopy_csum_ok(const struct sk_buff *skb,
+			     const struct replcopy_cap *cap)
 {
-	unsigned int len = skb->len - thoff;
+	unsigned int len = skb->len - cap->thoff;
+	__be32 saddr = cap->saddr.ip, daddr = cap->daddr.ip;
 	__wsum csum;
 
 	if (skb_csum_unnecessary(skb))
 		return true;
 	/* COMPLETE covers the IP header too, which sums to zero if valid. */
-	if (skb->ip_summed == CHECKSUM_COMPLETE && !nhoff &&
-	    !csum_tcpudp_magic(iph->saddr, iph->daddr, len, IPPROTO_TCP,
-			       skb->csum))
+	if (skb->ip_summed == CHECKSUM_COMPLETE && !cap->nhoff &&
+	    !csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP, skb->csum))
 		return true;
-	csum = csum_tcpudp_nofold(iph->saddr, iph->daddr, len, IPPROTO_TCP, 0);
-	return !csum_fold(skb_checksum(skb, thoff, len, csum));
+	csum = csum_tcpudp_nofold(saddr, daddr, len, IPPROTO_TCP, 0);
+	return !csum_fold(skb_checksum(skb, cap->thoff, len, csum));
 }
-
-/* A client segment, parsed once for all the sessions of its connection. */
-struct replcopy_cap {
-	const struct iphdr *iph;
-	const struct tcphdr *th;
-	unsigned int thoff, poff, len;
-	int admit;			/* a new session may start: 1 yes,
-					 * 0 no, -1 not decided yet
-					 */
-};
 
 /*
  * May the segment start a new session? Decided once per segment, for all
@@ -550,13 +576,12 @@ static bool replcopy_admit(struct replcopy_mapping *m,
 			   struct replcopy_table *tbl, struct replcopy_cap *cap,
 			   bool syn)
 {
-	const struct iphdr *iph = cap->iph;
 	const struct tcphdr *th = cap->th;
 
 	if (cap->admit >= 0)
 		return cap->admit;
 	cap->admit = 0;
-	if (!replcopy_sampled(m, iph, th)) {
+	if (!replcopy_sampled(m, cap)) {
 		if (syn)
 			replcopy_stat_inc(m, REPLCOPY_STAT_SESS_UNSAMPLED);
 		return false;
@@ -566,8 +591,9 @@ static bool replcopy_admit(struct replcopy_mapping *m,
 	 * target address became local after the mapping was added:
 	 * replaying it again would loop.
 	 */
-	if (unlikely(replcopy_lookup_reply(tbl, iph->daddr, th->dest,
-					   iph->saddr, th->source))) {
+	if (unlikely(replcopy_lookup_reply(tbl, cap->family, &cap->daddr,
+					   th->dest, &cap->saddr,
+					   th->source))) {
 		replcopy_stat_inc(m, REPLCOPY_STAT_DROP_OTHER);
 		return false;
 	}
@@ -585,7 +611,6 @@ static void replcopy_capture_one(struct replcopy_mapping *m,
 				 struct sk_buff *skb, struct replcopy_cap *cap,
 				 u8 replica)
 {
-	const struct iphdr *iph = cap->iph;
 	const struct tcphdr *th = cap->th;
 	unsigned int len = cap->len;
 	struct replcopy_session *s;
@@ -593,8 +618,8 @@ static void replcopy_capture_one(struct replcopy_mapping *m,
 	struct sk_buff *c;
 	int limit;
 
-	s = replcopy_lookup_client(tbl, iph->saddr, th->source, iph->daddr,
-				   th->dest, replica);
+	s = replcopy_lookup_client(tbl, cap->family, &cap->saddr, th->source,
+				   &cap->daddr, th->dest, replica);
 	if (s && unlikely(th->syn && !th->ack)) {
 		enum replcopy_syn_verdict v;
 
@@ -602,7 +627,7 @@ static void replcopy_capture_one(struct replcopy_mapping *m,
 					ntohl(th->seq), s->c_isn);
 		if (v == REPLCOPY_SYN_NEW ||
 		    (v == REPLCOPY_SYN_ASK &&
-		     replcopy_client_reconnects(m, skb, iph, th))) {
+		     replcopy_client_reconnects(m, skb, cap))) {
 			replcopy_unhash_client(tbl, s);
 			s = NULL;
 		}
@@ -619,7 +644,7 @@ static void replcopy_capture_one(struct replcopy_mapping *m,
 			return;
 		if (!replcopy_admit(m, tbl, cap, syn))
 			return;
-		s = replcopy_session_new(m, tbl, replica, iph, th, !syn,
+		s = replcopy_session_new(m, tbl, replica, cap, !syn,
 					 syn && replcopy_syn_marked(skb,
 								    cap->thoff,
 								    th));
@@ -694,19 +719,23 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = m->rn->sessions;
 	struct replcopy_cap cap = { .admit = -1 };
-	unsigned int nhoff, nr, r;
+	const struct iphdr *iph;
 	struct tcphdr _th;
 	struct iphdr _iph;
+	unsigned int nr, r;
 
 	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
 	if (unlikely(!tbl))
 		return;
 
-	nhoff = skb_network_offset(skb);
-	cap.iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
-	if (unlikely(!cap.iph || cap.iph->ihl < 5))
+	cap.nhoff = skb_network_offset(skb);
+	iph = skb_header_pointer(skb, cap.nhoff, sizeof(_iph), &_iph);
+	if (unlikely(!iph || iph->ihl < 5))
 		goto bad;
-	cap.thoff = nhoff + cap.iph->ihl * 4;
+	cap.family = AF_INET;
+	cap.saddr.ip = iph->saddr;
+	cap.daddr.ip = iph->daddr;
+	cap.thoff = cap.nhoff + iph->ihl * 4;
 	cap.th = skb_header_pointer(skb, cap.thoff, sizeof(_th), &_th);
 	if (unlikely(!cap.th || cap.th->doff < 5))
 		goto bad;
@@ -716,7 +745,7 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 	cap.len = skb->len - cap.poff;
 	/* Pure ACKs are not replayed: their checksum does not matter. */
 	if ((cap.len || cap.th->syn || cap.th->fin || cap.th->rst) &&
-	    unlikely(!replcopy_csum_ok(skb, nhoff, cap.thoff, cap.iph)))
+	    unlikely(!replcopy_csum_ok(skb, &cap)))
 		goto bad;
 
 	/* One session per target and copy: each gets its own clone. */
@@ -767,6 +796,7 @@ static void replcopy_enqueue_target(struct replcopy_session *s,
 bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = rn->sessions;
+	union nf_inet_addr saddr = {}, daddr = {};
 	unsigned int nhoff, thoff;
 	struct replcopy_session *s;
 	const struct tcphdr *th;
@@ -787,8 +817,10 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 	if (unlikely(!th))
 		return false;
 
+	saddr.ip = iph->saddr;
+	daddr.ip = iph->daddr;
 	rcu_read_lock();
-	s = replcopy_lookup_reply(tbl, iph->saddr, th->source, iph->daddr,
+	s = replcopy_lookup_reply(tbl, AF_INET, &saddr, th->source, &daddr,
 				  th->dest);
 	if (!s) {
 		rcu_read_unlock();
@@ -819,6 +851,7 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb)
 {
 	struct replcopy_table *tbl = rn->sessions;
+	union nf_inet_addr saddr = {}, daddr = {};
 	unsigned int nhoff, icoff, inoff;
 	const struct iphdr *iph, *in;
 	struct replcopy_session *s;
@@ -849,8 +882,11 @@ bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb)
 	if (!p)
 		return false;
 
+	/* The quoted segment is ours: saddr:sport -> taddr:tport. */
+	saddr.ip = in->saddr;
+	daddr.ip = in->daddr;
 	rcu_read_lock();
-	s = replcopy_lookup_reply(tbl, in->daddr, p[1], in->saddr, p[0]);
+	s = replcopy_lookup_reply(tbl, AF_INET, &daddr, p[1], &saddr, p[0]);
 	if (!s) {
 		rcu_read_unlock();
 		return false;
@@ -899,9 +935,10 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, REPLCOPY_SA_MAP_ID, s->m->id) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr.ip) ||
 	    nla_put_u16(skb, REPLCOPY_SA_CLIENT_PORT, ntohs(s->cport)) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR, READ_ONCE(s->saddr)) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR,
+			    READ_ONCE(s->saddr.ip)) ||
 	    nla_put_u16(skb, REPLCOPY_SA_SOURCE_PORT,
 			ntohs(READ_ONCE(s->sport))) ||
 	    nla_put_u8(skb, REPLCOPY_SA_STATE, READ_ONCE(s->state)) ||
@@ -917,7 +954,7 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
 			      jiffies_to_msecs(jiffies - s->start),
 			      REPLCOPY_SA_PAD) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_TARGET_ADDR, s->taddr) ||
+	    nla_put_in_addr(skb, REPLCOPY_SA_TARGET_ADDR, s->taddr.ip) ||
 	    nla_put_u16(skb, REPLCOPY_SA_TARGET_PORT, ntohs(s->tport)) ||
 	    nla_put_u8(skb, REPLCOPY_SA_COPY, s->replica % s->m->copies)) {
 		nla_nest_cancel(skb, nest);
@@ -947,7 +984,7 @@ void replcopy_ev_session(struct replcopy_session *s, u8 type, u8 arg)
 		return;
 	if (replcopy_session_fill(skb, s) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, s->taddr) ||
+	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, s->taddr.ip) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT, ntohs(s->tport)) ||
 	    (type == REPLCOPY_EV_SESSION_END &&
 	     nla_put_u8(skb, REPLCOPY_A_EVENT_REASON, arg)) ||

@@ -148,12 +148,16 @@ struct replcopy_ports {
 
 void replcopy_ports_init(struct replcopy_ports *p);
 void replcopy_ports_exit(struct replcopy_ports *p);
-struct replcopy_pool *replcopy_pool_new(__be32 saddr, __be32 taddr,
+struct replcopy_pool *replcopy_pool_new(u8 family,
+					const union nf_inet_addr *saddr,
+					const union nf_inet_addr *taddr,
 					__be16 tport, u16 lo, u16 hi);
 void replcopy_pool_free(struct replcopy_pool *pool);
 void replcopy_pools_free(struct list_head *gc);
 struct replcopy_pool *replcopy_pool_find(struct replcopy_ports *p,
-					 __be32 saddr, __be32 taddr,
+					 u8 family,
+					 const union nf_inet_addr *saddr,
+					 const union nf_inet_addr *taddr,
 					 __be16 tport, u16 lo, u16 hi);
 void replcopy_pool_add(struct replcopy_ports *p, struct replcopy_pool *pool,
 		       struct list_head *gc);
@@ -181,10 +185,12 @@ struct replcopy_session {
 	struct replcopy_pool *pool;	/* of sport, while port_held */
 
 	/* Client side: caddr:cport -> laddr:lport (what the local app sees). */
-	__be32 caddr, laddr;
+	union nf_inet_addr caddr, laddr;
 	__be16 cport, lport;
-	/* Replay side: saddr:sport -> taddr:tport. */
-	__be32 saddr, taddr;
+	u8 cfamily;			/* of caddr and laddr: AF_INET */
+	/* Replay side: saddr:sport -> taddr:tport, of the target's family. */
+	u8 family;			/* of saddr and taddr: t->family */
+	union nf_inet_addr saddr, taddr;
 	__be16 sport, tport;
 
 	/* Inbox: written by hooks under lock, drained by the worker. */

@@ -66,10 +66,12 @@ extern unsigned int replcopy_src_port_min, replcopy_src_port_max;
 extern siphash_aligned_key_t replcopy_ts_key;
 
 /* session.c */
-u32 replcopy_hash(__be32 a, __be32 b, __be16 pa, __be16 pb);
+u32 replcopy_hash(u8 family, const union nf_inet_addr *a,
+		  const union nf_inet_addr *b, __be16 pa, __be16 pb);
 struct replcopy_session *
-replcopy_lookup_reply(struct replcopy_table *tbl, __be32 taddr, __be16 tport,
-		      __be32 saddr, __be16 sport);
+replcopy_lookup_reply(struct replcopy_table *tbl, u8 family,
+		      const union nf_inet_addr *taddr, __be16 tport,
+		      const union nf_inet_addr *saddr, __be16 sport);
 void replcopy_charge(struct replcopy_session *s, long n);
 void replcopy_free(struct replcopy_session *s, struct sk_buff *skb);
 void replcopy_purge(struct replcopy_session *s,

@@ -101,9 +101,9 @@ TRACE_EVENT(replcopy_capture,
 		__entry->sess_id = s->id;
 		__entry->worker = s->worker;
 		__entry->tcp_flags = tcp_flags;
-		memcpy(__entry->caddr, &s->caddr, 4);
+		memcpy(__entry->caddr, &s->caddr.ip, 4);
 		__entry->cport = ntohs(s->cport);
-		memcpy(__entry->laddr, &s->laddr, 4);
+		memcpy(__entry->laddr, &s->laddr.ip, 4);
 		__entry->lport = ntohs(s->lport);
 		__entry->seq = seq;
 		__entry->len = len;

@@ -84,8 +84,8 @@ u32 replcopy_route_mss(struct replcopy_session *s)
 	struct rtable *rt;
 	u32 mtu;
 
-	rt = replcopy_route(net, &fl4, s->saddr, s->taddr, s->sport, s->tport,
-			    s->m->source == REPLCOPY_SOURCE_CLIENT);
+	rt = replcopy_route(net, &fl4, s->saddr.ip, s->taddr.ip, s->sport,
+			    s->tport, s->m->source == REPLCOPY_SOURCE_CLIENT);
 	if (IS_ERR(rt))
 		return 0;
 	mtu = dst_mtu(&rt->dst);
@@ -219,8 +219,8 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	u64 cap_ns = 0;
 	int err;
 
-	rt = replcopy_route(net, &fl4, s->saddr, s->taddr, s->sport, s->tport,
-			    m->source == REPLCOPY_SOURCE_CLIENT);
+	rt = replcopy_route(net, &fl4, s->saddr.ip, s->taddr.ip, s->sport,
+			    s->tport, m->source == REPLCOPY_SOURCE_CLIENT);
 	if (IS_ERR(rt)) {
 		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
 		return PTR_ERR(rt);
@@ -281,7 +281,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
-	th->check = ~tcp_v4_check(skb->len, s->saddr, s->taddr, 0);
+	th->check = ~tcp_v4_check(skb->len, s->saddr.ip, s->taddr.ip, 0);
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
@@ -291,8 +291,8 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	iph->frag_off = s->no_df ? 0 : htons(IP_DF);
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
-	iph->saddr = s->saddr;
-	iph->daddr = s->taddr;
+	iph->saddr = s->saddr.ip;
+	iph->daddr = s->taddr.ip;
 	iph->tot_len = htons(skb->len);
 	iph->check = 0;
 
