@@ -80,6 +80,7 @@ static const struct nla_policy replcopy_cfg_policy[REPLCOPY_CFG_MAX + 1] = {
 
 static const struct nla_policy replcopy_target_policy[REPLCOPY_TA_MAX + 1] = {
 	[REPLCOPY_TA_ADDR]		= { .type = NLA_BE32 },
+	[REPLCOPY_TA_ADDR6]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[REPLCOPY_TA_PORT]		= REPLCOPY_POLICY_MAP_PORT,
 };
 
@@ -94,7 +95,9 @@ static const struct nla_policy replcopy_add_policy[REPLCOPY_A_MAX + 1] = {
 	},
 	[REPLCOPY_A_MAP_PORT]		= REPLCOPY_POLICY_MAP_PORT,
 	[REPLCOPY_A_MAP_ONLINE_ADDR]	= { .type = NLA_BE32 },
+	[REPLCOPY_A_MAP_ONLINE_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[REPLCOPY_A_MAP_TARGET_ADDR]	= { .type = NLA_BE32 },
+	[REPLCOPY_A_MAP_TARGET_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[REPLCOPY_A_MAP_TARGET_PORT]	= REPLCOPY_POLICY_MAP_PORT,
 	[REPLCOPY_A_MAP_SOURCE]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_SOURCE_MAX),
 	[REPLCOPY_A_MAP_PACING]		= NLA_POLICY_MAX(NLA_U8, REPLCOPY_PACING_MAX),
@@ -108,6 +111,7 @@ static const struct nla_policy replcopy_del_policy[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_MAP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[REPLCOPY_A_MAP_PORT]		= REPLCOPY_POLICY_MAP_PORT,
 	[REPLCOPY_A_MAP_ONLINE_ADDR]	= { .type = NLA_BE32 },
+	[REPLCOPY_A_MAP_ONLINE_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[REPLCOPY_A_DEL_ALL]		= { .type = NLA_FLAG },
 };
 
@@ -173,7 +177,9 @@ static int replcopy_put_targets(struct sk_buff *skb,
 
 		nest = nla_nest_start(skb, REPLCOPY_TL_TARGET);
 		if (!nest ||
-		    nla_put_in_addr(skb, REPLCOPY_TA_ADDR, t->addr.ip) ||
+		    replcopy_nla_put_addr(skb, REPLCOPY_TA_ADDR,
+					  REPLCOPY_TA_ADDR6, t->family,
+					  &t->addr) ||
 		    nla_put_u16(skb, REPLCOPY_TA_PORT, ntohs(t->port)) ||
 		    nla_put_u32(skb, REPLCOPY_TA_SESSIONS,
 				atomic_read(&t->nr_sessions)))
@@ -199,10 +205,13 @@ int replcopy_genl_put_mapping(struct sk_buff *skb,
 {
 	if (nla_put_u32(skb, REPLCOPY_A_MAP_ID, m->id) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR,
-			    m->online_addr.ip) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR,
-			    m->targets[0].addr.ip) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_A_MAP_ONLINE_ADDR,
+				  REPLCOPY_A_MAP_ONLINE_ADDR6,
+				  m->online_family, &m->online_addr) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR,
+				  REPLCOPY_A_MAP_TARGET_ADDR6,
+				  m->targets[0].family,
+				  &m->targets[0].addr) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT,
 			ntohs(m->targets[0].port)))
 		return -EMSGSIZE;
@@ -219,13 +228,40 @@ int replcopy_genl_put_mapping(struct sk_buff *skb,
 	return 0;
 }
 
-/* An IPv4 address attribute into addr, and its family. */
-static void replcopy_get_in_addr(const struct nlattr *a,
-				 union nf_inet_addr *addr, u8 *family)
+/* An address of either family; without one (family 0), 0.0.0.0. */
+int replcopy_nla_put_addr(struct sk_buff *skb, int type, int type6,
+			  u8 family, const union nf_inet_addr *addr)
+{
+	if (family == AF_INET6)
+		return nla_put_in6_addr(skb, type6, &addr->in6);
+	return nla_put_in_addr(skb, type, addr->ip);
+}
+
+/*
+ * The address in a (IPv4) or a6 (IPv6) into addr and *family: at most one
+ * of them. Neither: *family 0. An IPv4 0.0.0.0 is an address only if
+ * @target (where it is refused with its own message); elsewhere it is
+ * the "any" of dumps: no address.
+ */
+static int replcopy_get_addr(const struct nlattr *a, const struct nlattr *a6,
+			     bool target, union nf_inet_addr *addr,
+			     u8 *family, struct netlink_ext_ack *extack)
 {
 	memset(addr, 0, sizeof(*addr));
-	addr->ip = nla_get_in_addr(a);
-	*family = AF_INET;
+	*family = 0;
+	if (a && a6) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "an address is given once, as IPv4 (..._ADDR) or as IPv6 (..._ADDR6), not both");
+		return -EINVAL;
+	}
+	if (a6) {
+		addr->in6 = nla_get_in6_addr(a6);
+		*family = AF_INET6;
+	} else if (a && (target || nla_get_in_addr(a))) {
+		addr->ip = nla_get_in_addr(a);
+		*family = AF_INET;
+	}
+	return 0;
 }
 
 /*
@@ -242,8 +278,11 @@ static int replcopy_parse_targets(struct nlattr **attrs,
 	struct nlattr *e;
 	int rem, n = 0, i, err;
 
-	replcopy_get_in_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR], &t[0].addr,
-			     &t[0].family);
+	err = replcopy_get_addr(attrs[REPLCOPY_A_MAP_TARGET_ADDR],
+				attrs[REPLCOPY_A_MAP_TARGET_ADDR6], true,
+				&t[0].addr, &t[0].family, extack);
+	if (err)
+		return err;
 	t[0].port = htons(nla_get_u16(attrs[REPLCOPY_A_MAP_TARGET_PORT]));
 	t0 = t[0];
 	tmpl->nr_targets = 1;
@@ -263,13 +302,17 @@ static int replcopy_parse_targets(struct nlattr **attrs,
 		if (err)
 			return err;
 		if (nla_type(e) != REPLCOPY_TL_TARGET ||
-		    !tb[REPLCOPY_TA_ADDR] || !tb[REPLCOPY_TA_PORT]) {
+		    !(tb[REPLCOPY_TA_ADDR] || tb[REPLCOPY_TA_ADDR6]) ||
+		    !tb[REPLCOPY_TA_PORT]) {
 			NL_SET_ERR_MSG_ATTR(extack, e,
-					    "each entry of REPLCOPY_A_MAP_TARGETS is a REPLCOPY_TL_TARGET with REPLCOPY_TA_ADDR and REPLCOPY_TA_PORT");
+					    "each entry of REPLCOPY_A_MAP_TARGETS is a REPLCOPY_TL_TARGET with REPLCOPY_TA_ADDR (or _ADDR6) and REPLCOPY_TA_PORT");
 			return -EINVAL;
 		}
-		replcopy_get_in_addr(tb[REPLCOPY_TA_ADDR], &t[n].addr,
-				     &t[n].family);
+		err = replcopy_get_addr(tb[REPLCOPY_TA_ADDR],
+					tb[REPLCOPY_TA_ADDR6], true,
+					&t[n].addr, &t[n].family, extack);
+		if (err)
+			return err;
 		t[n].port = htons(nla_get_u16(tb[REPLCOPY_TA_PORT]));
 		if (!n && (!replcopy_addr_eq(t[0].family, &t[0].addr,
 					     t0.family, &t0.addr) ||
@@ -311,9 +354,10 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 				 "missing REPLCOPY_A_MAP_PORT: give the local port to copy from");
 		return -EINVAL;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_TARGET_ADDR)) {
+	if (!attrs[REPLCOPY_A_MAP_TARGET_ADDR6] &&
+	    GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_TARGET_ADDR)) {
 		GENL_SET_ERR_MSG(info,
-				 "missing REPLCOPY_A_MAP_TARGET_ADDR: give the test server's address");
+				 "missing REPLCOPY_A_MAP_TARGET_ADDR (or _ADDR6): give the test server's address");
 		return -EINVAL;
 	}
 	if (GENL_REQ_ATTR_CHECK(info, REPLCOPY_A_MAP_TARGET_PORT)) {
@@ -329,10 +373,12 @@ static int replcopy_nl_add_mapping(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[REPLCOPY_A_MAP_COPIES])
 		tmpl.copies = nla_get_u32(attrs[REPLCOPY_A_MAP_COPIES]);
 	/* 0.0.0.0, as a dump gives it back, means any address too. */
-	if (attrs[REPLCOPY_A_MAP_ONLINE_ADDR] &&
-	    nla_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR]))
-		replcopy_get_in_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR],
-				     &tmpl.online_addr, &tmpl.online_family);
+	err = replcopy_get_addr(attrs[REPLCOPY_A_MAP_ONLINE_ADDR],
+				attrs[REPLCOPY_A_MAP_ONLINE_ADDR6], false,
+				&tmpl.online_addr, &tmpl.online_family,
+				info->extack);
+	if (err)
+		return err;
 	tmpl.source = REPLCOPY_SOURCE_AUTO;
 	if (attrs[REPLCOPY_A_MAP_SOURCE])
 		tmpl.source = nla_get_u8(attrs[REPLCOPY_A_MAP_SOURCE]);
@@ -378,6 +424,7 @@ static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *a_id = attrs[REPLCOPY_A_MAP_ID];
 	struct nlattr *a_port = attrs[REPLCOPY_A_MAP_PORT];
 	struct nlattr *a_online = attrs[REPLCOPY_A_MAP_ONLINE_ADDR];
+	struct nlattr *a_online6 = attrs[REPLCOPY_A_MAP_ONLINE_ADDR6];
 	bool all = nla_get_flag(attrs[REPLCOPY_A_DEL_ALL]);
 	union nf_inet_addr online = {};
 	u8 family = 0;
@@ -390,9 +437,9 @@ static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
 				 "give exactly one of REPLCOPY_A_MAP_ID, REPLCOPY_A_MAP_PORT or REPLCOPY_A_DEL_ALL to say which mappings to delete");
 		return -EINVAL;
 	}
-	if (a_online && !a_port) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a_online,
-				    "REPLCOPY_A_MAP_ONLINE_ADDR selects a mapping only together with REPLCOPY_A_MAP_PORT: add the port or drop the address");
+	if ((a_online || a_online6) && !a_port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a_online ?: a_online6,
+				    "an online address (REPLCOPY_A_MAP_ONLINE_ADDR or _ADDR6) selects a mapping only together with REPLCOPY_A_MAP_PORT: add the port or drop the address");
 		return -EINVAL;
 	}
 
@@ -400,8 +447,10 @@ static int replcopy_nl_del_mapping(struct sk_buff *skb, struct genl_info *info)
 		id = nla_get_u32(a_id);
 	if (a_port)
 		port = htons(nla_get_u16(a_port));
-	if (a_online && nla_get_in_addr(a_online))
-		replcopy_get_in_addr(a_online, &online, &family);
+	n = replcopy_get_addr(a_online, a_online6, false, &online, &family,
+			      info->extack);
+	if (n)
+		return n;
 
 	n = replcopy_mapping_del(rn, id, port, family, &online, all,
 				 info->extack);

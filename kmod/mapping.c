@@ -5,8 +5,9 @@
  * Each netns gets a struct replcopy_net (pernet operations, net_generic).
  * Its mappings sit on a list ordered by id (for dumps) and in a small hash
  * on the local port (for the capture hook); both are changed under
- * rn->lock and read under RCU. The netfilter hooks of a netns are
- * registered with its first mapping and unregistered with its last, so a
+ * rn->lock and read under RCU. The netfilter hooks of a family are
+ * registered in a netns with its first mapping that needs them (its
+ * clients' or its targets' family) and unregistered with its last, so a
  * netns without mappings costs nothing on its packet path.
  *
  * A mapping's table reference is dropped when it is deleted; sessions hold
@@ -21,6 +22,8 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/stringify.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
@@ -45,7 +48,7 @@ static struct hlist_head *replcopy_map_bucket(struct replcopy_net *rn,
 static bool replcopy_map_matches(const struct replcopy_mapping *m, u8 family,
 				 const union nf_inet_addr *addr, __be16 port)
 {
-	return m->port == port &&
+	return m->port == port && (m->cap_fams & replcopy_fam(family)) &&
 	       (!m->online_family ||
 		replcopy_addr_eq(m->online_family, &m->online_addr,
 				 family, addr));
@@ -233,6 +236,17 @@ static void replcopy_mapping_unlink(struct replcopy_net *rn,
 	list_add_tail(&m->del_node, dead);
 }
 
+/* The families whose hooks the netns's mappings need. rn->lock held. */
+static u8 replcopy_hook_fams(struct replcopy_net *rn)
+{
+	const struct replcopy_mapping *m;
+	u8 fams = 0;
+
+	list_for_each_entry(m, &rn->mappings, list)
+		fams |= m->hook_fams;
+	return fams;
+}
+
 /*
  * Ends what the unlinked mappings on @dead still do, keeps their counters
  * in rn->retired and drops the table's references. Called with rn->lock.
@@ -262,8 +276,7 @@ static void replcopy_mappings_retire(struct replcopy_net *rn,
 		replcopy_mapping_put(m);
 	}
 
-	if (list_empty(&rn->mappings))
-		replcopy_hooks_unregister(rn);
+	replcopy_hooks_unregister(rn, replcopy_hook_fams(rn));
 }
 
 /* The request's attribute of this type, for pointing extack at it. */
@@ -292,6 +305,50 @@ static bool replcopy_net_has_inet_addr(struct net *net)
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/* Is addr one of the netns's own addresses? */
+static bool replcopy_addr_local(struct net *net, u8 family,
+				const union nf_inet_addr *addr)
+{
+	if (family == AF_INET6)
+		return ipv6_chk_addr(net, &addr->in6, NULL, 0);
+	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
+}
+
+static int replcopy_check_target6(struct net *net, const struct in6_addr *addr,
+				  const struct nlattr *a_addr, bool *local,
+				  struct netlink_ext_ack *extack)
+{
+	int type = ipv6_addr_type(addr);
+
+	if (type == IPV6_ADDR_ANY) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is :: (any): give the test server's unicast address");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_LOOPBACK) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is the loopback address ::1: give the test server's unicast address (a local one also works)");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_MULTICAST) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is multicast: give the test server's unicast address");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_MAPPED) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is IPv4-mapped (::ffff:a.b.c.d): give the IPv4 address itself");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, a_addr,
+				    "target address is link-local (fe80::/10), which needs an interface: give a global or unique local address");
+		return -EINVAL;
+	}
+	*local = ipv6_chk_addr(net, addr, NULL, 0);
+	return 0;
 }
 
 static int replcopy_check_target(struct net *net, __be32 addr,
@@ -358,7 +415,9 @@ static int replcopy_check_one_target(struct replcopy_net *rn,
 {
 	const struct replcopy_target *tg = &t->targets[i];
 	const struct nlattr *a_addr = rc_attr(attrs, i ? REPLCOPY_A_MAP_TARGETS :
-						 REPLCOPY_A_MAP_TARGET_ADDR);
+					      tg->family == AF_INET6 ?
+					      REPLCOPY_A_MAP_TARGET_ADDR6 :
+					      REPLCOPY_A_MAP_TARGET_ADDR);
 	const struct nlattr *a_tport = rc_attr(attrs, i ? REPLCOPY_A_MAP_TARGETS :
 						  REPLCOPY_A_MAP_TARGET_PORT);
 	const struct replcopy_mapping *m;
@@ -371,7 +430,12 @@ static int replcopy_check_one_target(struct replcopy_net *rn,
 				    "port 0 cannot be targeted: give a port in 1..65535");
 		return -EINVAL;
 	}
-	err = replcopy_check_target(net, tg->addr.ip, a_addr, &local, extack);
+	if (tg->family == AF_INET6)
+		err = replcopy_check_target6(net, &tg->addr.in6, a_addr, &local,
+					     extack);
+	else
+		err = replcopy_check_target(net, tg->addr.ip, a_addr, &local,
+					    extack);
 	if (err || !local)
 		return err;
 
@@ -406,7 +470,7 @@ static bool replcopy_copied_to(struct net *net,
 		const struct replcopy_target *tg = &m->targets[i];
 
 		if (replcopy_map_matches(t, tg->family, &tg->addr, tg->port) &&
-		    inet_addr_type(net, tg->addr.ip) == RTN_LOCAL)
+		    replcopy_addr_local(net, tg->family, &tg->addr))
 			return true;
 	}
 	return false;
@@ -447,10 +511,26 @@ static int replcopy_mapping_check(struct replcopy_net *rn,
 		return -EINVAL;
 	}
 
+	if (t->source == REPLCOPY_SOURCE_CLIENT) {
+		for (i = 0; i < t->nr_targets; i++) {
+			u8 f = t->targets[i].family;
+
+			if (f != t->targets[0].family ||
+			    (t->online_family && f != t->online_family)) {
+				NL_SET_ERR_MSG_ATTR(extack,
+						    rc_attr(attrs, REPLCOPY_A_MAP_SOURCE),
+						    "source mode client replays from the client's own address, so the online address and every target must be of one family (IPv4 or IPv6): use source auto to replay across families");
+				return -EINVAL;
+			}
+		}
+	}
+
 	if (t->online_family &&
-	    inet_addr_type(net, t->online_addr.ip) != RTN_LOCAL) {
+	    !replcopy_addr_local(net, t->online_family, &t->online_addr)) {
 		NL_SET_ERR_MSG_ATTR(extack,
-				    rc_attr(attrs, REPLCOPY_A_MAP_ONLINE_ADDR),
+				    rc_attr(attrs, t->online_family == AF_INET6 ?
+					    REPLCOPY_A_MAP_ONLINE_ADDR6 :
+					    REPLCOPY_A_MAP_ONLINE_ADDR),
 				    "online address is not a local address of this network namespace: give an address configured here, or none to match every local address");
 		return -EADDRNOTAVAIL;
 	}
@@ -502,6 +582,17 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	m->rn = rn;
 	m->online_addr = tmpl->online_addr;
 	m->online_family = tmpl->online_family;
+	/*
+	 * Without an online address both families, but in source mode
+	 * client only the targets' (a mixed set is refused below).
+	 */
+	if (m->online_family)
+		m->cap_fams = replcopy_fam(m->online_family);
+	else if (tmpl->source == REPLCOPY_SOURCE_CLIENT)
+		m->cap_fams = replcopy_fam(tmpl->targets[0].family);
+	else
+		m->cap_fams = REPLCOPY_FAM_4 | REPLCOPY_FAM_6;
+	m->hook_fams = m->cap_fams;
 	m->port = tmpl->port;
 	m->nr_targets = min_t(u8, tmpl->nr_targets, REPLCOPY_MAX_TARGETS);
 	m->copies = tmpl->copies;
@@ -522,6 +613,7 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 
 		t->addr = tmpl->targets[i].addr;
 		t->family = tmpl->targets[i].family;
+		m->hook_fams |= replcopy_fam(t->family);
 		t->port = tmpl->targets[i].port;
 		atomic_set(&t->nr_sessions, 0);
 		atomic_long_set(&t->queued, 0);
@@ -535,8 +627,9 @@ struct replcopy_mapping *replcopy_mapping_add(struct replcopy_net *rn,
 	if (err)
 		goto err_unlock;
 
-	err = replcopy_hooks_register(rn);
+	err = replcopy_hooks_register(rn, m->hook_fams);
 	if (err) {
+		replcopy_hooks_unregister(rn, replcopy_hook_fams(rn));
 		NL_SET_ERR_MSG(extack,
 			       "cannot register the netfilter hooks in this network namespace");
 		goto err_unlock;
@@ -612,7 +705,7 @@ static void __net_exit replcopy_net_pre_exit(struct net *net)
 	list_for_each_entry_safe(m, tmp, &rn->mappings, list)
 		replcopy_mapping_unlink(rn, m, &dead);
 	replcopy_mappings_retire(rn, &dead);
-	replcopy_hooks_unregister(rn);
+	replcopy_hooks_unregister(rn, 0);
 	mutex_unlock(&rn->lock);
 }
 

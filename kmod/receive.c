@@ -584,8 +584,9 @@ void replcopy_rx_target(struct replcopy_session *s,
 	if (s->life == REPLCOPY_LIFE_ZOMBIE)
 		goto out;
 	th = replcopy_tcp_header(skb, buf, &optlen);
-	if (!th || nf_ip_checksum(skb, NF_INET_PRE_ROUTING,
-				  REPLCOPY_CB(skb)->thoff, IPPROTO_TCP)) {
+	if (!th || nf_checksum(skb, NF_INET_PRE_ROUTING,
+			       REPLCOPY_CB(skb)->thoff, IPPROTO_TCP,
+			       s->family)) {
 		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_OTHER);
 		goto out;
 	}
@@ -703,7 +704,7 @@ void replcopy_rx_icmp(struct replcopy_session *s, struct sk_buff *skb)
 	    !before(cb->seq, s->snd_max) || cb->mtu < 68)
 		goto out;
 	if (replcopy_fit_mtu(s, cb->mtu) &&
-	    pskb_may_pull(skb, cb->thoff + sizeof(struct iphdr))) {
+	    pskb_may_pull(skb, cb->thoff + replcopy_nhlen(s))) {
 		__skb_pull(skb, cb->thoff);
 		replcopy_route_update_pmtu(s, skb, cb->mtu);
 	}

@@ -67,10 +67,29 @@ static inline bool replcopy_addr_eq(u8 fa, const union nf_inet_addr *a,
 	return fa == fb && nf_inet_addr_cmp(a, b);
 }
 
+/* Sets of families: which hooks a netns needs, what a mapping captures. */
+#define REPLCOPY_FAM_4		BIT(0)
+#define REPLCOPY_FAM_6		BIT(1)
+
+static inline u8 replcopy_fam(u8 family)
+{
+	return family == AF_INET6 ? REPLCOPY_FAM_6 : REPLCOPY_FAM_4;
+}
+
+/*
+ * What a hook parsed of a TCP segment (or ICMP error): its family and
+ * addresses, and the offset of the header after the IP header(s).
+ */
+struct replcopy_l3 {
+	union nf_inet_addr saddr, daddr;
+	u8 family;
+	unsigned int thoff;
+};
+
 /* One target of a mapping: its address, and its sessions' counters. */
 struct replcopy_target {
 	union nf_inet_addr addr;
-	u8 family;			/* AF_INET */
+	u8 family;			/* AF_INET, AF_INET6 */
 	__be16 port;
 	atomic_t nr_sessions;		/* live sessions: REPLCOPY_TA_SESSIONS,
 					 * REPLCOPY_STAT_SESS_ACTIVE
@@ -98,7 +117,11 @@ struct replcopy_mapping {
 
 	u32 id;
 	union nf_inet_addr online_addr;	/* of online_family */
-	u8 online_family;		/* AF_INET; 0: any local address */
+	u8 online_family;		/* AF_INET(6); 0: any local address */
+	/* Families (REPLCOPY_FAM_4, _6): of the clients it captures, */
+	u8 cap_fams;
+	/* and of the hooks it needs: cap_fams and its targets'. */
+	u8 hook_fams;
 	__be16 port;
 	u8 nr_targets;			/* 1..REPLCOPY_MAX_TARGETS */
 	u8 copies;			/* 1..REPLCOPY_MAX_COPIES per target */
@@ -132,7 +155,7 @@ struct replcopy_net {
 	struct hlist_head map_hash[1 << REPLCOPY_MAP_HASH_BITS];
 	unsigned int nr_mappings;
 	u32 next_id;
-	bool hooks_registered;
+	u8 hooks;			/* REPLCOPY_FAM_* registered */
 	/* Totals of deleted mappings, so netns-wide stats stay monotonic. */
 	u64 retired[__REPLCOPY_STAT_MAX];
 	void *sessions;			/* session.c's per-netns table */
@@ -237,8 +260,8 @@ void replcopy_events_net_init(struct replcopy_net *rn);
 void replcopy_events_net_exit(struct replcopy_net *rn);
 
 /* netfilter_hook.c: called with rn->lock held. */
-int replcopy_hooks_register(struct replcopy_net *rn);
-void replcopy_hooks_unregister(struct replcopy_net *rn);
+int replcopy_hooks_register(struct replcopy_net *rn, u8 fams);
+void replcopy_hooks_unregister(struct replcopy_net *rn, u8 keep);
 
 /* genl.c */
 int replcopy_genl_init(void);
@@ -254,6 +277,9 @@ void *replcopy_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 /* The mapping's attributes; full: also source, pacing, flags, sessions. */
 int replcopy_genl_put_mapping(struct sk_buff *skb,
 			      const struct replcopy_mapping *m, bool full);
+/* An address attribute: type for IPv4 (be32), type6 for IPv6 (in6). */
+int replcopy_nla_put_addr(struct sk_buff *skb, int type, int type6,
+			  u8 family, const union nf_inet_addr *addr);
 /* Events: has the group a member in net; the message header; send. */
 bool replcopy_genl_listening(struct net *net);
 void *replcopy_genl_event_hdr(struct sk_buff *skb);
@@ -266,7 +292,8 @@ void replcopy_genl_multicast(struct net *net, struct sk_buff *skb);
  *     must not be modified, consumed or freed. Never sleeps.
  *   replcopy_consume: softirq; returns true when skb belonged to a replayed
  *     connection and was consumed (freed), false to let it pass.
- *   replcopy_consume_icmp: the same for an ICMP error about one.
+ *   replcopy_consume_icmp, _icmp6: the same for an ICMP error about one.
+ *   l3: what the hook parsed of skb's IP header(s).
  *   replcopy_sessions_flush_mapping: process context; resets the target
  *     side of every session of m and waits until they are gone.
  *   replcopy_sessions_dump: fill one REPLCOPY_A_SESSION per session, each
@@ -277,9 +304,13 @@ void replcopy_genl_multicast(struct net *net, struct sk_buff *skb);
  */
 int replcopy_sessions_net_init(struct replcopy_net *rn);
 void replcopy_sessions_net_exit(struct replcopy_net *rn);
-void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb);
-bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb);
+void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb,
+		      const struct replcopy_l3 *l3);
+bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb,
+		      const struct replcopy_l3 *l3);
 bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb);
+bool replcopy_consume_icmp6(struct replcopy_net *rn, struct sk_buff *skb,
+			    const struct replcopy_l3 *l3);
 void replcopy_sessions_flush_mapping(struct replcopy_mapping *m);
 int replcopy_sessions_init(void);
 void replcopy_sessions_exit(void);

@@ -18,8 +18,10 @@
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include <asm/unaligned.h>
@@ -342,10 +344,17 @@ void replcopy_xmit_failed(struct replcopy_session *s)
  */
 bool replcopy_fit_mtu(struct replcopy_session *s, u32 mtu)
 {
-	u32 hdr = sizeof(struct iphdr) + sizeof(struct tcphdr) +
+	u32 hdr = replcopy_nhlen(s) + sizeof(struct tcphdr) +
 		  (s->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
-	u32 mss = replcopy_pmtu_mss(mtu, hdr, s->mss, REPLCOPY_MIN_PMTU,
-				    &s->no_df);
+	bool no_df = false;
+	u32 mss;
+
+	/* IPv6 has no DF to clear: never below its minimum MTU (RFC 8201). */
+	if (s->family == AF_INET6)
+		mss = replcopy_pmtu_mss(mtu, hdr, s->mss, IPV6_MIN_MTU, &no_df);
+	else
+		mss = replcopy_pmtu_mss(mtu, hdr, s->mss, REPLCOPY_MIN_PMTU,
+					&s->no_df);
 
 	if (!mss)
 		return false;
@@ -441,6 +450,24 @@ void replcopy_push(struct replcopy_session *s)
  * off: a range the host's own connections use is misconfigured (see
  * src_port_min), and its sessions count in drop_noport.
  */
+/*
+ * A connection of the host's own from the session's source address and
+ * port toward its target (a socket or a TIME-WAIT one), or NULL.
+ */
+static struct sock *replcopy_local_conn(struct net *net,
+					struct replcopy_session *s,
+					__be16 sport)
+{
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+
+	if (s->family == AF_INET6)
+		return __inet6_lookup_established(net, h, &s->taddr.in6,
+						  s->tport, &s->saddr.in6,
+						  ntohs(sport), 0, 0);
+	return __inet_lookup_established(net, h, s->taddr.ip, s->tport,
+					 s->saddr.ip, ntohs(sport), 0, 0);
+}
+
 static __be16 replcopy_pick_port(struct replcopy_session *s,
 				 struct replcopy_pool *pool, bool *reused)
 {
@@ -455,11 +482,7 @@ static __be16 replcopy_pick_port(struct replcopy_session *s,
 		port = replcopy_pool_get(pool, reused);
 		if (!replcopy_lookup_reply(tbl, s->family, &s->taddr, s->tport,
 					   &s->saddr, htons(port))) {
-			sk = __inet_lookup_established(net,
-						       net->ipv4.tcp_death_row.hashinfo,
-						       s->taddr.ip, s->tport,
-						       s->saddr.ip, htons(port),
-						       0, 0);
+			sk = replcopy_local_conn(net, s, htons(port));
 			if (!sk) {
 				rcu_read_unlock();
 				return htons(port);
@@ -557,16 +580,22 @@ static int replcopy_connect(struct replcopy_session *s)
 		s->saddr = s->caddr;
 		s->sport = s->cport;
 	} else {
-		s->saddr.ip = replcopy_route_source(tbl->rn->net, s->taddr.ip,
-						    s->tport);
-		if (!s->saddr.ip) {
+		if (replcopy_route_source(tbl->rn->net, s->family, &s->taddr,
+					  s->tport, &s->saddr)) {
 			replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
 			return -EHOSTUNREACH;
 		}
 	}
 
-	s->ts_off = (u32)siphash_2u32((__force u32)s->saddr.ip,
-				      (__force u32)s->taddr.ip, &replcopy_ts_key);
+	if (s->family == AF_INET6) {
+		struct in6_addr a[2] = { s->saddr.in6, s->taddr.in6 };
+
+		s->ts_off = (u32)siphash(a, sizeof(a), &replcopy_ts_key);
+	} else {
+		s->ts_off = (u32)siphash_2u32((__force u32)s->saddr.ip,
+					      (__force u32)s->taddr.ip,
+					      &replcopy_ts_key);
+	}
 
 	if (m->source == REPLCOPY_SOURCE_CLIENT) {
 		spin_lock_bh(&tbl->lock);

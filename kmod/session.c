@@ -73,7 +73,9 @@
 
 #include <linux/highmem.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter_ipv4.h>
@@ -82,8 +84,11 @@
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include <asm/unaligned.h>
@@ -472,10 +477,23 @@ static bool replcopy_sampled(const struct replcopy_mapping *m,
 
 	if (m->sample >= REPLCOPY_SAMPLE_ALL)
 		return true;
-	h = (u32)siphash_3u32((__force u32)cap->saddr.ip,
-			      (__force u32)cap->daddr.ip,
-			      (u32)ntohs(th->source) << 16 | ntohs(th->dest),
-			      &replcopy_sample_key);
+	if (cap->family == AF_INET) {
+		h = (u32)siphash_3u32((__force u32)cap->saddr.ip,
+				      (__force u32)cap->daddr.ip,
+				      (u32)ntohs(th->source) << 16 |
+				      ntohs(th->dest),
+				      &replcopy_sample_key);
+	} else {
+		struct {
+			struct in6_addr saddr, daddr;
+			__be16 sport, dport;
+		} t = {
+			.saddr = cap->saddr.in6, .daddr = cap->daddr.in6,
+			.sport = th->source, .dport = th->dest,
+		};
+
+		h = (u32)siphash(&t, sizeof(t), &replcopy_sample_key);
+	}
 	return reciprocal_scale(h, REPLCOPY_SAMPLE_ALL) < m->sample;
 }
 
@@ -497,11 +515,19 @@ static bool replcopy_client_reconnects(struct replcopy_mapping *m,
 	struct sock *sk;
 	bool over;
 
-	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
-				       cap->saddr.ip, th->source,
-				       cap->daddr.ip, ntohs(th->dest),
-				       inet_iif(skb),
-				       inet_sdif(skb));
+	if (cap->family == AF_INET)
+		sk = __inet_lookup_established(net,
+					       net->ipv4.tcp_death_row.hashinfo,
+					       cap->saddr.ip, th->source,
+					       cap->daddr.ip, ntohs(th->dest),
+					       inet_iif(skb), inet_sdif(skb));
+	else
+		sk = __inet6_lookup_established(net,
+						net->ipv4.tcp_death_row.hashinfo,
+						&cap->saddr.in6, th->source,
+						&cap->daddr.in6,
+						ntohs(th->dest), inet6_iif(skb),
+						inet6_sdif(skb));
 	if (!sk)
 		return true;
 	over = sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_CLOSE;
@@ -560,6 +586,16 @@ static bool replcopy_csum_ok(const struct sk_buff *skb,
 
 	if (skb_csum_unnecessary(skb))
 		return true;
+	/*
+	 * IPv6: the pseudo-header's sum, and the segment's, always (an IPv6
+	 * header does not sum to zero under a COMPLETE checksum).
+	 */
+	if (cap->family == AF_INET6) {
+		csum = ~csum_unfold(csum_ipv6_magic(&cap->saddr.in6,
+						    &cap->daddr.in6, len,
+						    IPPROTO_TCP, 0));
+		return !csum_fold(skb_checksum(skb, cap->thoff, len, csum));
+	}
 	/* COMPLETE covers the IP header too, which sums to zero if valid. */
 	if (skb->ip_summed == CHECKSUM_COMPLETE && !cap->nhoff &&
 	    !csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP, skb->csum))
@@ -715,13 +751,12 @@ static void replcopy_capture_one(struct replcopy_mapping *m,
 	spin_unlock(&s->lock);
 }
 
-void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
+void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb,
+		      const struct replcopy_l3 *l3)
 {
 	struct replcopy_table *tbl = m->rn->sessions;
 	struct replcopy_cap cap = { .admit = -1 };
-	const struct iphdr *iph;
 	struct tcphdr _th;
-	struct iphdr _iph;
 	unsigned int nr, r;
 
 	replcopy_stat_inc(m, REPLCOPY_STAT_CAPTURED_SEGS);
@@ -729,13 +764,10 @@ void replcopy_capture(struct replcopy_mapping *m, struct sk_buff *skb)
 		return;
 
 	cap.nhoff = skb_network_offset(skb);
-	iph = skb_header_pointer(skb, cap.nhoff, sizeof(_iph), &_iph);
-	if (unlikely(!iph || iph->ihl < 5))
-		goto bad;
-	cap.family = AF_INET;
-	cap.saddr.ip = iph->saddr;
-	cap.daddr.ip = iph->daddr;
-	cap.thoff = cap.nhoff + iph->ihl * 4;
+	cap.family = l3->family;
+	cap.saddr = l3->saddr;
+	cap.daddr = l3->daddr;
+	cap.thoff = l3->thoff;
 	cap.th = skb_header_pointer(skb, cap.thoff, sizeof(_th), &_th);
 	if (unlikely(!cap.th || cap.th->doff < 5))
 		goto bad;
@@ -793,35 +825,26 @@ static void replcopy_enqueue_target(struct replcopy_session *s,
 	spin_unlock(&s->lock);
 }
 
-bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
+bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb,
+		      const struct replcopy_l3 *l3)
 {
 	struct replcopy_table *tbl = rn->sessions;
-	union nf_inet_addr saddr = {}, daddr = {};
-	unsigned int nhoff, thoff;
+	unsigned int thoff = l3->thoff;
 	struct replcopy_session *s;
 	const struct tcphdr *th;
-	const struct iphdr *iph;
 	struct tcphdr _th;
-	struct iphdr _iph;
 	bool data = false;
 
 	if (unlikely(!tbl))
 		return false;
 
-	nhoff = skb_network_offset(skb);
-	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
-	if (unlikely(!iph || iph->ihl < 5 || iph->protocol != IPPROTO_TCP))
-		return false;
-	thoff = nhoff + iph->ihl * 4;
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (unlikely(!th))
 		return false;
 
-	saddr.ip = iph->saddr;
-	daddr.ip = iph->daddr;
 	rcu_read_lock();
-	s = replcopy_lookup_reply(tbl, AF_INET, &saddr, th->source, &daddr,
-				  th->dest);
+	s = replcopy_lookup_reply(tbl, l3->family, &l3->saddr, th->source,
+				  &l3->daddr, th->dest);
 	if (!s) {
 		rcu_read_unlock();
 		return false;
@@ -844,6 +867,39 @@ bool replcopy_consume(struct replcopy_net *rn, struct sk_buff *skb)
 }
 
 /*
+ * An ICMP error that quotes our segment saddr:p[0] -> daddr:p[1] (p[2..3]
+ * its sequence number), whose quoted IP header is at inoff: for its
+ * session's worker (replcopy_rx_icmp()), if it is one of ours.
+ */
+static bool replcopy_consume_quoted(struct replcopy_table *tbl,
+				    struct sk_buff *skb, u8 family,
+				    const union nf_inet_addr *saddr,
+				    const union nf_inet_addr *daddr,
+				    const __be16 *p, unsigned int inoff,
+				    u32 mtu)
+{
+	struct replcopy_session *s;
+	struct replcopy_cb *cb;
+
+	rcu_read_lock();
+	s = replcopy_lookup_reply(tbl, family, daddr, p[1], saddr, p[0]);
+	if (!s) {
+		rcu_read_unlock();
+		return false;
+	}
+	cb = REPLCOPY_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->from_target = 1;
+	cb->icmp = 1;
+	cb->thoff = inoff;
+	cb->seq = get_unaligned_be32(p + 2);
+	cb->mtu = mtu;
+	replcopy_enqueue_target(s, skb, false);
+	rcu_read_unlock();
+	return true;
+}
+
+/*
  * An ICMP "fragmentation needed" that quotes one of our replayed segments
  * is for us alone: no local socket has that tuple, so the kernel would
  * drop it. The worker checks it against the session (replcopy_rx_icmp()).
@@ -854,9 +910,7 @@ bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb)
 	union nf_inet_addr saddr = {}, daddr = {};
 	unsigned int nhoff, icoff, inoff;
 	const struct iphdr *iph, *in;
-	struct replcopy_session *s;
 	const struct icmphdr *ic;
-	struct replcopy_cb *cb;
 	struct iphdr _iph, _in;
 	struct icmphdr _ic;
 	const __be16 *p;
@@ -885,22 +939,53 @@ bool replcopy_consume_icmp(struct replcopy_net *rn, struct sk_buff *skb)
 	/* The quoted segment is ours: saddr:sport -> taddr:tport. */
 	saddr.ip = in->saddr;
 	daddr.ip = in->daddr;
-	rcu_read_lock();
-	s = replcopy_lookup_reply(tbl, AF_INET, &daddr, p[1], &saddr, p[0]);
-	if (!s) {
-		rcu_read_unlock();
+	return replcopy_consume_quoted(tbl, skb, AF_INET, &saddr, &daddr, p,
+				       inoff, ntohs(ic->un.frag.mtu));
+}
+
+/*
+ * An ICMPv6 "packet too big" that quotes one of our replayed segments, as
+ * replcopy_consume_icmp(). l3->thoff is the ICMPv6 header's offset.
+ */
+bool replcopy_consume_icmp6(struct replcopy_net *rn, struct sk_buff *skb,
+			    const struct replcopy_l3 *l3)
+{
+	struct replcopy_table *tbl = rn->sessions;
+	union nf_inet_addr saddr = {}, daddr = {};
+	const struct icmp6hdr *ic;
+	const struct ipv6hdr *in;
+	struct icmp6hdr _ic;
+	struct ipv6hdr _in;
+	unsigned int inoff;
+	__be16 frag_off;
+	const __be16 *p;
+	__be16 _p[4];		/* ports and sequence number */
+	u8 nexthdr;
+	int off;
+
+	if (unlikely(!tbl))
 		return false;
-	}
-	cb = REPLCOPY_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->from_target = 1;
-	cb->icmp = 1;
-	cb->thoff = inoff;
-	cb->seq = get_unaligned_be32(p + 2);
-	cb->mtu = ntohs(ic->un.frag.mtu);
-	replcopy_enqueue_target(s, skb, false);
-	rcu_read_unlock();
-	return true;
+
+	ic = skb_header_pointer(skb, l3->thoff, sizeof(_ic), &_ic);
+	if (!ic || ic->icmp6_type != ICMPV6_PKT_TOOBIG || ic->icmp6_code)
+		return false;
+	inoff = l3->thoff + sizeof(_ic);
+	in = skb_header_pointer(skb, inoff, sizeof(_in), &_in);
+	if (!in)
+		return false;
+	nexthdr = in->nexthdr;
+	off = ipv6_skip_exthdr(skb, inoff + sizeof(_in), &nexthdr, &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_TCP || (ntohs(frag_off) & ~0x7))
+		return false;
+	p = skb_header_pointer(skb, off, sizeof(_p), _p);
+	if (!p)
+		return false;
+
+	saddr.in6 = in->saddr;
+	daddr.in6 = in->daddr;
+	return replcopy_consume_quoted(tbl, skb, AF_INET6, &saddr, &daddr, p,
+				       inoff, min_t(u32, ntohl(ic->icmp6_mtu),
+						    U16_MAX));
 }
 
 /* ------------------------------------------------------------------ */
@@ -929,16 +1014,28 @@ static void replcopy_reap_later(struct replcopy_session *s)
 static int replcopy_session_fill(struct sk_buff *skb,
 				 struct replcopy_session *s)
 {
+	union nf_inet_addr saddr = {};
 	struct nlattr *nest;
 
+	/*
+	 * The worker sets the source address once, before the state leaves
+	 * NONE (a lock release in between): 0 until then, never half of it.
+	 */
+	if (READ_ONCE(s->state) != REPLCOPY_SS_NONE) {
+		smp_rmb();
+		saddr = s->saddr;
+	}
 	nest = nla_nest_start(skb, REPLCOPY_A_SESSION);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, REPLCOPY_SA_MAP_ID, s->m->id) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_CLIENT_ADDR, s->caddr.ip) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_SA_CLIENT_ADDR,
+				  REPLCOPY_SA_CLIENT_ADDR6, s->cfamily,
+				  &s->caddr) ||
 	    nla_put_u16(skb, REPLCOPY_SA_CLIENT_PORT, ntohs(s->cport)) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_SOURCE_ADDR,
-			    READ_ONCE(s->saddr.ip)) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_SA_SOURCE_ADDR,
+				  REPLCOPY_SA_SOURCE_ADDR6, s->family,
+				  &saddr) ||
 	    nla_put_u16(skb, REPLCOPY_SA_SOURCE_PORT,
 			ntohs(READ_ONCE(s->sport))) ||
 	    nla_put_u8(skb, REPLCOPY_SA_STATE, READ_ONCE(s->state)) ||
@@ -954,7 +1051,9 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, REPLCOPY_SA_AGE_MS,
 			      jiffies_to_msecs(jiffies - s->start),
 			      REPLCOPY_SA_PAD) ||
-	    nla_put_in_addr(skb, REPLCOPY_SA_TARGET_ADDR, s->taddr.ip) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_SA_TARGET_ADDR,
+				  REPLCOPY_SA_TARGET_ADDR6, s->family,
+				  &s->taddr) ||
 	    nla_put_u16(skb, REPLCOPY_SA_TARGET_PORT, ntohs(s->tport)) ||
 	    nla_put_u8(skb, REPLCOPY_SA_COPY, s->replica % s->m->copies)) {
 		nla_nest_cancel(skb, nest);
@@ -984,7 +1083,9 @@ void replcopy_ev_session(struct replcopy_session *s, u8 type, u8 arg)
 		return;
 	if (replcopy_session_fill(skb, s) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_PORT, ntohs(m->port)) ||
-	    nla_put_in_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR, s->taddr.ip) ||
+	    replcopy_nla_put_addr(skb, REPLCOPY_A_MAP_TARGET_ADDR,
+				  REPLCOPY_A_MAP_TARGET_ADDR6, s->family,
+				  &s->taddr) ||
 	    nla_put_u16(skb, REPLCOPY_A_MAP_TARGET_PORT, ntohs(s->tport)) ||
 	    (type == REPLCOPY_EV_SESSION_END &&
 	     nla_put_u8(skb, REPLCOPY_A_EVENT_REASON, arg)) ||

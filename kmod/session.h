@@ -8,6 +8,8 @@
 #ifndef _REPLCOPY_SESSION_H
 #define _REPLCOPY_SESSION_H
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -322,6 +324,13 @@ static inline bool replcopy_ended(const struct replcopy_session *s)
 	return replcopy_life(s) == REPLCOPY_LIFE_ENDED;
 }
 
+/* The IP header's length of the replayed connection's segments. */
+static inline u32 replcopy_nhlen(const struct replcopy_session *s)
+{
+	return s->family == AF_INET6 ? sizeof(struct ipv6hdr) :
+				       sizeof(struct iphdr);
+}
+
 /* session.c: the worker model calls this to process a session. */
 void replcopy_session_run(struct replcopy_session *s);
 
@@ -352,7 +361,10 @@ u32 replcopy_route_mss(struct replcopy_session *s);
 void replcopy_route_update_pmtu(struct replcopy_session *s,
 				struct sk_buff *skb, u32 mtu);
 /* Route's preferred source address toward the target, or 0. */
-__be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport);
+/* The source address the route to taddr prefers: 0, or -errno. */
+int replcopy_route_source(struct net *net, u8 family,
+			  const union nf_inet_addr *taddr, __be16 tport,
+			  union nf_inet_addr *saddr);
 
 /*
  * An event about s: SESSION_*, TARGET_*, or LIMIT; arg is the enum

@@ -21,6 +21,8 @@
  * (a retransmission may carry some), and cap_delay_ns is the time from the
  * capture of the first of them to this, their first transmission (0 when
  * new_len is 0, or the data was captured while replcopy_xmit was off).
+ * replcopy_capture's caddr and laddr are IPv4 addresses (0 for IPv6);
+ * csa and lsa hold either family, as struct sockaddr_in or _in6.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM replcopy
@@ -28,9 +30,33 @@
 #if !defined(_REPLCOPY_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _REPLCOPY_TRACE_H
 
+#include <linux/in6.h>
 #include <linux/tracepoint.h>
 
 #include "session.h"
+
+#ifndef REPLCOPY_TP_SOCKADDR
+#define REPLCOPY_TP_SOCKADDR
+/* A session's address and port as a sockaddr, for %pISpc. */
+static inline void replcopy_tp_sockaddr(void *dst, u8 family,
+					const union nf_inet_addr *addr,
+					__be16 port)
+{
+	struct sockaddr_in6 *v6 = dst;
+	struct sockaddr_in *v4 = dst;
+
+	memset(dst, 0, sizeof(*v6));
+	if (family == AF_INET6) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = port;
+		v6->sin6_addr = addr->in6;
+	} else {
+		v4->sin_family = AF_INET;
+		v4->sin_port = port;
+		v4->sin_addr.s_addr = addr->ip;
+	}
+}
+#endif
 
 TRACE_DEFINE_ENUM(REPLCOPY_SS_NONE);
 TRACE_DEFINE_ENUM(REPLCOPY_SS_SYN_SENT);
@@ -93,6 +119,8 @@ TRACE_EVENT(replcopy_capture,
 		__array(u8, caddr, 4)
 		__array(u8, laddr, 4)
 		__field(u16, lport)
+		__array(u8, csa, sizeof(struct sockaddr_in6))
+		__array(u8, lsa, sizeof(struct sockaddr_in6))
 		__field(u32, seq)
 		__field(u32, len)
 	),
@@ -105,14 +133,17 @@ TRACE_EVENT(replcopy_capture,
 		__entry->cport = ntohs(s->cport);
 		memcpy(__entry->laddr, &s->laddr.ip, 4);
 		__entry->lport = ntohs(s->lport);
+		replcopy_tp_sockaddr(__entry->csa, s->cfamily, &s->caddr,
+				     s->cport);
+		replcopy_tp_sockaddr(__entry->lsa, s->cfamily, &s->laddr,
+				     s->lport);
 		__entry->seq = seq;
 		__entry->len = len;
 	),
 
-	TP_printk("sess=%u worker=%s %pI4:%u->%pI4:%u seq=%u len=%u flags=%#x",
+	TP_printk("sess=%u worker=%s %pISpc->%pISpc seq=%u len=%u flags=%#x",
 		  __entry->sess_id, show_replcopy_worker(__entry->worker),
-		  __entry->caddr, __entry->cport, __entry->laddr,
-		  __entry->lport, __entry->seq, __entry->len,
+		  __entry->csa, __entry->lsa, __entry->seq, __entry->len,
 		  __entry->tcp_flags)
 );
 

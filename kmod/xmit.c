@@ -2,11 +2,13 @@
 /*
  * Building and sending segments to the target.
  *
- * Every segment is a fresh skb: IPv4 and TCP headers built here, payload
- * copied out of the session's send queue (chunks of payload pages, filled
- * from captured client segments by replcopy_store()), checksum left to the
- * device (CHECKSUM_PARTIAL), routed with the session's source and target,
- * marked untracked as nf_dup_ipv4 does, and sent with ip_local_out().
+ * Every segment is a fresh skb: IP (v4 or v6) and TCP headers built here,
+ * payload
+ * copied out of the session's send queue (chunks of payload pages,
+ * filled from captured client segments by replcopy_store()), checksum left
+ * to the device (CHECKSUM_PARTIAL), routed with the session's source and
+ * target, marked untracked as nf_dup_ipv4 and nf_dup_ipv6 do, and sent
+ * with ip_local_out() or ip6_local_out().
  *
  * Data beyond one MSS leaves as one GSO skb (gso_size = MSS) of up to
  * 64 KiB, as TCP's own TSO/GSO sends: one route lookup and one trip
@@ -17,11 +19,15 @@
 
 #include <linux/highmem.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -63,44 +69,99 @@ static struct rtable *replcopy_route(struct net *net, struct flowi4 *fl4,
 	return rt;
 }
 
-__be32 replcopy_route_source(struct net *net, __be32 taddr, __be16 tport)
+/*
+ * The IPv6 route from saddr (NULL or :: : the one the route prefers, in
+ * fl6->saddr then) to daddr. Its source is not checked to be local, as
+ * source mode client needs.
+ */
+static struct dst_entry *replcopy_route6(struct net *net, struct flowi6 *fl6,
+					 const struct in6_addr *saddr,
+					 const struct in6_addr *daddr,
+					 __be16 sport, __be16 dport)
 {
+	struct dst_entry *dst;
+	int err;
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->daddr = *daddr;
+	if (saddr)
+		fl6->saddr = *saddr;
+	fl6->flowi6_proto = IPPROTO_TCP;
+	fl6->fl6_sport = sport;
+	fl6->fl6_dport = dport;
+	err = ip6_dst_lookup(net, NULL, &dst, fl6);
+	return err ? ERR_PTR(err) : dst;
+}
+
+/* The route of the session's replayed connection, either family. */
+static struct dst_entry *replcopy_session_route(struct replcopy_session *s)
+{
+	struct net *net = s->m->rn->net;
+	struct flowi6 fl6;
 	struct flowi4 fl4;
 	struct rtable *rt;
-	__be32 saddr;
 
-	rt = replcopy_route(net, &fl4, 0, taddr, 0, tport, false);
+	if (s->family == AF_INET6)
+		return replcopy_route6(net, &fl6, &s->saddr.in6, &s->taddr.in6,
+				       s->sport, s->tport);
+	rt = replcopy_route(net, &fl4, s->saddr.ip, s->taddr.ip, s->sport,
+			    s->tport, s->m->source == REPLCOPY_SOURCE_CLIENT);
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
+int replcopy_route_source(struct net *net, u8 family,
+			  const union nf_inet_addr *taddr, __be16 tport,
+			  union nf_inet_addr *saddr)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	memset(saddr, 0, sizeof(*saddr));
+	if (family == AF_INET6) {
+		dst = replcopy_route6(net, &fl6, NULL, &taddr->in6, 0, tport);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+		saddr->in6 = fl6.saddr;
+		dst_release(dst);
+		return ipv6_addr_any(&saddr->in6) ? -EADDRNOTAVAIL : 0;
+	}
+	rt = replcopy_route(net, &fl4, 0, taddr->ip, 0, tport, false);
 	if (IS_ERR(rt))
-		return 0;
-	saddr = fl4.saddr;
+		return PTR_ERR(rt);
+	saddr->ip = fl4.saddr;
 	ip_rt_put(rt);
-	return saddr;
+	return saddr->ip ? 0 : -EADDRNOTAVAIL;
 }
 
 u32 replcopy_route_mss(struct replcopy_session *s)
 {
-	struct net *net = s->m->rn->net;
-	struct flowi4 fl4;
-	struct rtable *rt;
+	u32 hdr = replcopy_nhlen(s) + sizeof(struct tcphdr);
+	struct dst_entry *dst;
 	u32 mtu;
 
-	rt = replcopy_route(net, &fl4, s->saddr.ip, s->taddr.ip, s->sport,
-			    s->tport, s->m->source == REPLCOPY_SOURCE_CLIENT);
-	if (IS_ERR(rt))
+	dst = replcopy_session_route(s);
+	if (IS_ERR(dst))
 		return 0;
-	mtu = dst_mtu(&rt->dst);
-	ip_rt_put(rt);
-	if (mtu < 68 + sizeof(struct iphdr) + sizeof(struct tcphdr))
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	if (mtu < 68 + hdr)
 		return 0;
-	return mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	return mtu - hdr;
 }
 
+/* skb->data is the IP header that the ICMP error quotes: our segment's. */
 void replcopy_route_update_pmtu(struct replcopy_session *s,
 				struct sk_buff *skb, u32 mtu)
 {
 	struct net *net = s->m->rn->net;
 
-	ipv4_update_pmtu(skb, net, mtu, 0, IPPROTO_TCP);
+	if (s->family == AF_INET6)
+		ip6_update_pmtu(skb, net, htonl(mtu), 0, 0,
+				sock_net_uid(net, NULL));
+	else
+		ipv4_update_pmtu(skb, net, mtu, 0, IPPROTO_TCP);
 }
 
 /* Copy len bytes of client data starting at seq out of q into to. */
@@ -194,7 +255,8 @@ static struct sk_buff *replcopy_payload_skb(const struct replcopy_session *s,
 		seq += n;
 	}
 	skb_shinfo(skb)->gso_size = s->mss;
-	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_type = s->family == AF_INET6 ? SKB_GSO_TCPV6 :
+							     SKB_GSO_TCPV4;
 	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(len, s->mss);
 out:
 	if (*err) {
@@ -204,26 +266,73 @@ out:
 	return skb;
 }
 
+/* Push the IPv4 header on skb, whose TCP header is in place, and send. */
+static int replcopy_out4(struct replcopy_session *s, struct net *net,
+			 struct sk_buff *skb, struct dst_entry *dst, u32 segs)
+{
+	struct iphdr *iph;
+
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	tcp_hdr(skb)->check = ~tcp_v4_check(skb->len, s->saddr.ip, s->taddr.ip,
+					    0);
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = 0;
+	iph->frag_off = s->no_df ? 0 : htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(dst);
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = s->saddr.ip;
+	iph->daddr = s->taddr.ip;
+	iph->tot_len = htons(skb->len);
+	iph->check = 0;
+
+	skb->protocol = htons(ETH_P_IP);
+	ip_select_ident_segs(net, skb, NULL, segs);
+	return ip_local_out(net, NULL, skb);
+}
+
+/* The same for IPv6 (ip6_local_out() sets the payload length). */
+static int replcopy_out6(struct replcopy_session *s, struct net *net,
+			 struct sk_buff *skb, struct dst_entry *dst)
+{
+	struct ipv6hdr *ip6h;
+
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	tcp_hdr(skb)->check = ~tcp_v6_check(skb->len, &s->saddr.in6,
+					    &s->taddr.in6, 0);
+
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = s->saddr.in6;
+	ip6h->daddr = s->taddr.in6;
+
+	skb->protocol = htons(ETH_P_IPV6);
+	return ip6_local_out(net, NULL, skb);
+}
+
 int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 {
 	struct replcopy_mapping *m = s->m;
 	struct net *net = m->rn->net;
 	unsigned int thlen = sizeof(struct tcphdr) + seg->optlen;
-	struct flowi4 fl4;
 	struct sk_buff *skb;
 	struct tcphdr *th;
-	struct iphdr *iph;
 	u32 new_seq = seg->seq, new_len = 0, len, segs;
 	u8 flags = seg->flags;
-	struct rtable *rt;
+	struct dst_entry *dst;
 	u64 cap_ns = 0;
 	int err;
 
-	rt = replcopy_route(net, &fl4, s->saddr.ip, s->taddr.ip, s->sport,
-			    s->tport, m->source == REPLCOPY_SOURCE_CLIENT);
-	if (IS_ERR(rt)) {
+	dst = replcopy_session_route(s);
+	if (IS_ERR(dst)) {
 		replcopy_tstat_inc(s->t, REPLCOPY_STAT_DROP_NOROUTE);
-		return PTR_ERR(rt);
+		return PTR_ERR(dst);
 	}
 
 	/*
@@ -232,15 +341,15 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	 * caller fits them to it first, as TCP does (tcp_current_mss()).
 	 */
 	if (unlikely(seg->len && !s->no_df &&
-		     sizeof(struct iphdr) + thlen + min_t(u32, seg->len, s->mss) >
-		     dst_mtu(&rt->dst))) {
-		s->route_mtu = dst_mtu(&rt->dst);
-		ip_rt_put(rt);
+		     replcopy_nhlen(s) + thlen + min_t(u32, seg->len, s->mss) >
+		     dst_mtu(dst))) {
+		s->route_mtu = dst_mtu(dst);
+		dst_release(dst);
 		return -EMSGSIZE;
 	}
 
 	/* Less than asked when one skb cannot carry it all: no PSH then. */
-	len = replcopy_gso_len(s, rt->dst.dev, seg->len);
+	len = replcopy_gso_len(s, dst->dev, seg->len);
 	if (len < seg->len)
 		flags &= ~TCPHDR_PSH;
 
@@ -257,7 +366,7 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	skb = replcopy_payload_skb(s, seg->q, seg->seq, len, new_seq, &cap_ns,
 				   &err);
 	if (!skb) {
-		ip_rt_put(rt);
+		dst_release(dst);
 		replcopy_tstat_inc(s->t, err == -ENOMEM ?
 				   REPLCOPY_STAT_DROP_NOMEM :
 				   REPLCOPY_STAT_DROP_OTHER);
@@ -279,28 +388,10 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 		memcpy(th + 1, seg->opts, seg->optlen);
 
 	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
-	th->check = ~tcp_v4_check(skb->len, s->saddr.ip, s->taddr.ip, 0);
-
-	iph = skb_push(skb, sizeof(*iph));
-	skb_reset_network_header(skb);
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = 0;
-	iph->frag_off = s->no_df ? 0 : htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_TCP;
-	iph->saddr = s->saddr.ip;
-	iph->daddr = s->taddr.ip;
-	iph->tot_len = htons(skb->len);
-	iph->check = 0;
-
-	skb->protocol = htons(ETH_P_IP);
 	skb->priority = 0;
-	skb_dst_set(skb, &rt->dst);
-	skb->dev = rt->dst.dev;
-	ip_select_ident_segs(net, skb, NULL, segs);
+	skb_dst_set(skb, dst);
+	skb->dev = dst->dev;
 
 	/* Replayed segments must not create or join conntrack entries. */
 	nf_reset_ct(skb);
@@ -309,7 +400,10 @@ int replcopy_xmit(struct replcopy_session *s, const struct replcopy_seg *seg)
 	if (seg->retrans)
 		trace_replcopy_retransmit(s, seg->seq, len, flags);
 	local_bh_disable();
-	err = ip_local_out(net, NULL, skb);
+	if (s->family == AF_INET6)
+		err = replcopy_out6(s, net, skb, dst);
+	else
+		err = replcopy_out4(s, net, skb, dst, segs);
 	local_bh_enable();
 	trace_replcopy_xmit(s, seg->seq, seg->ack, len, flags, seg->retrans,
 			    new_len, new_len ? cap_ns : 0, net_xmit_eval(err),

@@ -11,15 +11,21 @@
  * (REPLCOPY_CMD_SET_CONFIG) need CAP_NET_ADMIN in the initial user
  * namespace; mapping changes need CAP_NET_ADMIN over the caller's netns.
  *
- * Addresses are IPv4, carried as NLA_U32 in network byte order ("be32"
- * below); ports are NLA_U16 in host byte order.
+ * IPv4 addresses are carried as NLA_U32 in network byte order ("be32"
+ * below), IPv6 addresses as 16 bytes in network byte order ("in6" below)
+ * in the attribute of the same name ending in ADDR6: a request gives one
+ * of the two where it gives an address, a reply the one of the address's
+ * family. Ports are NLA_U16 in host byte order.
  *
  * REPLCOPY_CMD_ADD_MAPPING (admin)
  *   Copy what arrives on local port MAP_PORT (optionally only for local
  *   address MAP_ONLINE_ADDR) to MAP_TARGET_ADDR:MAP_TARGET_PORT.
  *     REPLCOPY_A_MAP_PORT          u16   required, 1..65535
  *     REPLCOPY_A_MAP_ONLINE_ADDR   be32  optional, 0 = any local address
+ *                                        (or MAP_ONLINE_ADDR6, in6: a
+ *                                        local address, not ::)
  *     REPLCOPY_A_MAP_TARGET_ADDR   be32  required, unicast, not loopback
+ *                                        (or MAP_TARGET_ADDR6, in6)
  *     REPLCOPY_A_MAP_TARGET_PORT   u16   required, 1..65535
  *     REPLCOPY_A_MAP_SOURCE        u8    enum replcopy_source, default AUTO
  *     REPLCOPY_A_MAP_PACING        u8    enum replcopy_pacing, default STREAM
@@ -42,7 +48,12 @@
  *                                        REPLCOPY_MAX_COPIES, default 1
  *   Each replayed client connection becomes one session per target and
  *   copy, each with its own source port, state and counters. Source mode
- *   CLIENT takes the client's own tuple, so it allows one copy only.
+ *   CLIENT takes the client's own tuple, so it allows one copy only, and
+ *   targets of one family, the online address's if one is given.
+ *   A mapping captures the family of its online address; without one,
+ *   both families (source mode CLIENT: the targets' family). In source
+ *   mode AUTO a client connection of one family may be replayed to a
+ *   target of the other.
  *   A mapping's targets and copies are fixed when it is added.
  *   The reply (REPLCOPY_CMD_ADD_MAPPING) carries the mapping's attributes,
  *   among them the REPLCOPY_A_MAP_ID the kernel assigned.
@@ -178,6 +189,8 @@ enum replcopy_attr {
 	REPLCOPY_A_MAP_SAMPLE,		/* u32, 1/10 000 of connections */
 	REPLCOPY_A_MAP_TARGETS,		/* nest of REPLCOPY_TL_TARGET */
 	REPLCOPY_A_MAP_COPIES,		/* u32, 1..REPLCOPY_MAX_COPIES */
+	REPLCOPY_A_MAP_ONLINE_ADDR6,	/* in6 */
+	REPLCOPY_A_MAP_TARGET_ADDR6,	/* in6 */
 	__REPLCOPY_A_MAX
 };
 #define REPLCOPY_A_MAX (__REPLCOPY_A_MAX - 1)
@@ -296,6 +309,7 @@ enum replcopy_target_attr {
 					 * (GET_STATS dumps): the target's
 					 * sessions' counters
 					 */
+	REPLCOPY_TA_ADDR6,		/* in6 */
 	__REPLCOPY_TA_MAX
 };
 #define REPLCOPY_TA_MAX (__REPLCOPY_TA_MAX - 1)
@@ -384,6 +398,11 @@ enum replcopy_stat {
 					 * (REPLCOPY_A_MAP_SAMPLE): not
 					 * replayed
 					 */
+	REPLCOPY_STAT_DROP_FRAG,	/* IPv6 first fragments on the mapped
+					 * port (no conntrack reassembled
+					 * them): not replayed, their
+					 * connection's replay stalls
+					 */
 	__REPLCOPY_STAT_MAX
 };
 #define REPLCOPY_STAT_MAX (__REPLCOPY_STAT_MAX - 1)
@@ -420,6 +439,9 @@ enum replcopy_session_attr {
 	REPLCOPY_SA_TARGET_ADDR,	/* be32: the target it replays to */
 	REPLCOPY_SA_TARGET_PORT,	/* u16 */
 	REPLCOPY_SA_COPY,		/* u8: which copy, 0..copies - 1 */
+	REPLCOPY_SA_CLIENT_ADDR6,	/* in6 */
+	REPLCOPY_SA_SOURCE_ADDR6,	/* in6 */
+	REPLCOPY_SA_TARGET_ADDR6,	/* in6 */
 	__REPLCOPY_SA_MAX
 };
 #define REPLCOPY_SA_MAX (__REPLCOPY_SA_MAX - 1)
