@@ -27,6 +27,14 @@ void usage_add(FILE *f)
 "them. The mapping belongs to the network namespace replctl runs in.\n"
 "Prints the new mapping's ID.\n"
 "\n"
+"An address is IPv4, IP:PORT (10.0.0.31:11511), or IPv6 in brackets,\n"
+"[IPv6]:PORT ([fd00::31]:11511, [fd00::5]:80). With ONLINE_IP, only the\n"
+"clients of its family are copied; without it, those of both families\n"
+"(with --source client, of the targets' family). Targets may mix\n"
+"families: with --source auto, a client connection of one family is also\n"
+"replayed to a target of the other; --source client needs the online\n"
+"address and every target of one family.\n"
+"\n"
 "A mapping's targets, copies and options are fixed when it is added: to\n"
 "change them, delete it (replctl del) and add it again.\n"
 "\n"
@@ -34,7 +42,8 @@ void usage_add(FILE *f)
 "each with its own source port and counters. The mapping's counters are\n"
 "the sum of its targets' (replctl stats shows each one's) and of those\n"
 "counted before a connection is handed to the targets: captured_segs,\n"
-"sess_unsampled, and drop_nosyn and drop_other of unusable segments.\n"
+"sess_unsampled, drop_frag, and drop_nosyn and drop_other of unusable\n"
+"segments.\n"
 "\n"
 "Options:\n"
 "  --source auto|client      source address of the replayed connections:\n"
@@ -42,7 +51,7 @@ void usage_add(FILE *f)
 "                            target and a port the module picks; client the\n"
 "                            real client's address and port (the target must\n"
 "                            route the client networks back via this host;\n"
-"                            one copy only)\n"
+"                            one copy only, one address family)\n"
 "  --pacing stream|response  stream (default) sends client segments as they\n"
 "                            arrive; response holds each request until the\n"
 "                            target has answered the previous one\n"
@@ -66,7 +75,9 @@ void usage_add(FILE *f)
 "  replctl add 6379 10.0.0.33:6379 --pacing response --no-fabricate\n"
 "  replctl add 80 10.0.0.34:80 --sample 5     (a 5 % slice of the clients)\n"
 "  replctl add 80 10.0.0.31:80 10.0.0.32:80   (the same traffic to both)\n"
-"  replctl add 80 10.0.0.31:80 --copies 3     (three times the traffic)\n",
+"  replctl add 80 10.0.0.31:80 --copies 3     (three times the traffic)\n"
+"  replctl add 8080 '[fd00::31]:8081'         (IPv6 target, both families)\n"
+"  replctl add '[fd00::5]:80' 10.0.0.32:80    (IPv6 clients, IPv4 target)\n",
 	      f);
 }
 
@@ -78,9 +89,9 @@ void usage_del(FILE *f)
 "       replctl del --all\n"
 "\n"
 "Delete mappings of this network namespace: the mapping(s) on local PORT\n"
-"(with ONLINE_IP, only the one for that address), the mapping with ID (see\n"
-"replctl list), or all of them. Live replayed connections of a deleted\n"
-"mapping are reset on the target.\n"
+"(with ONLINE_IP, IPv4 or [IPv6], only the one for that address), the\n"
+"mapping with ID (see replctl list), or all of them. Live replayed\n"
+"connections of a deleted mapping are reset on the target.\n"
 "\n"
 "Options:\n"
 "  --id ID     delete the mapping with this ID\n"
@@ -90,6 +101,7 @@ void usage_del(FILE *f)
 "Examples:\n"
 "  replctl del 11311\n"
 "  replctl del 10.0.0.5:80\n"
+"  replctl del '[fd00::5]:80'\n"
 "  replctl del --id 3\n"
 "  replctl del --all\n",
 	      f);
@@ -102,10 +114,12 @@ void usage_list(FILE *f)
 "\n"
 "List the mappings of this network namespace: ID, ONLINE (local address and\n"
 "port, * for any address), TARGET, SOURCE, PACING, FLAGS, SAMPLE, COPIES\n"
-"and the number of live replayed SESSIONS. A mapping with several targets\n"
-"has its first one in its row, then one row per further target, with only\n"
-"the TARGET column. In JSON, \"target\" is the first target and \"targets\"\n"
-"lists them all, each with its live \"sessions\".\n"
+"and the number of live replayed SESSIONS; an IPv6 address is shown in\n"
+"brackets before its port ([fd00::31]:11511). A mapping with several\n"
+"targets has its first one in its row, then one row per further target,\n"
+"with only the TARGET column. In JSON, \"target\" is the first target and\n"
+"\"targets\" lists them all, each with its live \"sessions\"; the\n"
+"\"..._addr\" and \"addr\" keys hold the address alone (\"fd00::31\").\n"
 "\n"
 "Options:\n"
 "  -j, --json  print a JSON array of mapping objects\n"
@@ -114,7 +128,7 @@ void usage_list(FILE *f)
 "Examples:\n"
 "  replctl list\n"
 "  replctl list --json | jq '.[] | select(.sessions > 0) | .id'\n"
-"  replctl list --json | jq -r '.[].targets[] | \"\\(.addr):\\(.port) \\(.sessions)\"'\n",
+"  replctl list --json | jq -r '.[].targets[] | \"\\(.addr) \\(.port) \\(.sessions)\"'\n",
 	      f);
 }
 

@@ -2,7 +2,6 @@
 /*
  * cmd_sessions.c - replctl sessions: the live replayed connections.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +82,18 @@ static int cmp(uint64_t a, uint64_t b)
 static int by_map_client(const void *a, const void *b)
 {
 	const struct rc_session *x = a, *y = b;
+	int c;
 
 	if (x->map_id != y->map_id)
 		return cmp(x->map_id, y->map_id);
-	if (x->client_addr != y->client_addr)
-		return cmp(ntohl(x->client_addr), ntohl(y->client_addr));
+	c = rc_addr_cmp(&x->client_addr, &y->client_addr);
+	if (c)
+		return c;
 	if (x->client_port != y->client_port)
 		return cmp(x->client_port, y->client_port);
-	if (x->target_addr != y->target_addr)
-		return cmp(ntohl(x->target_addr), ntohl(y->target_addr));
+	c = rc_addr_cmp(&x->target_addr, &y->target_addr);
+	if (c)
+		return c;
 	if (x->target_port != y->target_port)
 		return cmp(x->target_port, y->target_port);
 	return cmp(x->copy, y->copy);

@@ -98,14 +98,9 @@ static const char *const other_cmds[] = {
 
 static void online_text(const struct add_args *a, char *buf, size_t len)
 {
-	char ip[ADDR_LEN];
+	struct rc_mapping m = conf_map_of(a);
 
-	if (a->online_addr) {
-		fmt_ipv4(a->online_addr, ip);
-		snprintf(buf, len, "%s:%u", ip, a->port);
-	} else {
-		snprintf(buf, len, "*:%u", a->port);
-	}
+	fmt_online(&m, buf, len);
 }
 
 static int add_line(struct conf *c, int argc, char **argv,
@@ -132,11 +127,12 @@ static int add_line(struct conf *c, int argc, char **argv,
 		if (m->a.port != a.port)
 			continue;
 		online_text(&a, on, sizeof(on));
-		if (m->a.online_addr == a.online_addr)
+		if (rc_addr_eq(&m->a.online_addr, &a.online_addr))
 			return perr_set(e, "%s is already mapped on line %u: "
 					"give each [ONLINE_IP:]PORT once", on,
 					m->line);
-		if (!m->a.online_addr || !a.online_addr) {
+		if (!rc_addr_is_set(&m->a.online_addr) ||
+		    !rc_addr_is_set(&a.online_addr)) {
 			online_text(&m->a, other, sizeof(other));
 			return perr_set(e, "%s conflicts with %s on line %u "
 					"(a mapping for any address covers "
@@ -327,10 +323,7 @@ bool conf_fmt_add(const struct rc_mapping *m, char *buf, size_t len)
 	bool ok = true;
 	size_t off = 0;
 
-	if (RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) && m->online_addr)
-		fmt_endpoint(m->online_addr, m->port, on, sizeof(on));
-	else
-		snprintf(on, sizeof(on), "%u", m->port);
+	fmt_local(m, "", on, sizeof(on));
 	fmt_map_targets(m, " ", tg, sizeof(tg));
 	buf[0] = '\0';
 	cat(buf, len, &off, "add %s %s", on, tg);
@@ -378,10 +371,7 @@ void conf_fmt_del(const struct rc_mapping *m, char *buf, size_t len)
 		snprintf(buf, len, "del --id %" PRIu32, m->id);
 		return;
 	}
-	if (RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) && m->online_addr)
-		fmt_endpoint(m->online_addr, m->port, on, sizeof(on));
-	else
-		snprintf(on, sizeof(on), "%u", m->port);
+	fmt_local(m, "", on, sizeof(on));
 	snprintf(buf, len, "del %s", on);
 }
 
@@ -396,7 +386,7 @@ struct rc_mapping conf_map_of(const struct add_args *a)
 		    1u << REPLCOPY_A_MAP_SOURCE |
 		    1u << REPLCOPY_A_MAP_PACING |
 		    1u << REPLCOPY_A_MAP_FLAGS;
-	if (a->online_addr)
+	if (rc_addr_is_set(&a->online_addr))
 		m.present |= 1u << REPLCOPY_A_MAP_ONLINE_ADDR;
 	m.port = a->port;
 	m.online_addr = a->online_addr;
@@ -416,12 +406,12 @@ struct add_args conf_add_of(const struct rc_mapping *m)
 	struct add_args a;
 
 	memset(&a, 0, sizeof(a));
-	a.online_addr = RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) ?
-			m->online_addr : 0;
+	if (rc_map_online(m))
+		a.online_addr = m->online_addr;
 	a.port = m->port;
 	a.targets = m->targets;
 	if (!a.targets.n)
-		rc_targets_add(&a.targets, m->target_addr, m->target_port);
+		rc_targets_add(&a.targets, &m->target_addr, m->target_port);
 	a.source = m->source;
 	a.pacing = m->pacing;
 	a.flags = m->flags;

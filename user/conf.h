@@ -10,6 +10,8 @@
  *   add [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT]... [--source ...]
  *       [--pacing ...] [--no-fabricate] [--sample ...] [--copies ...]
  *
+ * (an IPv6 address in brackets: add [fd00::5]:80 [fd00::31]:8080).
+ *
  * Each line goes through the command line parser of set or add
  * (parse.c): the same checks, the same messages. Words are separated by
  * blanks; as in the shell, '...' and "..." quote and a backslash escapes

@@ -9,6 +9,7 @@
 
 #include "confdiff.h"
 #include "names.h"
+#include "output.h"
 
 void conf_plan_free(struct conf_plan *p)
 {
@@ -37,19 +38,24 @@ static struct conf_step *push(struct conf_plan *p, enum conf_step_kind kind,
 	return s;
 }
 
-static uint32_t online(const struct rc_mapping *m)
+/* m's online address; its "not set" (any) when it has none. */
+static const struct rc_addr *online(const struct rc_mapping *m)
 {
-	return RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) ? m->online_addr : 0;
+	static const struct rc_addr any;
+	const struct rc_addr *on = rc_map_online(m);
+
+	return on ? on : &any;
 }
 
 bool conf_map_same_key(const struct rc_mapping *a, const struct rc_mapping *b)
 {
-	return a->port == b->port && online(a) == online(b);
+	return a->port == b->port && rc_addr_eq(online(a), online(b));
 }
 
 bool conf_map_same(const struct rc_mapping *a, const struct rc_mapping *b)
 {
-	return conf_map_same_key(a, b) && a->target_addr == b->target_addr &&
+	return conf_map_same_key(a, b) &&
+	       rc_addr_eq(&a->target_addr, &b->target_addr) &&
 	       a->target_port == b->target_port &&
 	       rc_targets_same(&a->targets, &b->targets) &&
 	       a->source == b->source && a->pacing == b->pacing &&
@@ -217,7 +223,8 @@ int conf_plan_undo(const struct conf_plan *p, size_t done,
 void conf_step_fmt(const struct conf_step *s, char *buf, size_t len)
 {
 	const struct rc_mapping *m = &s->map;
-	char a[512], b[512];
+	/* An add line: "add", ONLINE, TARGETS_LEN of targets, options. */
+	char a[ENDPOINT_LEN + TARGETS_LEN + 256], b[sizeof(a)];
 
 	switch (s->kind) {
 	case CONF_SET:

@@ -73,6 +73,7 @@ static void usage_main(FILE *f)
 "\n"
 "Examples:\n"
 "  replctl add 11311 10.0.0.31:11511\n"
+"  replctl add 8080 '[fd00::31]:8081'\n"
 "  replctl list\n"
 "  replctl stats -i 1\n"
 "  replctl monitor --json\n"

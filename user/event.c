@@ -66,15 +66,6 @@ static bool map_id_of(const struct rc_reply *r, uint32_t *id)
 	return false;
 }
 
-/* ":8080", or "10.0.0.5:8080" for a mapping bound to one local address. */
-static void fmt_local(const struct rc_mapping *m, char *buf, size_t len)
-{
-	if (RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) && m->online_addr)
-		fmt_endpoint(m->online_addr, m->port, buf, len);
-	else
-		snprintf(buf, len, ":%u", m->port);
-}
-
 static void text_mapping_modes(FILE *f, const struct rc_mapping *m)
 {
 	char tmp[32];
@@ -116,11 +107,12 @@ static void text_line(FILE *f, const struct rc_reply *r, const char *time)
 	if (map_id_of(r, &id))
 		fprintf(f, " map %" PRIu32, id);
 	if (RC_HAS(m, REPLCOPY_A_MAP_PORT)) {
-		fmt_local(m, ep, sizeof(ep));
+		/* ":8080", or "10.0.0.5:8080" when bound to one address. */
+		fmt_local(m, ":", ep, sizeof(ep));
 		fprintf(f, " %s", ep);
 	}
 	if (r->has_session) {
-		fmt_endpoint(s->client_addr, s->client_port, ep, sizeof(ep));
+		fmt_endpoint(&s->client_addr, s->client_port, ep, sizeof(ep));
 		fprintf(f, " client %s", ep);
 	}
 	if (RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
@@ -129,8 +121,9 @@ static void text_line(FILE *f, const struct rc_reply *r, const char *time)
 	}
 	if (r->has_session && RC_HAS(s, REPLCOPY_SA_COPY))
 		fprintf(f, " copy %u", s->copy);
-	if (r->has_session && (s->source_addr || s->source_port)) {
-		fmt_endpoint(s->source_addr, s->source_port, ep, sizeof(ep));
+	if (r->has_session &&
+	    (rc_addr_is_set(&s->source_addr) || s->source_port)) {
+		fmt_endpoint(&s->source_addr, s->source_port, ep, sizeof(ep));
 		fprintf(f, " from %s", ep);
 	}
 	if (EV_HAS(r, REPLCOPY_A_EVENT_REASON))
@@ -181,7 +174,7 @@ static void json_line(FILE *f, const struct rc_reply *r, const char *time)
 		if (RC_HAS(m, REPLCOPY_A_MAP_PORT))
 			json_u64(&j, "port", m->port);
 		if (RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
-			fmt_endpoint(m->target_addr, m->target_port, ep,
+			fmt_endpoint(&m->target_addr, m->target_port, ep,
 				     sizeof(ep));
 			json_str(&j, "target", ep);
 		}

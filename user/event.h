@@ -8,11 +8,13 @@
  * Text: "HH:MM:SS.mmm EVENT" (local time), then what the event carries,
  * as words and "key value" pairs in a fixed order:
  *   map ID, the local port (":PORT", or "ONLINE_IP:PORT" for a mapping
- *   bound to one address), client CLIENT, "-> TARGET" (a mapping event:
- *   every target, "-> T1,T2"), copy C (a session's, when the module says),
- *   from SOURCE (once the replayed connection has one), reason R, limit L,
- *   captured N, acked N, age AGE, fabricated, source S, pacing P, flags F,
- *   sample PCT%, copies N (when more than one).
+ *   bound to one address; an IPv6 address, here as everywhere, in
+ *   brackets before a port: "[fd00::5]:8080"), client CLIENT,
+ *   "-> TARGET" (a mapping event: every target, "-> T1,T2"), copy C (a
+ *   session's, when the module says), from SOURCE (once the replayed
+ *   connection has one), reason R, limit L, captured N, acked N, age AGE,
+ *   fabricated, source S, pacing P, flags F, sample PCT%, copies N (when
+ *   more than one).
  *   A suppressed event reads "suppressed N events (rate limit)".
  * JSON: {"time":"<RFC 3339, UTC, milliseconds>","event":NAME, ...}: reason,
  *   limit, suppressed; map_id; then for mapping-add/del "mapping" (the

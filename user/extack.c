@@ -162,7 +162,7 @@ static const char *label_at(const struct nlmsghdr *req, uint32_t offs,
 		return label(type, nest);
 	if (msg_target_at(req, offs, &k, &t))
 		return NULL;
-	fmt_endpoint(t.addr, t.port, ep, sizeof(ep));
+	fmt_endpoint(&t.addr, t.port, ep, sizeof(ep));
 	snprintf(buf, len, "TARGET %s", ep);
 	return buf;
 }
@@ -193,7 +193,7 @@ void extack_print(FILE *f, const char *cmd, int err,
 {
 	const char *what = NULL;
 	bool range = x->has_urange || x->has_srange;
-	char buf[64];
+	char buf[ENDPOINT_LEN + 16];
 
 	fprintf(f, "replctl: %s: ", cmd);
 	if (err == -EPERM)

@@ -48,6 +48,16 @@ struct nlmsghdr *msg_get_family(void *buf, uint32_t seq, const char *name)
 	return nlh;
 }
 
+/* An address: the IPv4 attribute type4 (be32) or type6 (16 bytes). */
+static void put_addr(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6,
+		     const struct rc_addr *a)
+{
+	if (a->family == AF_INET6)
+		mnl_attr_put(nlh, type6, sizeof(a->v6), a->v6);
+	else
+		mnl_attr_put_u32(nlh, type4, a->v4);
+}
+
 /* REPLCOPY_A_MAP_TARGETS: every target, in order. */
 static void put_targets(struct nlmsghdr *nlh, const struct rc_targets *t)
 {
@@ -57,7 +67,8 @@ static void put_targets(struct nlmsghdr *nlh, const struct rc_targets *t)
 	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
 	for (i = 0; i < t->n; i++) {
 		one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
-		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, t->v[i].addr);
+		put_addr(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6,
+			 &t->v[i].addr);
 		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, t->v[i].port);
 		mnl_attr_nest_end(nlh, one);
 	}
@@ -72,10 +83,11 @@ struct nlmsghdr *msg_add_mapping(void *buf, uint16_t family, uint32_t seq,
 
 	nlh = msg_genl(buf, family, REPLCOPY_CMD_ADD_MAPPING, F_DO, seq);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, a->port);
-	if (a->online_addr)
-		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
-				 a->online_addr);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, t->v[0].addr);
+	if (rc_addr_is_set(&a->online_addr))
+		put_addr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
+			 REPLCOPY_A_MAP_ONLINE_ADDR6, &a->online_addr);
+	put_addr(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6,
+		 &t->v[0].addr);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, t->v[0].port);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, a->source);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, a->pacing);
@@ -104,9 +116,9 @@ struct nlmsghdr *msg_del_mapping(void *buf, uint16_t family, uint32_t seq,
 		break;
 	case DEL_BY_PORT:
 		mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, a->port);
-		if (a->online_addr)
-			mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
-					 a->online_addr);
+		if (rc_addr_is_set(&a->online_addr))
+			put_addr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
+				 REPLCOPY_A_MAP_ONLINE_ADDR6, &a->online_addr);
 		break;
 	case DEL_ALL:
 		mnl_attr_put(nlh, REPLCOPY_A_DEL_ALL, 0, NULL);
@@ -229,6 +241,33 @@ int msg_attr_at(const struct nlmsghdr *req, uint32_t offs, int *type,
 	return 0;
 }
 
+/* One attribute of a target entry we built into *t (as reply.h does). */
+static void target_attr(const struct nlattr *b, struct rc_target *t)
+{
+	uint16_t len = mnl_attr_get_payload_len(b);
+
+	switch (mnl_attr_get_type(b)) {
+	case REPLCOPY_TA_ADDR:
+		if (len != sizeof(t->addr.v4))
+			return;
+		t->addr = rc_addr4(mnl_attr_get_u32(b));
+		t->present |= 1u << REPLCOPY_TA_ADDR;
+		break;
+	case REPLCOPY_TA_ADDR6:
+		if (len != sizeof(t->addr.v6))
+			return;
+		t->addr = rc_addr6(mnl_attr_get_payload(b));
+		t->present |= 1u << REPLCOPY_TA_ADDR;
+		break;
+	case REPLCOPY_TA_PORT:
+		if (len != sizeof(t->port))
+			return;
+		t->port = mnl_attr_get_u16(b);
+		t->present |= 1u << REPLCOPY_TA_PORT;
+		break;
+	}
+}
+
 int msg_target_at(const struct nlmsghdr *req, uint32_t offs,
 		  unsigned int *k, struct rc_target *t)
 {
@@ -243,17 +282,8 @@ int msg_target_at(const struct nlmsghdr *req, uint32_t offs,
 			continue;
 		}
 		memset(t, 0, sizeof(*t));
-		mnl_attr_for_each_nested(b, one) {
-			if (mnl_attr_get_type(b) == REPLCOPY_TA_ADDR &&
-			    mnl_attr_get_payload_len(b) == 4)
-				t->addr = mnl_attr_get_u32(b);
-			else if (mnl_attr_get_type(b) == REPLCOPY_TA_PORT &&
-				 mnl_attr_get_payload_len(b) == 2)
-				t->port = mnl_attr_get_u16(b);
-			else
-				continue;
-			t->present |= 1u << mnl_attr_get_type(b);
-		}
+		mnl_attr_for_each_nested(b, one)
+			target_attr(b, t);
 		*k = i;
 		return 0;
 	}

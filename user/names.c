@@ -42,6 +42,7 @@ static const char *const stat_names[__REPLCOPY_STAT_MAX] = {
 	[REPLCOPY_STAT_SYN_UNCONFIRMED]	= "syn_unconfirmed",
 	[REPLCOPY_STAT_RST_UNANSWERED]	= "rst_unanswered",
 	[REPLCOPY_STAT_SESS_UNSAMPLED]	= "sess_unsampled",
+	[REPLCOPY_STAT_DROP_FRAG]	= "drop_frag",
 };
 
 const char *rc_stat_name(unsigned int stat)
@@ -60,7 +61,8 @@ bool rc_stat_is_drop(unsigned int stat)
 	return (stat >= REPLCOPY_STAT_DROP_NOMEM &&
 		stat <= REPLCOPY_STAT_DROP_OTHER) ||
 	       stat == REPLCOPY_STAT_DROP_NOPORT ||
-	       stat == REPLCOPY_STAT_DROP_LOOP;
+	       stat == REPLCOPY_STAT_DROP_LOOP ||
+	       stat == REPLCOPY_STAT_DROP_FRAG;
 }
 
 static const char *const source_names[] = {
@@ -198,6 +200,8 @@ static const char *const attr_labels[] = {
 	[REPLCOPY_A_MAP_SAMPLE]		= "--sample",
 	[REPLCOPY_A_MAP_TARGETS]	= "TARGET_IP:PORT arguments",
 	[REPLCOPY_A_MAP_COPIES]		= "--copies",
+	[REPLCOPY_A_MAP_ONLINE_ADDR6]	= "ONLINE_IP",
+	[REPLCOPY_A_MAP_TARGET_ADDR6]	= "TARGET address",
 	[REPLCOPY_A_MAP_SESSIONS]	= "session count",
 	[REPLCOPY_A_DEL_ALL]		= "--all",
 	[REPLCOPY_A_STATS]		= "counters",
@@ -216,6 +220,7 @@ static const char *const target_attr_labels[] = {
 	[REPLCOPY_TA_PORT]		= "TARGET port",
 	[REPLCOPY_TA_SESSIONS]		= "target session count",
 	[REPLCOPY_TA_STATS]		= "target counters",
+	[REPLCOPY_TA_ADDR6]		= "TARGET address",
 };
 
 const char *rc_target_attr_label(unsigned int attr)

@@ -2,7 +2,6 @@
 /*
  * output.c - text and JSON output (see output.h).
  */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,27 +14,20 @@
 
 /* ---- small formatters ---------------------------------------------- */
 
-void fmt_ipv4(uint32_t be, char *buf)
+void fmt_local(const struct rc_mapping *m, const char *any, char *buf,
+	       size_t len)
 {
-	struct in_addr a = { .s_addr = be };
+	const struct rc_addr *on = rc_map_online(m);
 
-	inet_ntop(AF_INET, &a, buf, ADDR_LEN);
-}
-
-void fmt_endpoint(uint32_t be, uint16_t port, char *buf, size_t len)
-{
-	char a[ADDR_LEN];
-
-	fmt_ipv4(be, a);
-	snprintf(buf, len, "%s:%u", a, port);
+	if (on)
+		fmt_endpoint(on, m->port, buf, len);
+	else
+		snprintf(buf, len, "%s%u", any, m->port);
 }
 
 void fmt_online(const struct rc_mapping *m, char *buf, size_t len)
 {
-	if (RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) && m->online_addr)
-		fmt_endpoint(m->online_addr, m->port, buf, len);
-	else
-		snprintf(buf, len, "*:%u", m->port);
+	fmt_local(m, "*:", buf, len);
 }
 
 void fmt_age(uint64_t ms, char *buf, size_t len)
@@ -106,12 +98,12 @@ void fmt_map_targets(const struct rc_mapping *m, const char *sep, char *buf,
 	unsigned int i;
 
 	if (!t->n) {
-		fmt_endpoint(m->target_addr, m->target_port, buf, len);
+		fmt_endpoint(&m->target_addr, m->target_port, buf, len);
 		return;
 	}
 	buf[0] = '\0';
 	for (i = 0; i < t->n && off < len; i++) {
-		fmt_endpoint(t->v[i].addr, t->v[i].port, ep, sizeof(ep));
+		fmt_endpoint(&t->v[i].addr, t->v[i].port, ep, sizeof(ep));
 		off += snprintf(buf + off, len - off, "%s%s", i ? sep : "", ep);
 	}
 }
@@ -145,14 +137,15 @@ void out_added_text(FILE *f, const struct rc_mapping *m)
 
 void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 {
+	const struct rc_addr *on = rc_map_online(m);
 	char a[ADDR_LEN], ep[ENDPOINT_LEN], buf[32];
 	unsigned int i;
 	uint32_t bits;
 
 	if (RC_HAS(m, REPLCOPY_A_MAP_ID))
 		json_u64(j, "id", m->id);
-	if (RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) && m->online_addr) {
-		fmt_ipv4(m->online_addr, a);
+	if (on) {
+		fmt_addr(on, a);
 		json_str(j, "online_addr", a);
 	} else {
 		json_null(j, "online_addr");
@@ -160,10 +153,10 @@ void json_map_fields(struct json *j, const struct rc_mapping *m, bool full)
 	json_u64(j, "port", m->port);
 	fmt_online(m, ep, sizeof(ep));
 	json_str(j, "online", ep);
-	fmt_ipv4(m->target_addr, a);
+	fmt_addr(&m->target_addr, a);
 	json_str(j, "target_addr", a);
 	json_u64(j, "target_port", m->target_port);
-	fmt_endpoint(m->target_addr, m->target_port, ep, sizeof(ep));
+	fmt_endpoint(&m->target_addr, m->target_port, ep, sizeof(ep));
 	json_str(j, "target", ep);
 	if (!full)
 		return;
@@ -199,7 +192,7 @@ void json_target_fields(struct json *j, const struct rc_target *t)
 {
 	char a[ADDR_LEN];
 
-	fmt_ipv4(t->addr, a);
+	fmt_addr(&t->addr, a);
 	json_str(j, "addr", a);
 	json_u64(j, "port", t->port);
 	if (RC_HAS(t, REPLCOPY_TA_SESSIONS))
@@ -227,7 +220,7 @@ static void mapping_row(struct table *t, size_t r, const struct rc_mapping *p)
 	else
 		snprintf(table_cell(t, r, 0), TABLE_CELL, "-");
 	fmt_online(p, table_cell(t, r, 1), TABLE_CELL);
-	fmt_endpoint(p->target_addr, p->target_port, table_cell(t, r, 2),
+	fmt_endpoint(&p->target_addr, p->target_port, table_cell(t, r, 2),
 		     TABLE_CELL);
 	snprintf(table_cell(t, r, 3), TABLE_CELL, "%s",
 		 !RC_HAS(p, REPLCOPY_A_MAP_SOURCE) ? "-" :
@@ -273,8 +266,8 @@ void out_mappings_text(FILE *f, const struct rc_mapping *m, size_t n)
 		mapping_row(&t, r++, &m[i]);
 		for (k = 1; k < mapping_rows(&m[i]); k++) {
 			tg = &m[i].targets.v[k];
-			fmt_endpoint(tg->addr, tg->port, table_cell(&t, r++, 2),
-				     TABLE_CELL);
+			fmt_endpoint(&tg->addr, tg->port,
+				     table_cell(&t, r++, 2), TABLE_CELL);
 		}
 	}
 	table_print(f, &t);
@@ -302,7 +295,7 @@ void out_mappings_json(FILE *f, const struct rc_mapping *m, size_t n)
 static void session_target(const struct rc_session *p, char *buf, size_t len)
 {
 	if (RC_HAS(p, REPLCOPY_SA_TARGET_ADDR))
-		fmt_endpoint(p->target_addr, p->target_port, buf, len);
+		fmt_endpoint(&p->target_addr, p->target_port, buf, len);
 	else
 		snprintf(buf, len, "-");
 }
@@ -325,11 +318,11 @@ void out_sessions_text(FILE *f, const struct rc_session *s, size_t n)
 
 		snprintf(table_cell(&t, i, 0), TABLE_CELL, "%" PRIu32,
 			 p->map_id);
-		fmt_endpoint(p->client_addr, p->client_port,
+		fmt_endpoint(&p->client_addr, p->client_port,
 			     table_cell(&t, i, 1), TABLE_CELL);
 		session_target(p, table_cell(&t, i, 2), TABLE_CELL);
 		snprintf(table_cell(&t, i, 3), TABLE_CELL, "%u", p->copy);
-		fmt_endpoint(p->source_addr, p->source_port,
+		fmt_endpoint(&p->source_addr, p->source_port,
 			     table_cell(&t, i, 4), TABLE_CELL);
 		snprintf(table_cell(&t, i, 5), TABLE_CELL, "%s",
 			 ename(rc_state_name(p->state), p->state, tmp,
@@ -356,10 +349,10 @@ void json_session_fields(struct json *j, const struct rc_session *p)
 	bool tg = RC_HAS(p, REPLCOPY_SA_TARGET_ADDR);
 
 	json_u64(j, "map_id", p->map_id);
-	fmt_ipv4(p->client_addr, a);
+	fmt_addr(&p->client_addr, a);
 	json_str(j, "client_addr", a);
 	json_u64(j, "client_port", p->client_port);
-	fmt_ipv4(p->target_addr, a);
+	fmt_addr(&p->target_addr, a);
 	json_str(j, "target_addr", tg ? a : NULL);
 	if (tg)
 		json_u64(j, "target_port", p->target_port);
@@ -368,7 +361,7 @@ void json_session_fields(struct json *j, const struct rc_session *p)
 	session_target(p, ep, sizeof(ep));
 	json_str(j, "target", tg ? ep : NULL);
 	json_u64(j, "copy", p->copy);
-	fmt_ipv4(p->source_addr, a);
+	fmt_addr(&p->source_addr, a);
 	json_str(j, "source_addr", a);
 	json_u64(j, "source_port", p->source_port);
 	json_str(j, "state", ename(rc_state_name(p->state), p->state, tmp,

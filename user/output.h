@@ -6,7 +6,9 @@
  *
  * Text is for people (aligned tables, exact numbers); JSON is compact, one
  * document per line, snake_case keys, counters as numbers and addresses as
- * strings.
+ * strings: an address alone ("..._addr", "addr") as "10.0.0.31" or
+ * "fd00::31", with its port ("online", "target") as "10.0.0.31:11511" or
+ * "[fd00::31]:11511".
  */
 #ifndef REPLCTL_OUTPUT_H
 #define REPLCTL_OUTPUT_H
@@ -20,19 +22,20 @@
 
 /* ---- small formatters ---------------------------------------------- */
 
-#define ADDR_LEN 16		/* "255.255.255.255" */
-#define ENDPOINT_LEN 24		/* "255.255.255.255:65535" */
+/* fmt_addr() and fmt_endpoint(), ADDR_LEN and ENDPOINT_LEN: addr.h. */
 #define TARGETS_LEN (REPLCOPY_MAX_TARGETS * ENDPOINT_LEN)
 
-/* be32 address -> "10.0.0.31". */
-void fmt_ipv4(uint32_t be, char *buf);
-/* "*:11311" or "10.0.0.5:11311" (no online address means any). */
+/*
+ * m's local side: "10.0.0.5:11311" or "[fd00::5]:11311", or without an
+ * online address (any) any then the port: "*:11311" with any "*:".
+ */
+void fmt_local(const struct rc_mapping *m, const char *any, char *buf,
+	       size_t len);
+/* "*:11311", "10.0.0.5:11311" or "[fd00::5]:11311" (none means any). */
 void fmt_online(const struct rc_mapping *m, char *buf, size_t len);
-/* "10.0.0.31:11511". */
-void fmt_endpoint(uint32_t be, uint16_t port, char *buf, size_t len);
 /*
  * Every target of m, in order, sep between them ("10.0.0.31:11511" or
- * "10.0.0.31:11511,10.0.0.32:8080" with ","); TARGETS_LEN holds them all.
+ * "10.0.0.31:11511,[fd00::32]:8080" with ","); TARGETS_LEN holds them all.
  */
 void fmt_map_targets(const struct rc_mapping *m, const char *sep, char *buf,
 		     size_t len);

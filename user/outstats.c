@@ -43,7 +43,7 @@ static void targets_text(FILE *f, const struct rc_stats_entry *e)
 	unsigned int k;
 
 	for (k = 0; t->n > 1 && k < t->n; k++) {
-		fmt_endpoint(t->v[k].addr, t->v[k].port, tg, sizeof(tg));
+		fmt_endpoint(&t->v[k].addr, t->v[k].port, tg, sizeof(tg));
 		fprintf(f, "  target %s:\n", tg);
 		stats_block_text(f, &e->tstats[k], 4);
 	}

@@ -15,7 +15,10 @@
 #include "parse.h"
 
 #define EX_ONLINE	"11311 or 10.0.0.5:11311"
+#define EX_ONLINE_PORT	"11311"
+#define EX_ONLINE_IP6	"fd00::5"
 #define EX_TARGET_IP	"10.0.0.31"
+#define EX_TARGET_IP6	"fd00::31"
 #define EX_TARGET_PORT	"11511"
 #define EX_PROM_FILE	"/var/lib/node_exporter/textfile_collector/replcopy.prom"
 #define EX_CONF_FILE	"/etc/replcopy/replcopy.conf"
@@ -162,40 +165,6 @@ int parse_bool(const char *s, const char *what, bool *out, struct perr *e)
 
 /* ---- addresses ----------------------------------------------------- */
 
-static bool looks_ipv6(const char *s)
-{
-	const char *c = strchr(s, ':');
-
-	return strchr(s, '[') || (c && strchr(c + 1, ':'));
-}
-
-int parse_ipv4(const char *s, const char *what, uint32_t *out,
-	       struct perr *e)
-{
-	struct in_addr a;
-	const char *p;
-	bool alpha = false;
-
-	if (inet_pton(AF_INET, s, &a) == 1) {
-		*out = a.s_addr;
-		return 0;
-	}
-	if (!*s)
-		return perr_set(e, "%s is empty: write it as a.b.c.d, e.g. "
-				EX_TARGET_IP, what);
-	if (strchr(s, ':'))
-		return perr_set(e, "%s \"%s\" looks like IPv6: only IPv4 is "
-				"supported", what, s);
-	for (p = s; *p; p++)
-		alpha |= isalpha((unsigned char)*p);
-	if (alpha)
-		return perr_set(e, "%s \"%s\" is not an IPv4 address (host "
-				"names are not resolved): write it as a.b.c.d, "
-				"e.g. " EX_TARGET_IP, what, s);
-	return perr_set(e, "%s \"%s\" is not an IPv4 address: write it as "
-			"a.b.c.d, e.g. " EX_TARGET_IP, what, s);
-}
-
 static bool all_digits(const char *s)
 {
 	if (!*s)
@@ -206,24 +175,187 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-int parse_online(const char *s, uint32_t *addr, uint16_t *port,
+#define NOT_IPV6 "%s \"%.*s\" is not an IPv6 address: write it as x:x::x, " \
+		 "e.g. " EX_TARGET_IP6
+
+static int parse_ipv6(const char *s, const char *what, struct rc_addr *out,
+		      struct perr *e)
+{
+	const char *zone = strchr(s, '%');
+	char v4[ADDR_LEN];
+	struct rc_addr a;
+
+	if (zone)
+		return perr_set(e, "%s \"%s\" has a zone index (\"%s\"), "
+				"which replctl does not take: give a global or "
+				"unique local address, e.g. " EX_TARGET_IP6,
+				what, s, zone);
+	if (!rc_addr_pton(AF_INET6, s, &a))
+		return perr_set(e, NOT_IPV6, what, (int)strlen(s), s);
+	if (rc_addr_is_v4mapped(&a)) {
+		inet_ntop(AF_INET, a.v6 + 12, v4, sizeof(v4));
+		return perr_set(e, "%s \"%s\" is an IPv4-mapped IPv6 address: "
+				"give the IPv4 address itself (%s), without "
+				"brackets", what, s, v4);
+	}
+	*out = a;
+	return 0;
+}
+
+int parse_ip(const char *s, const char *what, struct rc_addr *out,
+	     struct perr *e)
+{
+	const char *p;
+	bool alpha = false;
+
+	if (strchr(s, ':'))
+		return parse_ipv6(s, what, out, e);
+	if (rc_addr_pton(AF_INET, s, out))
+		return 0;
+	if (!*s)
+		return perr_set(e, "%s is empty: write it as a.b.c.d, e.g. "
+				EX_TARGET_IP, what);
+	for (p = s; *p; p++)
+		alpha |= isalpha((unsigned char)*p);
+	if (alpha)
+		return perr_set(e, "%s \"%s\" is not an IPv4 address (host "
+				"names are not resolved): write it as a.b.c.d, "
+				"e.g. " EX_TARGET_IP, what, s);
+	return perr_set(e, "%s \"%s\" is not an IPv4 address: write it as "
+			"a.b.c.d, e.g. " EX_TARGET_IP, what, s);
+}
+
+/* How the messages about an ADDRESS:PORT argument call it and its parts. */
+struct ep_words {
+	const char *what;	/* the argument */
+	const char *addr;	/* its address */
+	const char *port;	/* its port */
+	const char *form;	/* how to write it */
+	const char *ex;		/* examples of form */
+	const char *ex_port;	/* a port */
+	const char *ex6;	/* an example with an IPv6 address */
+};
+
+static const struct ep_words online_words = {
+	"PORT", "ONLINE_IP", "PORT", "[ONLINE_IP:]PORT", EX_ONLINE,
+	EX_ONLINE_PORT, "[" EX_ONLINE_IP6 "]:" EX_ONLINE_PORT,
+};
+
+static const struct ep_words target_words = {
+	"TARGET", "TARGET address", "TARGET port", "IP:PORT",
+	EX_TARGET_IP ":" EX_TARGET_PORT, EX_TARGET_PORT,
+	"[" EX_TARGET_IP6 "]:" EX_TARGET_PORT,
+};
+
+/* "[IPv6]:PORT" (s starts with '['). */
+static int parse_bracketed(const char *s, const struct ep_words *w,
+			   struct rc_addr *addr, uint16_t *port,
+			   struct perr *e)
+{
+	const char *close = strchr(s, ']');
+	struct rc_addr a;
+	char ip[64];
+	size_t n;
+
+	if (!close)
+		return perr_set(e, "%s \"%s\" has no closing ']': write it as "
+				"[IPv6]:PORT, e.g. %s", w->what, s, w->ex6);
+	n = (size_t)(close - s - 1);
+	if (!n)
+		return perr_set(e, "%s \"%s\" has no address between the "
+				"brackets: write it as [IPv6]:PORT, e.g. %s",
+				w->what, s, w->ex6);
+	if (n >= sizeof(ip))
+		return perr_set(e, NOT_IPV6, w->addr, (int)n, s + 1);
+	memcpy(ip, s + 1, n);
+	ip[n] = '\0';
+	if (!strchr(ip, ':') && rc_addr_pton(AF_INET, ip, &a))
+		return perr_set(e, "%s \"%s\" has an IPv4 address in brackets: "
+				"write IPv4 addresses without them, e.g. %s:%s",
+				w->what, s, ip,
+				close[1] == ':' && close[2] ? close + 2
+							    : w->ex_port);
+	if (parse_ipv6(ip, w->addr, &a, e))
+		return -1;
+	if (close[1] && close[1] != ':')
+		return perr_set(e, "%s \"%s\" has \"%s\" after ']': write it "
+				"as [IPv6]:PORT, e.g. [%s]:%s", w->what, s,
+				close + 1, ip, w->ex_port);
+	if (!close[1] || !close[2])
+		return perr_set(e, "%s \"%s\" has no port: write it as "
+				"[IPv6]:PORT, e.g. [%s]:%s", w->what, s, ip,
+				w->ex_port);
+	if (parse_port(close + 2, w->port, port, e))
+		return -1;
+	*addr = a;
+	return 0;
+}
+
+/* s has more than one ':' and no '[': an IPv6 address without brackets? */
+static int unbracketed(const char *s, const struct ep_words *w,
+		       struct perr *e)
+{
+	const char *last = strrchr(s, ':');
+	size_t n = (size_t)(last - s);
+	char ip[64], ex[160];
+	struct rc_addr a;
+
+	ex[0] = '\0';
+	if (n < sizeof(ip)) {
+		memcpy(ip, s, n);
+		ip[n] = '\0';
+		/* "fd00::31:11511": the address, then its port. */
+		if (all_digits(last + 1) && rc_addr_pton(AF_INET6, ip, &a))
+			snprintf(ex, sizeof(ex), "[%s]:%s", ip, last + 1);
+	}
+	if (!ex[0] && strlen(s) < sizeof(ip) && rc_addr_pton(AF_INET6, s, &a))
+		snprintf(ex, sizeof(ex), "[%s]:%s", s, w->ex_port);
+	if (ex[0])
+		return perr_set(e, "%s \"%s\" looks like an IPv6 address "
+				"without brackets: write it as [IPv6]:PORT, "
+				"e.g. %s", w->what, s, ex);
+	return perr_set(e, "%s \"%s\" has more than one ':': write it as %s, "
+			"e.g. %s, or an IPv6 address in brackets, e.g. %s",
+			w->what, s, w->form, w->ex, w->ex6);
+}
+
+/* '[' first, or a second ':': an IPv6 form, with brackets or without. */
+static bool ipv6_form(const char *s)
+{
+	const char *c = strchr(s, ':');
+
+	return s[0] == '[' || (c && strchr(c + 1, ':'));
+}
+
+static int parse_ipv6_form(const char *s, const struct ep_words *w,
+			   struct rc_addr *addr, uint16_t *port,
+			   struct perr *e)
+{
+	if (s[0] == '[')
+		return parse_bracketed(s, w, addr, port, e);
+	return unbracketed(s, w, e);
+}
+
+int parse_online(const char *s, struct rc_addr *addr, uint16_t *port,
 		 struct perr *e)
 {
 	const char *colon;
+	struct rc_addr a;
 	char ip[64];
-	uint32_t a;
 
-	if (looks_ipv6(s))
-		return perr_set(e, "PORT \"%s\" looks like IPv6: only IPv4 is "
-				"supported; write [ONLINE_IP:]PORT, e.g. "
-				EX_ONLINE, s);
+	memset(&a, 0, sizeof(a));
+	if (ipv6_form(s)) {
+		if (parse_ipv6_form(s, &online_words, &a, port, e))
+			return -1;
+		goto any;
+	}
 	colon = strchr(s, ':');
 	if (!colon) {
-		if (strchr(s, '.') && inet_pton(AF_INET, s, &a) == 1)
+		if (strchr(s, '.') && rc_addr_pton(AF_INET, s, &a))
 			return perr_set(e, "PORT \"%s\" is an address without a "
 					"port: write it as [ONLINE_IP:]PORT, "
 					"e.g. %s:11311", s, s);
-		*addr = 0;
+		memset(addr, 0, sizeof(*addr));
 		return parse_port(s, "PORT", port, e);
 	}
 
@@ -236,34 +368,33 @@ int parse_online(const char *s, uint32_t *addr, uint16_t *port,
 		return perr_set(e, "PORT \"%s\" has an empty address before "
 				"':': write it as PORT or ONLINE_IP:PORT, e.g. "
 				EX_ONLINE, s);
-	if (!strcmp(ip, "*"))
-		a = 0;
-	else if (parse_ipv4(ip, "ONLINE_IP", &a, e))
+	if (strcmp(ip, "*") && parse_ip(ip, "ONLINE_IP", &a, e))
 		return -1;
 	if (!colon[1])
 		return perr_set(e, "PORT \"%s\" has no port: write it as "
 				"[ONLINE_IP:]PORT, e.g. %s11311", s, s);
 	if (parse_port(colon + 1, "PORT", port, e))
 		return -1;
+any:
+	/* 0.0.0.0 and :: mean any local address, as no address does. */
+	if (!rc_addr_is_set(&a))
+		memset(&a, 0, sizeof(a));
 	*addr = a;
 	return 0;
 }
 
-int parse_target(const char *s, uint32_t *addr, uint16_t *port,
+int parse_target(const char *s, struct rc_addr *addr, uint16_t *port,
 		 struct perr *e)
 {
 	const char *colon;
-	struct in_addr ia;
+	struct rc_addr a;
 	char ip[64];
-	uint32_t a;
 
 	if (!*s)
 		return perr_set(e, "TARGET is empty: write it as IP:PORT, e.g. "
 				EX_TARGET_IP ":" EX_TARGET_PORT);
-	if (looks_ipv6(s))
-		return perr_set(e, "TARGET \"%s\" looks like IPv6: only IPv4 is "
-				"supported; write it as IP:PORT, e.g. "
-				EX_TARGET_IP ":" EX_TARGET_PORT, s);
+	if (ipv6_form(s))
+		return parse_ipv6_form(s, &target_words, addr, port, e);
 	colon = strchr(s, ':');
 	if (!colon) {
 		if (all_digits(s))
@@ -272,8 +403,8 @@ int parse_target(const char *s, uint32_t *addr, uint16_t *port,
 					":%s", s, s);
 		return perr_set(e, "TARGET \"%s\" has no port: write it as "
 				"IP:PORT, e.g. %s:" EX_TARGET_PORT, s,
-				inet_pton(AF_INET, s, &ia) == 1 ? s
-								: EX_TARGET_IP);
+				rc_addr_pton(AF_INET, s, &a) ? s
+							     : EX_TARGET_IP);
 	}
 	if ((size_t)(colon - s) >= sizeof(ip))
 		return perr_set(e, "TARGET \"%s\" is not IP:PORT: write it as "
@@ -284,7 +415,7 @@ int parse_target(const char *s, uint32_t *addr, uint16_t *port,
 	if (!ip[0])
 		return perr_set(e, "TARGET \"%s\" has no address: write it as "
 				"IP:PORT, e.g. " EX_TARGET_IP "%s", s, s);
-	if (parse_ipv4(ip, "TARGET address", &a, e))
+	if (parse_ip(ip, "TARGET address", &a, e))
 		return -1;
 	if (!colon[1])
 		return perr_set(e, "TARGET \"%s\" has no port: write it as "
@@ -363,7 +494,7 @@ static bool unlike_target(const char *s, int i)
 static int add_target(struct add_args *a, const char *s, int i,
 		      struct perr *e)
 {
-	uint32_t addr;
+	struct rc_addr addr;
 	uint16_t port;
 	int k;
 
@@ -374,13 +505,50 @@ static int add_target(struct add_args *a, const char *s, int i,
 				"add -h", s);
 	if (parse_target(s, &addr, &port, e))
 		return -1;
-	k = rc_targets_find(&a->targets, addr, port);
+	k = rc_targets_find(&a->targets, &addr, port);
 	if (k >= 0)
 		return perr_set(e, "TARGET \"%s\" is given twice (targets %d "
 				"and %d): give each target once; to replay "
 				"each connection several times to one target, "
 				"use --copies N", s, k + 1, i);
-	rc_targets_add(&a->targets, addr, port);
+	rc_targets_add(&a->targets, &addr, port);
+	return 0;
+}
+
+/* --source client with argument xs (address x) and TARGET ys (y). */
+static int mixed_families(const char *what, const char *xs,
+			  const struct rc_addr *x, const char *ys,
+			  const struct rc_addr *y, struct perr *e)
+{
+	return perr_set(e, "--source client with %s \"%s\" (%s) and TARGET "
+			"\"%s\" (%s): the replayed connections take the "
+			"client's own address, so the online address and "
+			"every target must be of one family; use --source auto "
+			"to replay across families", what, xs,
+			rc_addr_family_name(x), ys, rc_addr_family_name(y));
+}
+
+/*
+ * --source client: the replayed connections take the client's own
+ * address, so the online address (if any) and every target are of one
+ * family. pos: the positional arguments, ONLINE then the targets.
+ */
+static int client_one_family(const struct add_args *a, const char **pos,
+			     struct perr *e)
+{
+	const struct rc_addr *t0 = &a->targets.v[0].addr, *t;
+	unsigned int i;
+
+	if (rc_addr_is_set(&a->online_addr) &&
+	    a->online_addr.family != t0->family)
+		return mixed_families("PORT", pos[0], &a->online_addr, pos[1],
+				      t0, e);
+	for (i = 1; i < a->targets.n; i++) {
+		t = &a->targets.v[i].addr;
+		if (t->family != t0->family)
+			return mixed_families("TARGET", pos[1], t0, pos[i + 1],
+					      t, e);
+	}
 	return 0;
 }
 
@@ -469,6 +637,9 @@ int parse_add_args(int argc, char **argv, struct add_args *a,
 				"and port toward the same target, where only "
 				"one can be; use --copies 1, or --source auto "
 				"to make copies", a->copies);
+	if (a->source == REPLCOPY_SOURCE_CLIENT &&
+	    client_one_family(a, pos, e))
+		return PARSE_ERR;
 	return PARSE_OK;
 }
 

@@ -15,6 +15,7 @@
 
 #include <uapi/replcopy.h>
 
+#include "addr.h"
 #include "perr.h"
 #include "targets.h"
 
@@ -38,18 +39,24 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, const char *what,
 /* A TCP port, 1..65535. */
 int parse_port(const char *s, const char *what, uint16_t *out,
 	       struct perr *e);
-/* A dotted-quad IPv4 address; *out in network byte order. */
-int parse_ipv4(const char *s, const char *what, uint32_t *out,
-	       struct perr *e);
-/* [IP:]PORT or *:PORT: the local side of a mapping. *addr 0 = any. */
-int parse_online(const char *s, uint32_t *addr, uint16_t *port,
+/*
+ * An address without brackets: IPv4 a.b.c.d, or IPv6 (when s has a ':'),
+ * not IPv4-mapped (::ffff:a.b.c.d: give a.b.c.d), without a zone (%eth0).
+ */
+int parse_ip(const char *s, const char *what, struct rc_addr *out,
+	     struct perr *e);
+/*
+ * The local side of a mapping: PORT, *:PORT, IPv4:PORT or [IPv6]:PORT.
+ * *addr not set (family 0) for any address (also for 0.0.0.0 and [::]).
+ */
+int parse_online(const char *s, struct rc_addr *addr, uint16_t *port,
 		 struct perr *e);
 /*
- * IP:PORT of the test server. Only the syntax is checked here: whether the
- * address may be a target (unicast, not loopback, not the mapping itself)
- * is the kernel's call, with an extack message.
+ * The test server: IPv4:PORT or [IPv6]:PORT. Only the syntax is checked
+ * here: whether the address may be a target (unicast, not loopback, not
+ * the mapping itself) is the kernel's call, with an extack message.
  */
-int parse_target(const char *s, uint32_t *addr, uint16_t *port,
+int parse_target(const char *s, struct rc_addr *addr, uint16_t *port,
 		 struct perr *e);
 /* Seconds, decimal fractions allowed ("0.5"), in [0.1, 86400]. */
 int parse_interval(const char *s, const char *what, double *out,
@@ -66,7 +73,7 @@ int parse_sample(const char *s, const char *what, uint32_t *out,
 /* ---- subcommands ---------------------------------------------------- */
 
 struct add_args {
-	uint32_t online_addr;	/* be32, 0 = any */
+	struct rc_addr online_addr;	/* not set (family 0) = any */
 	uint16_t port;
 	/* 1..REPLCOPY_MAX_TARGETS, in order, none twice: the first is
 	 * REPLCOPY_A_MAP_TARGET_ADDR:_PORT.
@@ -81,7 +88,7 @@ struct add_args {
 };
 
 enum del_by {
-	DEL_BY_PORT,		/* port, and online_addr when not 0 */
+	DEL_BY_PORT,		/* port, and online_addr when set */
 	DEL_BY_ID,
 	DEL_ALL,
 };
@@ -90,7 +97,7 @@ struct del_args {
 	enum del_by by;
 	uint32_t id;
 	uint16_t port;
-	uint32_t online_addr;	/* be32, 0 = any */
+	struct rc_addr online_addr;	/* not set (family 0) = any */
 };
 
 /* list, show, version, monitor */

@@ -172,7 +172,7 @@ struct series {
 struct item {
 	const struct rc_stats *stats;
 	const struct rc_mapping *map;	/* NULL: no labels (the totals) */
-	uint32_t target_addr;		/* the target label, be32 */
+	struct rc_addr target_addr;	/* the target label */
 	uint16_t target_port;
 };
 
@@ -250,7 +250,7 @@ static void sample(FILE *f, const char *family, const struct item *it,
 		fmt_online(m, buf, sizeof(buf));
 		fputs(",online=", f);
 		prom_label_value(f, buf);
-		fmt_endpoint(it->target_addr, it->target_port, buf,
+		fmt_endpoint(&it->target_addr, it->target_port, buf,
 			     sizeof(buf));
 		fputs(",target=", f);
 		prom_label_value(f, buf);

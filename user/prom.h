@@ -9,12 +9,13 @@
  * units (counters end in _total, the gauges sess_active and queued_bytes
  * do not); the drop_* counters share the family replcopy_drops_total with
  * a label reason="nomem", "queue", ... (the counter's name without
- * "drop_"). Per-mapping samples carry the labels id, online ("*:8080" or
- * "10.0.1.1:8080") and target ("10.0.2.2:8081", the mapping's first
- * target); a mapping with several targets also has each target's
- * counters, in the families replcopy_target_<what> with the same labels,
- * target being that target; the totals of the network namespace are the
- * families replcopy_netns_<what>, without those labels.
+ * "drop_"). Per-mapping samples carry the labels id, online ("*:8080",
+ * "10.0.1.1:8080" or "[fd00::1]:8080") and target ("10.0.2.2:8081" or
+ * "[fd00::31]:11511", the mapping's first target); a mapping with
+ * several targets also has each target's counters, in the families
+ * replcopy_target_<what> with the same labels, target being that target;
+ * the totals of the network namespace are the families
+ * replcopy_netns_<what>, without those labels.
  * "# HELP" and "# TYPE" come once per family, before its samples, which
  * stay together. No timestamps (node_exporter's textfile collector refuses
  * them).

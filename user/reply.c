@@ -30,6 +30,31 @@ static bool valid(const struct nlattr *a, enum mnl_attr_data_type t)
 	return mnl_attr_validate(a, t) >= 0;
 }
 
+/*
+ * An address: the IPv4 attribute type4 (be32) or its IPv6 twin (16 bytes)
+ * into *dst, either setting type4's bit in *present; the IPv6 one wins
+ * (see reply.h).
+ */
+static int get_addr(struct walk *w, const struct nlattr *a, int type4,
+		    struct rc_addr *dst, uint32_t *present)
+{
+	int type = mnl_attr_get_type(a);
+
+	if (type == type4) {
+		if (!valid(a, MNL_TYPE_U32))
+			return bad(w, type);
+		if (dst->family != AF_INET6)
+			*dst = rc_addr4(mnl_attr_get_u32(a));
+	} else {
+		if (mnl_attr_validate2(a, MNL_TYPE_BINARY,
+				       sizeof(dst->v6)) < 0)
+			return bad(w, type);
+		*dst = rc_addr6(mnl_attr_get_payload(a));
+	}
+	*present |= 1u << type4;
+	return MNL_CB_OK;
+}
+
 static int stats_cb(const struct nlattr *a, void *data)
 {
 	struct walk *w = data;
@@ -53,11 +78,20 @@ static int session_cb(const struct nlattr *a, void *data)
 	enum mnl_attr_data_type t;
 
 	switch (type) {
-	case REPLCOPY_SA_MAP_ID:
 	case REPLCOPY_SA_CLIENT_ADDR:
+	case REPLCOPY_SA_CLIENT_ADDR6:
+		return get_addr(w, a, REPLCOPY_SA_CLIENT_ADDR, &s->client_addr,
+				&s->present);
 	case REPLCOPY_SA_SOURCE_ADDR:
-	case REPLCOPY_SA_QUEUED_BYTES:
+	case REPLCOPY_SA_SOURCE_ADDR6:
+		return get_addr(w, a, REPLCOPY_SA_SOURCE_ADDR, &s->source_addr,
+				&s->present);
 	case REPLCOPY_SA_TARGET_ADDR:
+	case REPLCOPY_SA_TARGET_ADDR6:
+		return get_addr(w, a, REPLCOPY_SA_TARGET_ADDR, &s->target_addr,
+				&s->present);
+	case REPLCOPY_SA_MAP_ID:
+	case REPLCOPY_SA_QUEUED_BYTES:
 		t = MNL_TYPE_U32;
 		break;
 	case REPLCOPY_SA_CLIENT_PORT:
@@ -89,12 +123,6 @@ static int session_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_SA_MAP_ID:
 		s->map_id = mnl_attr_get_u32(a);
 		break;
-	case REPLCOPY_SA_CLIENT_ADDR:
-		s->client_addr = mnl_attr_get_u32(a);
-		break;
-	case REPLCOPY_SA_SOURCE_ADDR:
-		s->source_addr = mnl_attr_get_u32(a);
-		break;
 	case REPLCOPY_SA_QUEUED_BYTES:
 		s->queued_bytes = mnl_attr_get_u32(a);
 		break;
@@ -121,9 +149,6 @@ static int session_cb(const struct nlattr *a, void *data)
 		break;
 	case REPLCOPY_SA_AGE_MS:
 		s->age_ms = mnl_attr_get_u64(a);
-		break;
-	case REPLCOPY_SA_TARGET_ADDR:
-		s->target_addr = mnl_attr_get_u32(a);
 		break;
 	case REPLCOPY_SA_TARGET_PORT:
 		s->target_port = mnl_attr_get_u16(a);
@@ -196,6 +221,8 @@ static int target_cb(const struct nlattr *a, void *data)
 
 	switch (type) {
 	case REPLCOPY_TA_ADDR:
+	case REPLCOPY_TA_ADDR6:
+		return get_addr(w, a, REPLCOPY_TA_ADDR, &t->addr, &t->present);
 	case REPLCOPY_TA_SESSIONS:
 		if (!valid(a, MNL_TYPE_U32))
 			return bad(w, type);
@@ -211,9 +238,7 @@ static int target_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;
 	}
 	t->present |= 1u << type;
-	if (type == REPLCOPY_TA_ADDR)
-		t->addr = mnl_attr_get_u32(a);
-	else if (type == REPLCOPY_TA_PORT)
+	if (type == REPLCOPY_TA_PORT)
 		t->port = mnl_attr_get_u16(a);
 	else
 		t->sessions = mnl_attr_get_u32(a);
@@ -280,9 +305,15 @@ static int top_cb(const struct nlattr *a, void *data)
 	size_t len;
 
 	switch (type) {
-	case REPLCOPY_A_MAP_ID:
 	case REPLCOPY_A_MAP_ONLINE_ADDR:
+	case REPLCOPY_A_MAP_ONLINE_ADDR6:
+		return get_addr(w, a, REPLCOPY_A_MAP_ONLINE_ADDR,
+				&m->online_addr, &m->present);
 	case REPLCOPY_A_MAP_TARGET_ADDR:
+	case REPLCOPY_A_MAP_TARGET_ADDR6:
+		return get_addr(w, a, REPLCOPY_A_MAP_TARGET_ADDR,
+				&m->target_addr, &m->present);
+	case REPLCOPY_A_MAP_ID:
 	case REPLCOPY_A_MAP_FLAGS:
 	case REPLCOPY_A_MAP_SAMPLE:
 	case REPLCOPY_A_MAP_SESSIONS:
@@ -337,12 +368,6 @@ static int top_cb(const struct nlattr *a, void *data)
 	case REPLCOPY_A_MAP_ID:
 		m->id = mnl_attr_get_u32(a);
 		break;
-	case REPLCOPY_A_MAP_ONLINE_ADDR:
-		m->online_addr = mnl_attr_get_u32(a);
-		break;
-	case REPLCOPY_A_MAP_TARGET_ADDR:
-		m->target_addr = mnl_attr_get_u32(a);
-		break;
 	case REPLCOPY_A_MAP_FLAGS:
 		m->flags = mnl_attr_get_u32(a);
 		break;
@@ -382,7 +407,7 @@ static void older_module(struct rc_reply *r)
 	struct rc_session *s = &r->sess;
 
 	if (!m->targets.n && RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)) {
-		rc_targets_add(&m->targets, m->target_addr, m->target_port);
+		rc_targets_add(&m->targets, &m->target_addr, m->target_port);
 		if (RC_HAS(m, REPLCOPY_A_MAP_SESSIONS)) {
 			m->targets.v[0].sessions = m->sessions;
 			m->targets.v[0].present |= 1u << REPLCOPY_TA_SESSIONS;
@@ -395,6 +420,12 @@ static void older_module(struct rc_reply *r)
 		s->present |= 1u << REPLCOPY_SA_TARGET_ADDR |
 			      1u << REPLCOPY_SA_TARGET_PORT;
 	}
+}
+
+const struct rc_addr *rc_map_online(const struct rc_mapping *m)
+{
+	return RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) &&
+	       rc_addr_is_set(&m->online_addr) ? &m->online_addr : NULL;
 }
 
 int rc_parse_reply(const struct nlmsghdr *nlh, struct rc_reply *r)

@@ -6,6 +6,13 @@
  *
  * Attributes this replctl does not know (newer kernels) are skipped; a
  * known attribute of the wrong size makes the message malformed.
+ *
+ * Addresses: each comes as its IPv4 attribute (be32) or as its IPv6 twin
+ * (the one ending in ADDR6, 16 bytes) into a struct rc_addr whose family
+ * says which. Either sets the present bit of the IPv4 attribute, which
+ * thus means "the address is known" (RC_HAS(m, REPLCOPY_A_MAP_TARGET_ADDR)
+ * for an IPv6 target too); the ADDR6 attributes' own bits are never set.
+ * Should both come, the IPv6 one wins.
  */
 #ifndef REPLCTL_REPLY_H
 #define REPLCTL_REPLY_H
@@ -26,8 +33,12 @@ struct rc_mapping {
 	uint32_t present;	/* bit (1 << REPLCOPY_A_x) per attribute */
 	uint32_t id;
 	uint16_t port;
-	uint32_t online_addr;	/* be32 */
-	uint32_t target_addr;	/* be32: the first target */
+	/* MAP_ONLINE_ADDR(6); 0.0.0.0 (or not given) is any address: see
+	 * rc_map_online()
+	 */
+	struct rc_addr online_addr;
+	/* MAP_TARGET_ADDR(6): the first target */
+	struct rc_addr target_addr;
 	uint16_t target_port;
 	uint8_t source;
 	uint8_t pacing;
@@ -45,6 +56,9 @@ struct rc_mapping {
 
 #define RC_HAS(x, attr) (((x)->present >> (attr)) & 1)
 
+/* m's online address, or NULL when it has none (any local address). */
+const struct rc_addr *rc_map_online(const struct rc_mapping *m);
+
 /* enum replcopy_stat counters. */
 struct rc_stats {
 	bool has[__REPLCOPY_STAT_MAX];
@@ -55,9 +69,12 @@ struct rc_stats {
 struct rc_session {
 	uint32_t present;	/* bit (1 << REPLCOPY_SA_x) per attribute */
 	uint32_t map_id;
-	uint32_t client_addr;	/* be32 */
+	struct rc_addr client_addr;	/* SA_CLIENT_ADDR(6) */
 	uint16_t client_port;
-	uint32_t source_addr;	/* be32 */
+	/* SA_SOURCE_ADDR(6), of the target's family; not set (0.0.0.0, ::)
+	 * until the replayed connection has one
+	 */
+	struct rc_addr source_addr;
 	uint16_t source_port;
 	uint8_t state;
 	uint8_t worker;
@@ -69,7 +86,7 @@ struct rc_session {
 	/* Its target: without REPLCOPY_SA_TARGET_ADDR (an older module), in
 	 * an event, the event's REPLCOPY_A_MAP_TARGET_ADDR:PORT.
 	 */
-	uint32_t target_addr;	/* be32 */
+	struct rc_addr target_addr;	/* SA_TARGET_ADDR(6) */
 	uint16_t target_port;
 	uint8_t copy;		/* 0..copies - 1; 0 when not given */
 };

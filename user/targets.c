@@ -6,7 +6,8 @@
 
 #include "targets.h"
 
-bool rc_targets_add(struct rc_targets *t, uint32_t addr, uint16_t port)
+bool rc_targets_add(struct rc_targets *t, const struct rc_addr *addr,
+		    uint16_t port)
 {
 	struct rc_target *p;
 
@@ -15,17 +16,18 @@ bool rc_targets_add(struct rc_targets *t, uint32_t addr, uint16_t port)
 	p = &t->v[t->n++];
 	memset(p, 0, sizeof(*p));
 	p->present = 1u << REPLCOPY_TA_ADDR | 1u << REPLCOPY_TA_PORT;
-	p->addr = addr;
+	p->addr = *addr;
 	p->port = port;
 	return true;
 }
 
-int rc_targets_find(const struct rc_targets *t, uint32_t addr, uint16_t port)
+int rc_targets_find(const struct rc_targets *t, const struct rc_addr *addr,
+		    uint16_t port)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->v[i].addr == addr && t->v[i].port == port)
+		if (rc_addr_eq(&t->v[i].addr, addr) && t->v[i].port == port)
 			return (int)i;
 	return -1;
 }
@@ -37,7 +39,7 @@ bool rc_targets_same(const struct rc_targets *a, const struct rc_targets *b)
 	if (a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++)
-		if (a->v[i].addr != b->v[i].addr ||
+		if (!rc_addr_eq(&a->v[i].addr, &b->v[i].addr) ||
 		    a->v[i].port != b->v[i].port)
 			return false;
 	return true;

@@ -11,10 +11,15 @@
 
 #include <uapi/replcopy.h>
 
+#include "addr.h"
+
 /* One target: enum replcopy_target_attr. */
 struct rc_target {
-	uint32_t present;	/* bit (1 << REPLCOPY_TA_x) per attribute */
-	uint32_t addr;		/* be32 */
+	/* bit (1 << REPLCOPY_TA_x) per attribute; TA_ADDR's for an address
+	 * of either family (TA_ADDR or TA_ADDR6), as in reply.h
+	 */
+	uint32_t present;
+	struct rc_addr addr;
 	uint16_t port;
 	uint32_t sessions;	/* live sessions (dumps: REPLCOPY_TA_SESSIONS) */
 };
@@ -25,9 +30,11 @@ struct rc_targets {
 };
 
 /* Append addr:port (ADDR and PORT present). false when the list is full. */
-bool rc_targets_add(struct rc_targets *t, uint32_t addr, uint16_t port);
+bool rc_targets_add(struct rc_targets *t, const struct rc_addr *addr,
+		    uint16_t port);
 /* The index of addr:port in t, or -1. */
-int rc_targets_find(const struct rc_targets *t, uint32_t addr, uint16_t port);
+int rc_targets_find(const struct rc_targets *t, const struct rc_addr *addr,
+		    uint16_t port);
 /* The same addresses and ports in the same order (nothing else compared). */
 bool rc_targets_same(const struct rc_targets *a, const struct rc_targets *b);
 

@@ -315,7 +315,8 @@ static void fuzz_blocks(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	struct perr e;
 	uint64_t u64;
-	uint32_t u32, addr;
+	struct rc_addr addr;
+	uint32_t u32;
 	uint16_t port;
 	double d;
 	bool b;
@@ -330,9 +331,16 @@ static void fuzz_blocks(const uint8_t *data, size_t size)
 	check_perr(parse_port(s, "port", &port, &e), &e, "parse_port");
 	if (parse_port(s, "port", &port, &e) == PARSE_OK && port == 0)
 		abort();
-	check_perr(parse_ipv4(s, "addr", &addr, &e), &e, "parse_ipv4");
+	check_perr(parse_ip(s, "addr", &addr, &e), &e, "parse_ip");
 	check_perr(parse_online(s, &addr, &port, &e), &e, "parse_online");
+	if (parse_online(s, &addr, &port, &e) == PARSE_OK &&
+	    (port == 0 || (addr.family && !rc_addr_is_set(&addr)) ||
+	     rc_addr_is_v4mapped(&addr)))
+		abort();
 	check_perr(parse_target(s, &addr, &port, &e), &e, "parse_target");
+	if (parse_target(s, &addr, &port, &e) == PARSE_OK &&
+	    (port == 0 || !addr.family || rc_addr_is_v4mapped(&addr)))
+		abort();
 	check_perr(parse_interval(s, "interval", &d, &e), &e, "parse_interval");
 	if (parse_interval(s, "interval", &d, &e) == PARSE_OK && !(d >= 0.1 && d <= 86400))
 		abort();

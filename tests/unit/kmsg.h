@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <uapi/replcopy.h>
 
+#include "addrs.h"
 #include "reply.h"
 
 #define KFAMILY 0x1a
@@ -23,6 +24,18 @@ static inline uint32_t kip(const char *s)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		abort();
 	return a.s_addr;
+}
+
+/* Address s as the module puts it: type4 (IPv4) or type6 (IPv6). */
+static inline void kput_addr(struct nlmsghdr *nlh, uint16_t type4,
+			     uint16_t type6, const char *s)
+{
+	struct rc_addr a = kaddr(s);
+
+	if (a.family == AF_INET6)
+		mnl_attr_put(nlh, type6, sizeof(a.v6), a.v6);
+	else
+		mnl_attr_put_u32(nlh, type4, a.v4);
 }
 
 static inline struct nlmsghdr *kmsg(void *buf, size_t len, uint8_t cmd)
@@ -60,7 +73,7 @@ struct ktarget {
 
 struct kmap {
 	uint32_t id;
-	const char *online;	/* NULL: attribute left out */
+	const char *online;	/* NULL: attribute left out; IPv4 or IPv6 */
 	uint16_t port;
 	const char *target;
 	uint16_t target_port;
@@ -97,7 +110,7 @@ static inline void kput_targets(struct nlmsghdr *nlh,
 
 	for (i = 0; i < n; i++) {
 		one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
-		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, kip(t[i].addr));
+		kput_addr(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6, t[i].addr);
 		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, t[i].port);
 		if (t[i].sessions >= 0)
 			mnl_attr_put_u32(nlh, REPLCOPY_TA_SESSIONS,
@@ -115,9 +128,10 @@ static inline void kput_map(struct nlmsghdr *nlh, const struct kmap *m)
 	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ID, m->id);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, m->port);
 	if (m->online)
-		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
-				 kip(m->online));
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, kip(m->target));
+		kput_addr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR,
+			  REPLCOPY_A_MAP_ONLINE_ADDR6, m->online);
+	kput_addr(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6,
+		  m->target);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, m->target_port);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, m->source);
 	mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, m->pacing);
@@ -177,9 +191,11 @@ static inline void kput_session(struct nlmsghdr *nlh, const struct ksess *s)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, REPLCOPY_A_SESSION);
 
 	mnl_attr_put_u32(nlh, REPLCOPY_SA_MAP_ID, s->map_id);
-	mnl_attr_put_u32(nlh, REPLCOPY_SA_CLIENT_ADDR, kip(s->client));
+	kput_addr(nlh, REPLCOPY_SA_CLIENT_ADDR, REPLCOPY_SA_CLIENT_ADDR6,
+		  s->client);
 	mnl_attr_put_u16(nlh, REPLCOPY_SA_CLIENT_PORT, s->client_port);
-	mnl_attr_put_u32(nlh, REPLCOPY_SA_SOURCE_ADDR, kip(s->source));
+	kput_addr(nlh, REPLCOPY_SA_SOURCE_ADDR, REPLCOPY_SA_SOURCE_ADDR6,
+		  s->source);
 	mnl_attr_put_u16(nlh, REPLCOPY_SA_SOURCE_PORT, s->source_port);
 	mnl_attr_put_u8(nlh, REPLCOPY_SA_STATE, s->state);
 	mnl_attr_put_u8(nlh, REPLCOPY_SA_WORKER, s->worker);
@@ -190,7 +206,8 @@ static inline void kput_session(struct nlmsghdr *nlh, const struct ksess *s)
 	mnl_attr_put_u32(nlh, REPLCOPY_SA_QUEUED_BYTES, s->queued);
 	kput_u64(nlh, REPLCOPY_SA_AGE_MS, REPLCOPY_SA_PAD, s->age_ms);
 	if (s->target) {
-		mnl_attr_put_u32(nlh, REPLCOPY_SA_TARGET_ADDR, kip(s->target));
+		kput_addr(nlh, REPLCOPY_SA_TARGET_ADDR,
+			  REPLCOPY_SA_TARGET_ADDR6, s->target);
 		mnl_attr_put_u16(nlh, REPLCOPY_SA_TARGET_PORT, s->target_port);
 		mnl_attr_put_u8(nlh, REPLCOPY_SA_COPY, s->copy);
 	}

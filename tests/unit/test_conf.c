@@ -116,6 +116,26 @@ static const struct kmap K[] = {
 
 #define NK (sizeof(K) / sizeof(K[0]))
 
+/* IPv6: online addresses and targets of either family, mixed. */
+static const struct ktarget KT6[] = {
+	{ .addr = "fd00::41", .port = 8080, .sessions = 1 },
+	{ .addr = "10.0.0.42", .port = 8080, .sessions = 0 },
+	{ .addr = "2001:db8:0:0:1::1", .port = 8081, .sessions = 0 },
+};
+
+static const struct kmap K6[] = {
+	{ .id = 3, .online = "fd00::5", .port = 80, .target = "fd00::32",
+	  .target_port = 8080, .source = REPLCOPY_SOURCE_CLIENT,
+	  .sessions = 0 },
+	{ .id = 2, .online = "0.0.0.0", .port = 8080, .target = "fd00::41",
+	  .target_port = 8080, .sessions = 1, .copies = 2, .targets = KT6,
+	  .ntargets = 3 },
+	{ .id = 4, .online = "10.0.0.5", .port = 80, .target = "fd00::33",
+	  .target_port = 80, .sessions = 0 },
+};
+
+#define NK6 (sizeof(K6) / sizeof(K6[0]))
+
 static char *write_text(const struct rc_config *cfg,
 			const struct rc_mapping *m, size_t n, int *rc,
 			struct perr *e)
@@ -153,9 +173,9 @@ static void test_comments_and_blank_lines(void **state)
 	assert_int_equal(c.set.n, 0);
 	assert_int_equal(c.maps[0].line, 5);
 	assert_int_equal(c.maps[0].a.port, 11311);
-	assert_int_equal(c.maps[0].a.online_addr, 0);
+	assert_addr(&c.maps[0].a.online_addr, NULL);
 	assert_int_equal(c.maps[0].a.targets.n, 1);
-	assert_int_equal(c.maps[0].a.targets.v[0].addr, kip("10.0.0.31"));
+	assert_addr(&c.maps[0].a.targets.v[0].addr, "10.0.0.31");
 	assert_int_equal(c.maps[0].a.targets.v[0].port, 11511);
 	assert_int_equal(c.maps[0].a.copies, 1);
 	assert_int_equal(c.maps[0].a.source, REPLCOPY_SOURCE_AUTO);
@@ -367,11 +387,11 @@ static void test_every_mapping_spelling(void **state)
 		"add *:81 10.0.0.32:8081 --source=auto --pacing stream\n",
 		&c, &line, &e), 0);
 	assert_int_equal(c.nmaps, 2);
-	assert_int_equal(c.maps[0].a.online_addr, kip("10.0.0.5"));
+	assert_addr(&c.maps[0].a.online_addr, "10.0.0.5");
 	assert_int_equal(c.maps[0].a.source, REPLCOPY_SOURCE_CLIENT);
 	assert_int_equal(c.maps[0].a.pacing, REPLCOPY_PACING_RESPONSE);
 	assert_int_equal(c.maps[0].a.flags, REPLCOPY_MAPF_NO_FABRICATE);
-	assert_int_equal(c.maps[1].a.online_addr, 0);
+	assert_addr(&c.maps[1].a.online_addr, NULL);
 	assert_int_equal(c.maps[1].a.port, 81);
 	assert_int_equal(c.maps[1].line, 2);
 	conf_free(&c);
@@ -548,11 +568,68 @@ static void test_round_trip(void **state)
 	round_trip(&cfg, m, 2);
 }
 
+/* IPv6 mappings: written in bracket form, read back the same. */
+static void test_ipv6(void **state)
+{
+	struct rc_config cfg;
+	struct rc_mapping m[NK6];
+	unsigned int line;
+	struct perr e;
+	struct conf c;
+	size_t i;
+	char *out;
+	int rc;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	for (i = 0; i < NK6; i++)
+		m[i] = kmap(&K6[i]);
+	out = write_text(&cfg, m, NK6, &rc, &e);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, HEADER
+		"add 8080 [fd00::41]:8080 10.0.0.42:8080 "
+		"[2001:db8::1:0:0:1]:8081 --copies 2\n"
+		"add [fd00::5]:80 [fd00::32]:8080 --source client\n"
+		"add 10.0.0.5:80 [fd00::33]:80\n");
+	free(out);
+	round_trip(&cfg, m, NK6);
+
+	/* Read: each [ONLINE_IP:]PORT once, the families apart. */
+	assert_int_equal(read_text("add [fd00::5]:80 [fd00::1]:80\n"
+				   "add 10.0.0.5:80 [fd00::1]:80\n"
+				   "add [fd00::6]:80 10.0.0.1:80\n",
+				   &c, &line, &e), 0);
+	assert_int_equal(c.nmaps, 3);
+	assert_addr(&c.maps[0].a.online_addr, "fd00::5");
+	assert_addr(&c.maps[0].a.targets.v[0].addr, "fd00::1");
+	assert_addr(&c.maps[1].a.online_addr, "10.0.0.5");
+	conf_free(&c);
+	bad("add [fd00::5]:80 [fd00::1]:80\nadd [FD00:0::5]:80 10.0.0.1:80\n",
+	    2, "[fd00::5]:80 is already mapped on line 1: give each "
+	    "[ONLINE_IP:]PORT once");
+	bad("add [fd00::5]:80 [fd00::1]:80\nadd 80 10.0.0.1:80\n", 2,
+	    "*:80 conflicts with [fd00::5]:80 on line 1 (a mapping for any "
+	    "address covers every address of the port): keep one of them");
+	bad("add 80 10.0.0.1:80\nadd [::]:80 [fd00::1]:80\n", 2,
+	    "*:80 is already mapped on line 1: give each [ONLINE_IP:]PORT "
+	    "once");
+	bad("add 80 fd00::1:80\n", 1,
+	    "TARGET \"fd00::1:80\" looks like an IPv6 address without "
+	    "brackets: write it as [IPv6]:PORT, e.g. [fd00::1]:80");
+	bad("add 80 10.0.0.1:80 [fd00::1]:80 --source client\n", 1,
+	    "--source client with TARGET \"10.0.0.1:80\" (IPv4) and TARGET "
+	    "\"[fd00::1]:80\" (IPv6): the replayed connections take the "
+	    "client's own address, so the online address and every target "
+	    "must be of one family; use --source auto to replay across "
+	    "families");
+}
+
 static void test_fmt(void **state)
 {
 	const struct rc_setting *st;
 	struct rc_mapping m;
 	struct add_args a;
+	struct rc_addr t;
 	char b[256];
 
 	(void)state;
@@ -566,16 +643,17 @@ static void test_fmt(void **state)
 
 	/* add_args -> mapping -> add_args, and its spelling. */
 	memset(&a, 0, sizeof(a));
-	a.online_addr = kip("10.0.1.1");
+	a.online_addr = kaddr("10.0.1.1");
 	a.port = 8080;
-	rc_targets_add(&a.targets, kip("10.0.2.2"), 8081);
+	t = kaddr("10.0.2.2");
+	rc_targets_add(&a.targets, &t, 8081);
 	a.source = REPLCOPY_SOURCE_CLIENT;
 	m = conf_map_of(&a);
 	assert_true(conf_fmt_add(&m, b, sizeof(b)));
 	assert_string_equal(b, "add 10.0.1.1:8080 10.0.2.2:8081 --source "
 			    "client");
 	a = conf_add_of(&m);
-	assert_int_equal(a.online_addr, kip("10.0.1.1"));
+	assert_addr(&a.online_addr, "10.0.1.1");
 	assert_int_equal(a.source, REPLCOPY_SOURCE_CLIENT);
 	/* A sample is written as --sample PERCENT, read back the same. */
 	a.sample = 250;
@@ -587,12 +665,14 @@ static void test_fmt(void **state)
 	assert_int_equal(a.sample, 250);
 
 	/* Several targets, in order, and copies: written and read back. */
-	rc_targets_add(&a.targets, kip("10.0.2.3"), 8081);
-	rc_targets_add(&a.targets, kip("10.0.2.2"), 8082);
+	t = kaddr("10.0.2.3");
+	rc_targets_add(&a.targets, &t, 8081);
+	t = kaddr("10.0.2.2");
+	rc_targets_add(&a.targets, &t, 8082);
 	a.source = REPLCOPY_SOURCE_AUTO;
 	a.copies = 2;
 	m = conf_map_of(&a);
-	assert_int_equal(m.target_addr, kip("10.0.2.2"));
+	assert_addr(&m.target_addr, "10.0.2.2");
 	assert_int_equal(m.target_port, 8081);
 	assert_int_equal(m.targets.n, 3);
 	assert_int_equal(m.copies, 2);
@@ -615,7 +695,7 @@ static void test_fmt(void **state)
 	m.targets.n = 0;
 	a = conf_add_of(&m);
 	assert_int_equal(a.targets.n, 1);
-	assert_int_equal(a.targets.v[0].addr, kip("10.0.2.2"));
+	assert_addr(&a.targets.v[0].addr, "10.0.2.2");
 	assert_int_equal(a.targets.v[0].port, 8081);
 	m.copies = 1;
 	assert_true(conf_fmt_add(&m, b, sizeof(b)));
@@ -627,7 +707,10 @@ static void test_fmt(void **state)
 	/* A delete by ID, else by what the add line names. */
 	conf_fmt_del(&m, b, sizeof(b));
 	assert_string_equal(b, "del 10.0.1.1:8080");
-	m.online_addr = 0;
+	m.online_addr = kaddr("fd00::5");
+	conf_fmt_del(&m, b, sizeof(b));
+	assert_string_equal(b, "del [fd00::5]:8080");
+	m.online_addr = kaddr("0.0.0.0");
 	conf_fmt_del(&m, b, sizeof(b));
 	assert_string_equal(b, "del 8080");
 	m.id = 7;
@@ -657,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_write_state),
 		cmocka_unit_test(test_write_unknown_values),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_fmt),
 	};
 

@@ -114,9 +114,16 @@ struct model {
 	uint32_t next_id;
 };
 
-static uint32_t on(const struct rc_mapping *m)
+/* m's online address; NULL for any. */
+static const struct rc_addr *on(const struct rc_mapping *m)
 {
-	return RC_HAS(m, REPLCOPY_A_MAP_ONLINE_ADDR) ? m->online_addr : 0;
+	return rc_map_online(m);
+}
+
+/* Two online addresses (NULL: any) are the same. */
+static bool on_eq(const struct rc_addr *a, const struct rc_addr *b)
+{
+	return a && b ? rc_addr_eq(a, b) : !a && !b;
 }
 
 static void model_init(struct model *k, const struct rc_config *cfg,
@@ -152,7 +159,7 @@ static int model_run(struct model *k, struct conf_step *s)
 			if (RC_HAS(&s->map, REPLCOPY_A_MAP_ID) ?
 			    m->id != s->map.id :
 			    m->port != s->map.port ||
-			    (on(&s->map) && on(m) != on(&s->map))) {
+			    (on(&s->map) && !on_eq(on(m), on(&s->map)))) {
 				k->m[i - gone] = *m;
 				continue;
 			}
@@ -164,10 +171,12 @@ static int model_run(struct model *k, struct conf_step *s)
 		for (i = 0; i < k->n; i++)
 			if (k->m[i].port == s->map.port &&
 			    (!on(&k->m[i]) || !on(&s->map) ||
-			     on(&k->m[i]) == on(&s->map)))
+			     on_eq(on(&k->m[i]), on(&s->map))))
 				return -17;	/* -EEXIST */
-		/* The module refuses multicast targets. */
-		if ((ntohl(s->map.target_addr) >> 28) == 0xe)
+		/* The module refuses multicast targets, of both families. */
+		if (s->map.target_addr.family == AF_INET ?
+		    (ntohl(s->map.target_addr.v4) >> 28) == 0xe :
+		    s->map.target_addr.v6[0] == 0xff)
 			return -22;		/* -EINVAL */
 		m = &k->m[k->n++];
 		*m = s->map;
@@ -389,6 +398,55 @@ static void test_online_address_is_the_key(void **state)
 	conf_free(&c);
 }
 
+/*
+ * IPv6: the online address of either family is the key, a target is the
+ * same however it is spelled; an IPv6 target multicast is refused too.
+ */
+static void test_ipv6(void **state)
+{
+	static const char *const want[] = {
+		"del --id 4  # was add 10.0.1.1:80 [fd00::31]:80",
+		"add [fd00::6]:80 [fd00::31]:80",
+		"add 10.0.1.1:80 [fd00::32]:80",
+	};
+	static const unsigned int lines[] = { 3, 2, 3 };
+	struct rc_config cfg = defaults();
+	struct rc_mapping m[2];
+	struct conf_plan p, u;
+	struct model k;
+	struct perr e;
+	struct conf c;
+
+	(void)state;
+	m[0] = kmap(3, "fd00::5", 80, "fd00::31", 80, REPLCOPY_SOURCE_AUTO,
+		    REPLCOPY_PACING_STREAM, 0);
+	m[1] = kmap(4, "10.0.1.1", 80, "fd00::31", 80, REPLCOPY_SOURCE_AUTO,
+		    REPLCOPY_PACING_STREAM, 0);
+	parse("add [FD00:0::5]:80 [fd00:0:0::31]:80\n"
+	      "add [fd00::6]:80 [fd00::31]:80\n"
+	      "add 10.0.1.1:80 [fd00::32]:80\n", &c);
+	assert_int_equal(conf_plan_make(&cfg, m, 2, &c, &p, &e), 0);
+	steps_are(&p, want, lines, N(want));
+	model_init(&k, &cfg, m, 2);
+	assert_int_equal(model_apply(&k, &p), p.n);
+	assert_int_equal(k.n, 3);
+	conf_plan_free(&p);
+	conf_free(&c);
+
+	/* Refused (an IPv6 multicast target): undone, last first. */
+	parse("add [fd00::5]:80 [fd00::31]:80\n"
+	      "add 10.0.1.1:80 [ff02::1]:80\n", &c);
+	assert_int_equal(conf_plan_make(&cfg, m, 2, &c, &p, &e), 0);
+	model_init(&k, &cfg, m, 2);
+	assert_int_equal(model_apply(&k, &p), 1);
+	assert_int_equal(conf_plan_undo(&p, 1, &u), 0);
+	assert_int_equal(model_apply(&k, &u), u.n);
+	same_state(&k, &cfg, m, 2);
+	conf_plan_free(&u);
+	conf_plan_free(&p);
+	conf_free(&c);
+}
+
 /* Mapping 4: *:80 to two targets, two copies each, as the module says. */
 static struct rc_mapping two_targets(void)
 {
@@ -589,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_to_do),
 		cmocka_unit_test(test_empty_file_deletes_all),
 		cmocka_unit_test(test_online_address_is_the_key),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_targets_and_copies),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_model_reaches_the_file),

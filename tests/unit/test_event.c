@@ -60,15 +60,20 @@ static struct nlmsghdr *ev_msg(uint8_t type)
 	return nlh;
 }
 
-/* A session event as the module builds it. */
+/*
+ * A session event as the module builds it: the session's target, or
+ * 10.0.0.31:8081 when it does not say (an older module).
+ */
 static struct nlmsghdr *session_msg(uint8_t type, const struct ksess *s)
 {
 	struct nlmsghdr *nlh = ev_msg(type);
 
 	kput_session(nlh, s);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, 8080);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, kip("10.0.0.31"));
-	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, 8081);
+	kput_addr(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6,
+		  s->target ? s->target : "10.0.0.31");
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT,
+			 s->target ? s->target_port : 8081);
 	return nlh;
 }
 
@@ -364,6 +369,79 @@ static void test_mapping(void **state)
 	}
 }
 
+/* IPv6: endpoints in brackets, addresses plain in JSON. */
+static void test_ipv6(void **state)
+{
+	static const struct ksess s6 = {
+		.map_id = 2, .client = "2001:db8::99", .client_port = 40312,
+		.source = "::", .source_port = 0,
+		.state = REPLCOPY_SS_NONE, .worker = REPLCOPY_WORKER_WQ,
+		.target = "fd00::31", .target_port = 8081,
+	};
+	static const struct ktarget t[] = {
+		{ .addr = "fd00::31", .port = 8081, .sessions = 0 },
+		{ .addr = "10.0.0.32", .port = 8081, .sessions = 0 },
+	};
+	struct kmap k = M;
+	struct nlmsghdr *nlh;
+	struct ksess s = s6;
+
+	(void)state;
+	/* An IPv6 client, before its replayed connection has a source. */
+	nlh = session_msg(REPLCOPY_EV_SESSION_START, &s);
+	expect(nlh, 0,
+	       TT "session-start map 2 :8080 client [2001:db8::99]:40312 "
+	       "-> [fd00::31]:8081 copy 0 captured 0 acked 0 age 0ms\n",
+	       TJ "\"event\":\"session-start\","
+	       "\"map_id\":2,\"port\":8080,\"target\":\"[fd00::31]:8081\","
+	       "\"session\":{\"map_id\":2,\"client_addr\":\"2001:db8::99\","
+	       "\"client_port\":40312,\"target_addr\":\"fd00::31\","
+	       "\"target_port\":8081,\"target\":\"[fd00::31]:8081\","
+	       "\"copy\":0,\"source_addr\":\"::\","
+	       "\"source_port\":0,\"state\":\"none\",\"worker\":\"wq\","
+	       "\"fabricated\":false,\"captured_bytes\":0,"
+	       "\"acked_bytes\":0,\"queued_bytes\":0,\"age_ms\":0}}\n");
+
+	/* Established: its source, of the target's family. */
+	s.source = "fd00::1";
+	s.source_port = 61002;
+	nlh = session_msg(REPLCOPY_EV_SESSION_ESTABLISHED, &s);
+	expect(nlh, 0,
+	       TT "session-established map 2 :8080 client "
+	       "[2001:db8::99]:40312 -> [fd00::31]:8081 copy 0 from "
+	       "[fd00::1]:61002 captured 0 acked 0 age 0ms\n",
+	       TJ "\"event\":\"session-established\","
+	       "\"map_id\":2,\"port\":8080,\"target\":\"[fd00::31]:8081\","
+	       "\"session\":{\"map_id\":2,\"client_addr\":\"2001:db8::99\","
+	       "\"client_port\":40312,\"target_addr\":\"fd00::31\","
+	       "\"target_port\":8081,\"target\":\"[fd00::31]:8081\","
+	       "\"copy\":0,\"source_addr\":\"fd00::1\","
+	       "\"source_port\":61002,\"state\":\"none\",\"worker\":\"wq\","
+	       "\"fabricated\":false,\"captured_bytes\":0,"
+	       "\"acked_bytes\":0,\"queued_bytes\":0,\"age_ms\":0}}\n");
+
+	/* A mapping bound to an IPv6 address, targets of both families. */
+	k.online = "fd00::5";
+	k.target = "fd00::31";
+	k.targets = t;
+	k.ntargets = 2;
+	nlh = ev_msg(REPLCOPY_EV_MAPPING_ADD);
+	kput_map(nlh, &k);
+	expect(nlh, 0,
+	       TT "mapping-add map 1 [fd00::5]:8080 -> "
+	       "[fd00::31]:8081,10.0.0.32:8081 source auto pacing stream\n",
+	       TJ "\"event\":\"mapping-add\","
+	       "\"map_id\":1,\"mapping\":{\"id\":1,"
+	       "\"online_addr\":\"fd00::5\",\"port\":8080,"
+	       "\"online\":\"[fd00::5]:8080\",\"target_addr\":\"fd00::31\","
+	       "\"target_port\":8081,\"target\":\"[fd00::31]:8081\","
+	       "\"source\":\"auto\",\"pacing\":\"stream\","
+	       "\"flags\":[],\"sample\":100.00,\"copies\":1,"
+	       "\"targets\":[{\"addr\":\"fd00::31\",\"port\":8081,"
+	       "\"sessions\":0},{\"addr\":\"10.0.0.32\","
+	       "\"port\":8081,\"sessions\":0}]}}\n");
+}
+
 static void test_suppressed(void **state)
 {
 	struct nlmsghdr *nlh;
@@ -495,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_session_object),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_mapping),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_suppressed),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_malformed),

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 
+#include "addrs.h"
 #include "extack.h"
 #include "msg.h"
 #include "parse.h"
@@ -89,7 +90,7 @@ static void test_echoed_request(void **state)
 {
 	struct add_args a = {
 		.port = 8080,
-		.targets = { 1, { { .addr = 0x0100007f, .port = 80 } } },
+		.targets = { 1, { { .addr = kaddr("127.0.0.1"), .port = 80 } } },
 	};
 	struct nlmsghdr *req, *nlh;
 	struct nl_extack x;
@@ -134,8 +135,8 @@ static void test_target_at_fault(void **state)
 	struct add_args a = {
 		.port = 8080,
 		.targets = { 2, {
-			{ .addr = 0x1f00000a, .port = 80 },	/* 10.0.0.31 */
-			{ .addr = 0x0100007f, .port = 81 },	/* 127.0.0.1 */
+			{ .addr = kaddr("10.0.0.31"), .port = 80 },
+			{ .addr = kaddr("127.0.0.1"), .port = 81 },
 		} },
 		.copies = 20,
 	};
@@ -185,6 +186,44 @@ static void test_target_at_fault(void **state)
 	out = print("add", err, &x, req);
 	assert_string_equal(out, "replctl: add: Invalid argument: TARGET port "
 			    "missing\n");
+	free(out);
+}
+
+/* IPv6: the ADDR6 attributes are named as their IPv4 twins. */
+static void test_ipv6_at_fault(void **state)
+{
+	struct add_args a = {
+		.online_addr = kaddr("fd00::5"),
+		.port = 8080,
+		.targets = { 2, {
+			{ .addr = kaddr("10.0.0.31"), .port = 80 },
+			{ .addr = kaddr("ff02::1"), .port = 81 },
+		} },
+	};
+	struct nlmsghdr *req;
+	char *out;
+
+	(void)state;
+	req = msg_add_mapping(req_buf, 0x1a, 5, &a);
+	/* 20, PORT 8, ONLINE_ADDR6 at 28 (20 bytes), TARGET_ADDR at 48. */
+	out = refusal(req, -EADDRNOTAVAIL, "not local", 28);
+	assert_string_equal(out, "replctl: add: Cannot assign requested "
+			    "address: not local (ONLINE_IP)\n");
+	free(out);
+	/*
+	 * TARGET_PORT 56, SOURCE, PACING, FLAGS: TARGETS at 88; its first
+	 * entry at 92 (20 bytes), the second at 112, its ADDR6 at 116.
+	 */
+	out = refusal(req, -EINVAL, "multicast", 116);
+	assert_string_equal(out, "replctl: add: Invalid argument: multicast "
+			    "(TARGET [ff02::1]:81)\n");
+	free(out);
+
+	a.targets.v[0].addr = kaddr("fd00::31");
+	req = msg_add_mapping(req_buf, 0x1a, 5, &a);
+	out = refusal(req, -EINVAL, "both", 48);
+	assert_string_equal(out, "replctl: add: Invalid argument: both "
+			    "(TARGET address)\n");
 	free(out);
 }
 
@@ -363,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_capped_msg_offs),
 		cmocka_unit_test(test_echoed_request),
 		cmocka_unit_test(test_target_at_fault),
+		cmocka_unit_test(test_ipv6_at_fault),
 		cmocka_unit_test(test_eperm_plain),
 		cmocka_unit_test(test_policy_range),
 		cmocka_unit_test(test_missing_attr),

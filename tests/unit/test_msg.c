@@ -10,6 +10,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include "addrs.h"
 #include "msg.h"
 #include "names.h"
 #include "parse.h"
@@ -90,6 +91,17 @@ static void assert_u32(const struct nlattr *a, uint32_t v)
 	assert_int_equal(mnl_attr_get_u32(a), v);
 }
 
+/* A 16-byte ADDR6 attribute holding the IPv6 address s. */
+static void assert_in6(const struct nlattr *a, const char *s)
+{
+	struct rc_addr want = kaddr(s);
+
+	assert_non_null(a);
+	assert_int_equal(mnl_attr_get_payload_len(a), 16);
+	assert_int_equal(a->nla_len, 4 + 16);
+	assert_memory_equal(mnl_attr_get_payload(a), want.v6, 16);
+}
+
 static void test_add_bytes(void **state)
 {
 	/* Byte for byte, as the kernel will read it (little endian host). */
@@ -109,7 +121,7 @@ static void test_add_bytes(void **state)
 	};
 	struct add_args a = {
 		.port = 11311,
-		.targets = { 1, { { .addr = ip("10.0.0.31"), .port = 11511 } } },
+		.targets = { 1, { { .addr = kaddr("10.0.0.31"), .port = 11511 } } },
 		.source = REPLCOPY_SOURCE_AUTO,
 		.pacing = REPLCOPY_PACING_STREAM,
 		.copies = 1,
@@ -130,9 +142,9 @@ static void test_add_bytes(void **state)
 static void test_add_attrs(void **state)
 {
 	struct add_args a = {
-		.online_addr = ip("10.0.0.5"),
+		.online_addr = kaddr("10.0.0.5"),
 		.port = 80,
-		.targets = { 1, { { .addr = ip("10.0.0.32"), .port = 8080 } } },
+		.targets = { 1, { { .addr = kaddr("10.0.0.32"), .port = 8080 } } },
 		.source = REPLCOPY_SOURCE_CLIENT,
 		.pacing = REPLCOPY_PACING_RESPONSE,
 		.flags = REPLCOPY_MAPF_NO_FABRICATE,
@@ -173,9 +185,9 @@ static void test_add_targets_copies(void **state)
 	struct add_args a = {
 		.port = 80,
 		.targets = { 3, {
-			{ .addr = ip("10.0.0.31"), .port = 8080 },
-			{ .addr = ip("10.0.0.32"), .port = 8081 },
-			{ .addr = ip("10.0.0.31"), .port = 8082 },
+			{ .addr = kaddr("10.0.0.31"), .port = 8080 },
+			{ .addr = kaddr("10.0.0.32"), .port = 8081 },
+			{ .addr = kaddr("10.0.0.31"), .port = 8082 },
 		} },
 		.copies = 4,
 	};
@@ -239,6 +251,82 @@ static void test_add_targets_copies(void **state)
 	assert_null(t.tb[REPLCOPY_A_MAP_COPIES]);
 }
 
+/*
+ * IPv6 addresses go as the ADDR6 attributes (16 bytes, network byte
+ * order), never with their IPv4 twins; targets of both families mix.
+ */
+static void test_add_ipv6(void **state)
+{
+	struct add_args a = {
+		.online_addr = kaddr("fd00::5"),
+		.port = 8080,
+		.targets = { 3, {
+			{ .addr = kaddr("fd00::31"), .port = 8081 },
+			{ .addr = kaddr("10.0.0.32"), .port = 8082 },
+			{ .addr = kaddr("2001:db8::1:2"), .port = 8083 },
+		} },
+	};
+	static const char *const addrs[] = {
+		"fd00::31", "10.0.0.32", "2001:db8::1:2",
+	};
+	uint8_t buf[MSG_BUF_SIZE];
+	const struct nlattr *one;
+	struct nlmsghdr *nlh;
+	struct attrs t, in;
+	unsigned int k = 0;
+
+	(void)state;
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_null(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR]);
+	assert_null(t.tb[REPLCOPY_A_MAP_TARGET_ADDR]);
+	assert_in6(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR6], "fd00::5");
+	assert_in6(t.tb[REPLCOPY_A_MAP_TARGET_ADDR6], "fd00::31");
+	assert_memory_equal(mnl_attr_get_payload(
+		t.tb[REPLCOPY_A_MAP_TARGET_ADDR6]),
+		"\xfd\x00\0\0\0\0\0\0\0\0\0\0\0\0\0\x31", 16);
+	assert_u16(t.tb[REPLCOPY_A_MAP_PORT], 8080);
+	assert_u16(t.tb[REPLCOPY_A_MAP_TARGET_PORT], 8081);
+	mnl_attr_for_each_nested(one, t.tb[REPLCOPY_A_MAP_TARGETS]) {
+		memset(&in, 0, sizeof(in));
+		assert_int_equal(mnl_attr_parse_nested(one, collect, &in),
+				 MNL_CB_OK);
+		assert_int_equal(in.n, 2);
+		if (k == 1) {
+			assert_null(in.tb[REPLCOPY_TA_ADDR6]);
+			assert_u32(in.tb[REPLCOPY_TA_ADDR], ip(addrs[k]));
+		} else {
+			assert_null(in.tb[REPLCOPY_TA_ADDR]);
+			assert_in6(in.tb[REPLCOPY_TA_ADDR6], addrs[k]);
+		}
+		assert_u16(in.tb[REPLCOPY_TA_PORT], 8081 + k);
+		k++;
+	}
+	assert_int_equal(k, 3);
+	/* 20, PORT, ONLINE6 20, TARGET6 20, TARGET_PORT, SOURCE, PACING,
+	 * FLAGS; TARGETS: 4 + (4 + 20 + 8) + (4 + 8 + 8) + (4 + 20 + 8).
+	 */
+	assert_int_equal(nlh->nlmsg_len, 20 + 8 + 20 + 20 + 4 * 8 + 4 + 32 +
+			 20 + 32);
+
+	/* No online address: none sent, of either family. */
+	memset(&a.online_addr, 0, sizeof(a.online_addr));
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_null(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR]);
+	assert_null(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR6]);
+
+	/* An IPv4 first target: TARGET_ADDR, no TARGET_ADDR6. */
+	a.targets.v[0].addr = kaddr("10.0.0.31");
+	a.online_addr = kaddr("10.0.0.5");
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_ADD_MAPPING, 1, &t);
+	assert_u32(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR], ip("10.0.0.5"));
+	assert_u32(t.tb[REPLCOPY_A_MAP_TARGET_ADDR], ip("10.0.0.31"));
+	assert_null(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR6]);
+	assert_null(t.tb[REPLCOPY_A_MAP_TARGET_ADDR6]);
+}
+
 static void test_del(void **state)
 {
 	uint8_t buf[MSG_BUF_SIZE];
@@ -264,12 +352,20 @@ static void test_del(void **state)
 	assert_int_equal(t.n, 1);
 	assert_u16(t.tb[REPLCOPY_A_MAP_PORT], 11311);
 
-	a.online_addr = ip("192.168.0.1");
+	a.online_addr = kaddr("192.168.0.1");
 	nlh = msg_del_mapping(buf, FAMILY, SEQ, &a);
 	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_DEL_MAPPING, 1, &t);
 	assert_int_equal(t.n, 2);
 	assert_u16(t.tb[REPLCOPY_A_MAP_PORT], 11311);
 	assert_u32(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR], ip("192.168.0.1"));
+
+	a.online_addr = kaddr("fd00::5");
+	nlh = msg_del_mapping(buf, FAMILY, SEQ, &a);
+	check_hdr(nlh, FAMILY, DO, REPLCOPY_CMD_DEL_MAPPING, 1, &t);
+	assert_int_equal(t.n, 2);
+	assert_u16(t.tb[REPLCOPY_A_MAP_PORT], 11311);
+	assert_in6(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR6], "fd00::5");
+	assert_null(t.tb[REPLCOPY_A_MAP_ONLINE_ADDR]);
 
 	memset(&a, 0, sizeof(a));
 	a.by = DEL_ALL;
@@ -422,8 +518,8 @@ static void test_get_family(void **state)
 static void test_attr_at(void **state)
 {
 	struct add_args a = {
-		.online_addr = ip("10.0.0.5"), .port = 80,
-		.targets = { 1, { { .addr = ip("10.0.0.32"), .port = 8080 } } },
+		.online_addr = kaddr("10.0.0.5"), .port = 80,
+		.targets = { 1, { { .addr = kaddr("10.0.0.32"), .port = 8080 } } },
 	};
 	uint8_t buf[MSG_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -461,8 +557,8 @@ static void test_target_at(void **state)
 	struct add_args a = {
 		.port = 80,
 		.targets = { 2, {
-			{ .addr = ip("10.0.0.31"), .port = 8080 },
-			{ .addr = ip("10.0.0.32"), .port = 8081 },
+			{ .addr = kaddr("10.0.0.31"), .port = 8080 },
+			{ .addr = kaddr("10.0.0.32"), .port = 8081 },
 		} },
 	};
 	uint8_t buf[MSG_BUF_SIZE];
@@ -488,7 +584,7 @@ static void test_target_at(void **state)
 	assert_int_equal(nest, REPLCOPY_A_MAP_TARGETS);
 	assert_int_equal(msg_target_at(nlh, 92, &k, &t), 0);
 	assert_int_equal(k, 1);
-	assert_int_equal(t.addr, ip("10.0.0.32"));
+	assert_addr(&t.addr, "10.0.0.32");
 	assert_int_equal(t.port, 8081);
 
 	assert_int_equal(msg_attr_at(nlh, 76, &type, &nest), 0);
@@ -496,13 +592,30 @@ static void test_target_at(void **state)
 	assert_int_equal(nest, REPLCOPY_A_MAP_TARGETS);
 	assert_int_equal(msg_target_at(nlh, 84, &k, &t), 0);
 	assert_int_equal(k, 0);
-	assert_int_equal(t.addr, ip("10.0.0.31"));
+	assert_addr(&t.addr, "10.0.0.31");
 	assert_int_equal(t.port, 8080);
 
 	/* Not on an attribute, or outside the targets. */
 	assert_int_equal(msg_attr_at(nlh, 78, &type, &nest), -1);
 	assert_int_equal(msg_target_at(nlh, 20, &k, &t), -1);
 	assert_int_equal(msg_target_at(nlh, 4000, &k, &t), -1);
+
+	/*
+	 * An IPv6 first target: TARGET_ADDR6 and TA_ADDR6 of 20 bytes each,
+	 * so TARGETS at 80, its entries at 84 (ADDR6 at 88) and 116.
+	 */
+	a.targets.v[0].addr = kaddr("fd00::31");
+	nlh = msg_add_mapping(buf, FAMILY, SEQ, &a);
+	assert_int_equal(msg_attr_at(nlh, 88, &type, &nest), 0);
+	assert_int_equal(type, REPLCOPY_TA_ADDR6);
+	assert_int_equal(msg_target_at(nlh, 88, &k, &t), 0);
+	assert_int_equal(k, 0);
+	assert_addr(&t.addr, "fd00::31");
+	assert_true(t.present & 1u << REPLCOPY_TA_ADDR);
+	assert_int_equal(t.port, 8080);
+	assert_int_equal(msg_target_at(nlh, 116, &k, &t), 0);
+	assert_int_equal(k, 1);
+	assert_addr(&t.addr, "10.0.0.32");
 }
 
 int main(void)
@@ -511,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_add_bytes),
 		cmocka_unit_test(test_add_attrs),
 		cmocka_unit_test(test_add_targets_copies),
+		cmocka_unit_test(test_add_ipv6),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_gets),
 		cmocka_unit_test(test_set_config),

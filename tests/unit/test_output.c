@@ -15,6 +15,7 @@
 #include "output.h"
 #include "reply.h"
 #include "statcalc.h"
+#include "table.h"
 
 static uint8_t buf[8192] __attribute__((aligned(8)));
 
@@ -80,6 +81,19 @@ static const struct kmap K7 = {
 	.source = REPLCOPY_SOURCE_AUTO, .pacing = REPLCOPY_PACING_STREAM,
 	.sample = 10000, .sessions = 6, .copies = 2, .targets = KT,
 	.ntargets = 3,
+};
+
+/* IPv6: bound to an IPv6 address, targets of both families. */
+static const struct ktarget KT6[] = {
+	{ .addr = "fd00::31", .port = 11511, .sessions = 1 },
+	{ .addr = "10.0.0.32", .port = 8080, .sessions = 0 },
+};
+
+static const struct kmap K6 = {
+	.id = 6, .online = "fd00::1", .port = 8080, .target = "fd00::31",
+	.target_port = 11511, .source = REPLCOPY_SOURCE_AUTO,
+	.pacing = REPLCOPY_PACING_STREAM, .sample = 10000, .sessions = 1,
+	.copies = 1, .targets = KT6, .ntargets = 2,
 };
 
 /* K1 and K12, as replctl decodes them. */
@@ -159,9 +173,22 @@ static void test_fmt_misc(void **state)
 	fmt_map_flags(0x80000000u, s, sizeof(s));
 	assert_string_equal(s, "0x80000000");
 
-	fmt_endpoint(kip("255.255.255.255"), 65535, s, sizeof(s));
+	m.online_addr = kaddr("255.255.255.255");
+	fmt_endpoint(&m.online_addr, 65535, s, sizeof(s));
 	assert_string_equal(s, "255.255.255.255:65535");
 	assert_true(strlen(s) < ENDPOINT_LEN);
+	/* IPv6: compressed, in brackets before a port; the longest fits. */
+	m.online_addr = kaddr("FD00:0:0:0:0:0:0:0031");
+	fmt_addr(&m.online_addr, s);
+	assert_string_equal(s, "fd00::31");
+	fmt_endpoint(&m.online_addr, 11511, s, sizeof(s));
+	assert_string_equal(s, "[fd00::31]:11511");
+	m.online_addr = kaddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	fmt_endpoint(&m.online_addr, 65535, s, sizeof(s));
+	assert_string_equal(s, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:"
+			    "65535");
+	assert_true(strlen(s) < ENDPOINT_LEN);
+	assert_true(strlen(s) < TABLE_CELL);
 	m = map_of(&K1);
 	fmt_online(&m, s, sizeof(s));
 	assert_string_equal(s, "*:11311");
@@ -169,9 +196,12 @@ static void test_fmt_misc(void **state)
 	fmt_online(&m, s, sizeof(s));
 	assert_string_equal(s, "10.0.0.5:80");
 	/* An online address of 0 reported explicitly is "any" too. */
-	m.online_addr = 0;
+	m.online_addr = kaddr("0.0.0.0");
 	fmt_online(&m, s, sizeof(s));
 	assert_string_equal(s, "*:80");
+	m.online_addr = kaddr("fd00::5");
+	fmt_online(&m, s, sizeof(s));
+	assert_string_equal(s, "[fd00::5]:80");
 }
 
 /* ---- names ------------------------------------------------------------ */
@@ -253,6 +283,12 @@ static void test_enum_names(void **state)
 			    "TARGET_IP:PORT arguments");
 	assert_string_equal(rc_target_attr_label(REPLCOPY_TA_PORT),
 			    "TARGET port");
+	assert_string_equal(rc_attr_label(REPLCOPY_A_MAP_TARGET_ADDR6),
+			    "TARGET address");
+	assert_string_equal(rc_attr_label(REPLCOPY_A_MAP_ONLINE_ADDR6),
+			    "ONLINE_IP");
+	assert_string_equal(rc_target_attr_label(REPLCOPY_TA_ADDR6),
+			    "TARGET address");
 	assert_null(rc_target_attr_label(__REPLCOPY_TA_MAX));
 }
 
@@ -338,6 +374,33 @@ static void test_mappings_json(void **state)
 		"{\"addr\":\"10.0.0.42\",\"port\":8080,\"sessions\":2},"
 		"{\"addr\":\"255.255.255.255\",\"port\":65535,"
 		"\"sessions\":0}],\"sessions\":6}]\n");
+}
+
+static void test_mappings_ipv6(void **state)
+{
+	struct rc_mapping m[2];
+	struct capture c;
+
+	(void)state;
+	m[0] = map_of(&K6);
+	m[1] = map_of(&K1);
+	out_mappings_text(capture_begin(&c), m, 2);
+	expect_text(&c,
+"ID  ONLINE          TARGET            SOURCE  PACING  FLAGS  SAMPLE  COPIES  SESSIONS\n"
+"6   [fd00::1]:8080  [fd00::31]:11511  auto    stream  -        100%       1         1\n"
+"                    10.0.0.32:8080\n"
+"1   *:11311         10.0.0.31:11511   auto    stream  -        100%       1         0\n");
+
+	out_mappings_json(capture_begin(&c), m, 1);
+	expect_json(&c,
+		"[{\"id\":6,\"online_addr\":\"fd00::1\",\"port\":8080,"
+		"\"online\":\"[fd00::1]:8080\",\"target_addr\":\"fd00::31\","
+		"\"target_port\":11511,\"target\":\"[fd00::31]:11511\","
+		"\"source\":\"auto\",\"pacing\":\"stream\",\"flags\":[],"
+		"\"sample\":100.00,\"copies\":1,\"targets\":["
+		"{\"addr\":\"fd00::31\",\"port\":11511,\"sessions\":1},"
+		"{\"addr\":\"10.0.0.32\",\"port\":8080,\"sessions\":0}],"
+		"\"sessions\":1}]\n");
 }
 
 static void test_added(void **state)
@@ -573,6 +636,55 @@ static void test_stats_targets(void **state)
 		"\"stats\":{},\"drops\":0,\"fidelity_pct\":null}]}\n");
 }
 
+/* IPv6 endpoints in brackets; drop_frag with the other drops. */
+static void test_stats_ipv6(void **state)
+{
+	static const uint64_t a[__REPLCOPY_STAT_MAX] = {
+		[REPLCOPY_STAT_CAPTURED_BYTES] = 100,
+	};
+	static const struct ktarget t[] = {
+		{ .addr = "fd00::31", .port = 11511, .sessions = 1, .stats = a },
+		{ .addr = "10.0.0.32", .port = 8080, .sessions = 0, .stats = a },
+	};
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 };
+	struct rc_stats_entry e;
+	struct kmap k = K6;
+	struct capture c;
+
+	(void)state;
+	k.targets = t;
+	v[REPLCOPY_STAT_DROP_FRAG] = 3;
+	e = stats_entry(&k, v, false);
+	out_stats_text(capture_begin(&c), &e, 1, NULL);
+	expect_text(&c,
+"mapping 6: [fd00::1]:8080 -> [fd00::31]:11511,10.0.0.32:8080\n"
+"  drop_frag                             3\n"
+"  fidelity                            n/a  (no bytes captured)\n"
+"  target [fd00::31]:11511:\n"
+"    captured_bytes                    100\n"
+"    fidelity                        0.00%  (acked_bytes 0 of "
+"captured_bytes 100)\n"
+"  target 10.0.0.32:8080:\n"
+"    captured_bytes                    100\n"
+"    fidelity                        0.00%  (acked_bytes 0 of "
+"captured_bytes 100)\n");
+
+	out_stats_json(capture_begin(&c), &e, 1, NULL);
+	expect_json(&c,
+		"{\"mappings\":["
+		"{\"id\":6,\"online_addr\":\"fd00::1\",\"port\":8080,"
+		"\"online\":\"[fd00::1]:8080\",\"target_addr\":\"fd00::31\","
+		"\"target_port\":11511,\"target\":\"[fd00::31]:11511\","
+		"\"stats\":{\"drop_frag\":3},\"drops\":3,"
+		"\"fidelity_pct\":null,\"targets\":["
+		"{\"addr\":\"fd00::31\",\"port\":11511,\"sessions\":1,"
+		"\"stats\":{\"captured_bytes\":100},"
+		"\"drops\":0,\"fidelity_pct\":0.00},"
+		"{\"addr\":\"10.0.0.32\",\"port\":8080,\"sessions\":0,"
+		"\"stats\":{\"captured_bytes\":100},"
+		"\"drops\":0,\"fidelity_pct\":0.00}]}]}\n");
+}
+
 static void test_delta(void **state)
 {
 	struct rc_stats prev, now, d;
@@ -633,11 +745,12 @@ static void test_tick(void **state)
 	out_stats_tick_text(capture_begin(&c), &t, e, 2);
 	out = capture_end(&c);
 	/* cap 2/3 sent 11/12 retrans 13 resp 14/15 acked 16, new 4+5,
-	 * active 23, drops 17+...+22 + 24 (drop_noport).
+	 * active 23, drops 17+...+22 + 24 (drop_noport) + 28 (drop_loop)
+	 * + 35 (drop_frag).
 	 */
 	assert_string_equal(out,
 		"12:00:01 map 1: cap 2/3 sent 11/12 retrans 13 resp 14/15 "
-		"acked 16 new 9 active 23 drops 169\n"
+		"acked 16 new 9 active 23 drops 204\n"
 		"12:00:01 map 12: cap 0/0 sent 0/0 retrans 0 resp 0/0 acked 0 "
 		"new 0 active 0 drops 0\n");
 	free(out);
@@ -659,8 +772,8 @@ static void test_tick(void **state)
 			       "\"zero_wnd_probes\":31,"
 			       "\"syn_unconfirmed\":32,"
 			       "\"rst_unanswered\":33,"
-			       "\"sess_unsampled\":34},"
-			       "\"drops\":169}"));
+			       "\"sess_unsampled\":34,\"drop_frag\":35},"
+			       "\"drops\":204}"));
 	assert_null(strstr(out, "fidelity"));
 	free(out);
 
@@ -750,6 +863,56 @@ static void test_sessions_json(void **state)
 		"\"worker\":\"kthread\",\"fabricated\":true,"
 		"\"captured_bytes\":0,\"acked_bytes\":0,"
 		"\"queued_bytes\":0,\"age_ms\":5}]\n");
+}
+
+/* An IPv6 client replayed over IPv4, an IPv4 one over IPv6. */
+static void test_sessions_ipv6(void **state)
+{
+	static const struct ksess S6 = {
+		.map_id = 6, .client = "2001:db8::99", .client_port = 51234,
+		.source = "10.0.0.1", .source_port = 40001,
+		.state = REPLCOPY_SS_ESTABLISHED, .worker = REPLCOPY_WORKER_WQ,
+		.target = "10.0.0.32", .target_port = 8080,
+	};
+	static const struct ksess S4 = {
+		.map_id = 6, .client = "192.168.7.8", .client_port = 2,
+		.source = "fd00::1", .source_port = 40002,
+		.state = REPLCOPY_SS_SYN_SENT, .worker = REPLCOPY_WORKER_WQ,
+		.target = "fd00::31", .target_port = 11511,
+	};
+	struct rc_session s[2];
+	struct capture c;
+
+	(void)state;
+	s[0] = session_of(&S6);
+	s[1] = session_of(&S4);
+	out_sessions_text(capture_begin(&c), s, 2);
+	expect_text(&c,
+"MAP  CLIENT                TARGET            COPY  SOURCE           "
+"STATE        WORKER  CAPTURED  ACKED  QUEUED  AGE  FLAGS\n"
+"6    [2001:db8::99]:51234  10.0.0.32:8080       0  10.0.0.1:40001   "
+"established  wq             0      0       0  0ms  -\n"
+"6    192.168.7.8:2         [fd00::31]:11511     0  [fd00::1]:40002  "
+"syn_sent     wq             0      0       0  0ms  -\n");
+
+	out_sessions_json(capture_begin(&c), s, 2);
+	expect_json(&c,
+		"[{\"map_id\":6,\"client_addr\":\"2001:db8::99\","
+		"\"client_port\":51234,\"target_addr\":\"10.0.0.32\","
+		"\"target_port\":8080,\"target\":\"10.0.0.32:8080\","
+		"\"copy\":0,\"source_addr\":\"10.0.0.1\","
+		"\"source_port\":40001,\"state\":\"established\","
+		"\"worker\":\"wq\",\"fabricated\":false,"
+		"\"captured_bytes\":0,\"acked_bytes\":0,"
+		"\"queued_bytes\":0,\"age_ms\":0},"
+		"{\"map_id\":6,\"client_addr\":\"192.168.7.8\","
+		"\"client_port\":2,\"target_addr\":\"fd00::31\","
+		"\"target_port\":11511,\"target\":\"[fd00::31]:11511\","
+		"\"copy\":0,\"source_addr\":\"fd00::1\","
+		"\"source_port\":40002,\"state\":\"syn_sent\","
+		"\"worker\":\"wq\",\"fabricated\":false,"
+		"\"captured_bytes\":0,\"acked_bytes\":0,"
+		"\"queued_bytes\":0,\"age_ms\":0}]\n");
 }
 
 /* ---- settings and versions ------------------------------------------- */
@@ -926,15 +1089,18 @@ int main(void)
 		cmocka_unit_test(test_mappings_text),
 		cmocka_unit_test(test_mappings_text_targets),
 		cmocka_unit_test(test_mappings_json),
+		cmocka_unit_test(test_mappings_ipv6),
 		cmocka_unit_test(test_added),
 		cmocka_unit_test(test_stats_text),
 		cmocka_unit_test(test_stats_text_all),
 		cmocka_unit_test(test_stats_json),
 		cmocka_unit_test(test_stats_targets),
+		cmocka_unit_test(test_stats_ipv6),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_tick),
 		cmocka_unit_test(test_sessions_text),
 		cmocka_unit_test(test_sessions_json),
+		cmocka_unit_test(test_sessions_ipv6),
 		cmocka_unit_test(test_config_text),
 		cmocka_unit_test(test_config_json),
 		cmocka_unit_test(test_version),

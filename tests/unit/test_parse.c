@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 
+#include "addrs.h"
 #include "names.h"
 #include "opt.h"
 #include "parse.h"
@@ -27,14 +28,6 @@ static struct args *split(struct args *a, const char *line)
 	for (p = strtok(a->buf, " "); p; p = strtok(NULL, " "))
 		a->argv[a->argc++] = p;
 	return a;
-}
-
-static uint32_t ip(const char *s)
-{
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a.s_addr;
 }
 
 /* call fails with exactly this message (in the struct perr named e). */
@@ -165,54 +158,83 @@ static void test_bool(void **state)
 
 /* ---- addresses ------------------------------------------------------- */
 
-static void test_ipv4(void **state)
+static void test_ip(void **state)
 {
+	struct rc_addr a = kaddr("10.9.9.9");
 	struct perr e;
-	uint32_t a = 0;
 
 	(void)state;
-	assert_int_equal(parse_ipv4("10.0.0.31", "X", &a, &e), 0);
-	assert_int_equal(a, ip("10.0.0.31"));
-	assert_int_equal(ntohl(a), 0x0a00001f);
-	ERR_IS(parse_ipv4("10.0.0.256", "X", &a, &e),
+	assert_int_equal(parse_ip("10.0.0.31", "X", &a, &e), 0);
+	assert_addr(&a, "10.0.0.31");
+	assert_int_equal(ntohl(a.v4), 0x0a00001f);
+	ERR_IS(parse_ip("10.0.0.256", "X", &a, &e),
 	       "X \"10.0.0.256\" is not an IPv4 address: write it as a.b.c.d, "
 	       "e.g. 10.0.0.31");
-	ERR_IS(parse_ipv4("10.0.0", "X", &a, &e),
+	ERR_IS(parse_ip("10.0.0", "X", &a, &e),
 	       "X \"10.0.0\" is not an IPv4 address: write it as a.b.c.d, "
 	       "e.g. 10.0.0.31");
-	ERR_IS(parse_ipv4("10.0.0.1.2", "X", &a, &e),
+	ERR_IS(parse_ip("10.0.0.1.2", "X", &a, &e),
 	       "X \"10.0.0.1.2\" is not an IPv4 address: write it as a.b.c.d, "
 	       "e.g. 10.0.0.31");
-	ERR_IS(parse_ipv4("010.0.0.1", "X", &a, &e),
+	ERR_IS(parse_ip("010.0.0.1", "X", &a, &e),
 	       "X \"010.0.0.1\" is not an IPv4 address: write it as a.b.c.d, "
 	       "e.g. 10.0.0.31");
-	ERR_IS(parse_ipv4("test.example", "X", &a, &e),
+	ERR_IS(parse_ip("test.example", "X", &a, &e),
 	       "X \"test.example\" is not an IPv4 address (host names are not "
 	       "resolved): write it as a.b.c.d, e.g. 10.0.0.31");
-	ERR_IS(parse_ipv4("::1", "X", &a, &e),
-	       "X \"::1\" looks like IPv6: only IPv4 is supported");
-	ERR_IS(parse_ipv4("", "X", &a, &e),
+	ERR_IS(parse_ip("", "X", &a, &e),
 	       "X is empty: write it as a.b.c.d, e.g. 10.0.0.31");
+	assert_addr(&a, "10.0.0.31");	/* untouched on error */
+
+	/* IPv6: a ':' says so; printed back compressed. */
+	assert_int_equal(parse_ip("::1", "X", &a, &e), 0);
+	assert_addr(&a, "::1");
+	assert_int_equal(parse_ip("FD00:0:0:0:0:0:0:31", "X", &a, &e), 0);
+	assert_addr(&a, "fd00::31");
+	assert_int_equal(a.v6[0], 0xfd);
+	assert_int_equal(a.v6[15], 0x31);
+	assert_int_equal(parse_ip("2001:db8::10.0.0.1", "X", &a, &e), 0);
+	assert_addr(&a, "2001:db8::a00:1");
+	ERR_IS(parse_ip("fd00::zz", "X", &a, &e),
+	       "X \"fd00::zz\" is not an IPv6 address: write it as x:x::x, "
+	       "e.g. fd00::31");
+	ERR_IS(parse_ip("fd00:::1", "X", &a, &e),
+	       "X \"fd00:::1\" is not an IPv6 address: write it as x:x::x, "
+	       "e.g. fd00::31");
+	ERR_IS(parse_ip("1:2:3:4:5:6:7:8:9", "X", &a, &e),
+	       "X \"1:2:3:4:5:6:7:8:9\" is not an IPv6 address: write it as "
+	       "x:x::x, e.g. fd00::31");
+	ERR_IS(parse_ip("fe80::1%eth0", "X", &a, &e),
+	       "X \"fe80::1%eth0\" has a zone index (\"%eth0\"), which replctl "
+	       "does not take: give a global or unique local address, e.g. "
+	       "fd00::31");
+	ERR_IS(parse_ip("::ffff:10.0.0.31", "X", &a, &e),
+	       "X \"::ffff:10.0.0.31\" is an IPv4-mapped IPv6 address: give "
+	       "the IPv4 address itself (10.0.0.31), without brackets");
+	ERR_IS(parse_ip("::FFFF:a00:1f", "X", &a, &e),
+	       "X \"::FFFF:a00:1f\" is an IPv4-mapped IPv6 address: give "
+	       "the IPv4 address itself (10.0.0.31), without brackets");
+	assert_addr(&a, "2001:db8::a00:1");	/* untouched on error */
 }
 
 static void test_online(void **state)
 {
-	uint32_t a = 1;
+	struct rc_addr a = kaddr("10.9.9.9");
 	uint16_t p = 0;
 	struct perr e;
 
 	(void)state;
 	assert_int_equal(parse_online("11311", &a, &p, &e), 0);
-	assert_int_equal(a, 0);
+	assert_addr(&a, NULL);
 	assert_int_equal(p, 11311);
 	assert_int_equal(parse_online("10.0.0.5:80", &a, &p, &e), 0);
-	assert_int_equal(a, ip("10.0.0.5"));
+	assert_addr(&a, "10.0.0.5");
 	assert_int_equal(p, 80);
 	assert_int_equal(parse_online("*:8080", &a, &p, &e), 0);
-	assert_int_equal(a, 0);
+	assert_addr(&a, NULL);
 	assert_int_equal(p, 8080);
 	assert_int_equal(parse_online("0.0.0.0:1", &a, &p, &e), 0);
-	assert_int_equal(a, 0);
+	assert_addr(&a, NULL);
 	assert_int_equal(p, 1);
 	assert_int_equal(parse_online("1.2.3.4:65535", &a, &p, &e), 0);
 	assert_int_equal(p, 65535);
@@ -244,24 +266,77 @@ static void test_online(void **state)
 	ERR_IS(parse_online("10.0.0.500:80", &a, &p, &e),
 	       "ONLINE_IP \"10.0.0.500\" is not an IPv4 address: write it as "
 	       "a.b.c.d, e.g. 10.0.0.31");
-	ERR_IS(parse_online("[::1]:80", &a, &p, &e),
-	       "PORT \"[::1]:80\" looks like IPv6: only IPv4 is supported; "
-	       "write [ONLINE_IP:]PORT, e.g. 11311 or 10.0.0.5:11311");
 	ERR_IS(parse_online("1.2.3.4:80:81", &a, &p, &e),
-	       "PORT \"1.2.3.4:80:81\" looks like IPv6: only IPv4 is "
-	       "supported; write [ONLINE_IP:]PORT, e.g. 11311 or "
-	       "10.0.0.5:11311");
+	       "PORT \"1.2.3.4:80:81\" has more than one ':': write it as "
+	       "[ONLINE_IP:]PORT, e.g. 11311 or 10.0.0.5:11311, or an IPv6 "
+	       "address in brackets, e.g. [fd00::5]:11311");
+}
+
+static void test_online6(void **state)
+{
+	struct rc_addr a = kaddr("10.9.9.9");
+	uint16_t p = 0;
+	struct perr e;
+
+	(void)state;
+	assert_int_equal(parse_online("[fd00::5]:8080", &a, &p, &e), 0);
+	assert_addr(&a, "fd00::5");
+	assert_int_equal(p, 8080);
+	assert_int_equal(parse_online("[2001:DB8:0::1]:1", &a, &p, &e), 0);
+	assert_addr(&a, "2001:db8::1");
+	assert_int_equal(p, 1);
+	/* [::], as 0.0.0.0: any local address, of both families. */
+	assert_int_equal(parse_online("[::]:443", &a, &p, &e), 0);
+	assert_addr(&a, NULL);
+	assert_int_equal(p, 443);
+
+	ERR_IS(parse_online("fd00::5:8080", &a, &p, &e),
+	       "PORT \"fd00::5:8080\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [fd00::5]:8080");
+	ERR_IS(parse_online("fe80::1", &a, &p, &e),
+	       "PORT \"fe80::1\" looks like an IPv6 address without brackets: "
+	       "write it as [IPv6]:PORT, e.g. [fe80::1]:11311");
+	ERR_IS(parse_online("[fd00::5:8080", &a, &p, &e),
+	       "PORT \"[fd00::5:8080\" has no closing ']': write it as "
+	       "[IPv6]:PORT, e.g. [fd00::5]:11311");
+	ERR_IS(parse_online("[fd00::5]", &a, &p, &e),
+	       "PORT \"[fd00::5]\" has no port: write it as [IPv6]:PORT, e.g. "
+	       "[fd00::5]:11311");
+	ERR_IS(parse_online("[fd00::5]:", &a, &p, &e),
+	       "PORT \"[fd00::5]:\" has no port: write it as [IPv6]:PORT, e.g. "
+	       "[fd00::5]:11311");
+	ERR_IS(parse_online("[fd00::5]8080", &a, &p, &e),
+	       "PORT \"[fd00::5]8080\" has \"8080\" after ']': write it as "
+	       "[IPv6]:PORT, e.g. [fd00::5]:11311");
+	ERR_IS(parse_online("[]:8080", &a, &p, &e),
+	       "PORT \"[]:8080\" has no address between the brackets: write it "
+	       "as [IPv6]:PORT, e.g. [fd00::5]:11311");
+	ERR_IS(parse_online("[fd00::5]:0", &a, &p, &e),
+	       "PORT \"0\" out of range: use 1-65535");
+	ERR_IS(parse_online("[fd00::5]:http", &a, &p, &e),
+	       "PORT \"http\" is not a number: use 1-65535");
+	ERR_IS(parse_online("[fd00::zz]:80", &a, &p, &e),
+	       "ONLINE_IP \"fd00::zz\" is not an IPv6 address: write it as "
+	       "x:x::x, e.g. fd00::31");
+	ERR_IS(parse_online("[10.0.0.5]:80", &a, &p, &e),
+	       "PORT \"[10.0.0.5]:80\" has an IPv4 address in brackets: write "
+	       "IPv4 addresses without them, e.g. 10.0.0.5:80");
+	ERR_IS(parse_online("[::ffff:10.0.0.5]:80", &a, &p, &e),
+	       "ONLINE_IP \"::ffff:10.0.0.5\" is an IPv4-mapped IPv6 address: "
+	       "give the IPv4 address itself (10.0.0.5), without brackets");
+	assert_addr(&a, NULL);		/* untouched on error */
+	assert_int_equal(p, 443);
 }
 
 static void test_target(void **state)
 {
-	uint32_t a = 0;
+	struct rc_addr a;
 	uint16_t p = 0;
 	struct perr e;
 
 	(void)state;
 	assert_int_equal(parse_target("10.0.0.31:11511", &a, &p, &e), 0);
-	assert_int_equal(a, ip("10.0.0.31"));
+	assert_addr(&a, "10.0.0.31");
 	assert_int_equal(p, 11511);
 	assert_int_equal(parse_target("192.168.1.1:1", &a, &p, &e), 0);
 	assert_int_equal(p, 1);
@@ -299,22 +374,106 @@ static void test_target(void **state)
 	ERR_IS(parse_target("10.0.0.300:80", &a, &p, &e),
 	       "TARGET address \"10.0.0.300\" is not an IPv4 address: write "
 	       "it as a.b.c.d, e.g. 10.0.0.31");
-	ERR_IS(parse_target("fe80::1", &a, &p, &e),
-	       "TARGET \"fe80::1\" looks like IPv6: only IPv4 is supported; "
-	       "write it as IP:PORT, e.g. 10.0.0.31:11511");
+	ERR_IS(parse_target("10.0.0.31:80:81", &a, &p, &e),
+	       "TARGET \"10.0.0.31:80:81\" has more than one ':': write it as "
+	       "IP:PORT, e.g. 10.0.0.31:11511, or an IPv6 address in "
+	       "brackets, e.g. [fd00::31]:11511");
 	/*
 	 * Whether an address may be a target is the kernel's call (it
 	 * answers with an extack message and status 1): replctl checks the
 	 * syntax only.
 	 */
 	assert_int_equal(parse_target("0.0.0.0:80", &a, &p, &e), 0);
-	assert_int_equal(a, 0);
+	assert_addr(&a, "0.0.0.0");
 	assert_int_equal(parse_target("127.0.0.1:80", &a, &p, &e), 0);
-	assert_int_equal(a, ip("127.0.0.1"));
+	assert_addr(&a, "127.0.0.1");
 	assert_int_equal(parse_target("224.0.0.1:80", &a, &p, &e), 0);
 	assert_int_equal(parse_target("255.255.255.255:65535", &a, &p, &e), 0);
-	assert_int_equal(a, 0xffffffffu);
+	assert_int_equal(a.v4, 0xffffffffu);
 	assert_int_equal(p, 65535);
+}
+
+static void test_target6(void **state)
+{
+	struct rc_addr a;
+	uint16_t p = 0;
+	struct perr e;
+
+	(void)state;
+	assert_int_equal(parse_target("[fd00::31]:11511", &a, &p, &e), 0);
+	assert_addr(&a, "fd00::31");
+	assert_int_equal(p, 11511);
+	assert_int_equal(parse_target("[2001:db8:0:0:1:0:0:1]:65535", &a, &p,
+				      &e), 0);
+	assert_addr(&a, "2001:db8::1:0:0:1");
+	assert_int_equal(p, 65535);
+	/* The kernel's call, as for IPv4 (::, ::1, multicast, link-local). */
+	assert_int_equal(parse_target("[::]:80", &a, &p, &e), 0);
+	assert_addr(&a, "::");
+	assert_int_equal(parse_target("[::1]:80", &a, &p, &e), 0);
+	assert_addr(&a, "::1");
+	assert_int_equal(parse_target("[ff02::1]:80", &a, &p, &e), 0);
+	assert_int_equal(parse_target("[fe80::1]:80", &a, &p, &e), 0);
+
+	ERR_IS(parse_target("fd00::31:11511", &a, &p, &e),
+	       "TARGET \"fd00::31:11511\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("2001:db8::1:80", &a, &p, &e),
+	       "TARGET \"2001:db8::1:80\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [2001:db8::1]:80");
+	ERR_IS(parse_target("fe80::1", &a, &p, &e),
+	       "TARGET \"fe80::1\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [fe80::1]:11511");
+	ERR_IS(parse_target("[fd00::31", &a, &p, &e),
+	       "TARGET \"[fd00::31\" has no closing ']': write it as "
+	       "[IPv6]:PORT, e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[fd00::31:11511", &a, &p, &e),
+	       "TARGET \"[fd00::31:11511\" has no closing ']': write it as "
+	       "[IPv6]:PORT, e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[fd00::31]", &a, &p, &e),
+	       "TARGET \"[fd00::31]\" has no port: write it as [IPv6]:PORT, "
+	       "e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[fd00::31]:", &a, &p, &e),
+	       "TARGET \"[fd00::31]:\" has no port: write it as [IPv6]:PORT, "
+	       "e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[fd00::31]/80", &a, &p, &e),
+	       "TARGET \"[fd00::31]/80\" has \"/80\" after ']': write it as "
+	       "[IPv6]:PORT, e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[]:80", &a, &p, &e),
+	       "TARGET \"[]:80\" has no address between the brackets: write "
+	       "it as [IPv6]:PORT, e.g. [fd00::31]:11511");
+	ERR_IS(parse_target("[fd00::31]:0", &a, &p, &e),
+	       "TARGET port \"0\" out of range: use 1-65535");
+	ERR_IS(parse_target("[fd00::31]:70000", &a, &p, &e),
+	       "TARGET port \"70000\" out of range: use 1-65535");
+	ERR_IS(parse_target("[fd00::31]:http", &a, &p, &e),
+	       "TARGET port \"http\" is not a number: use 1-65535");
+	ERR_IS(parse_target("[testhost]:80", &a, &p, &e),
+	       "TARGET address \"testhost\" is not an IPv6 address: write it "
+	       "as x:x::x, e.g. fd00::31");
+	ERR_IS(parse_target("[fd00::31::1]:80", &a, &p, &e),
+	       "TARGET address \"fd00::31::1\" is not an IPv6 address: write "
+	       "it as x:x::x, e.g. fd00::31");
+	ERR_IS(parse_target("[10.0.0.31]:80", &a, &p, &e),
+	       "TARGET \"[10.0.0.31]:80\" has an IPv4 address in brackets: "
+	       "write IPv4 addresses without them, e.g. 10.0.0.31:80");
+	ERR_IS(parse_target("[10.0.0.31]", &a, &p, &e),
+	       "TARGET \"[10.0.0.31]\" has an IPv4 address in brackets: write "
+	       "IPv4 addresses without them, e.g. 10.0.0.31:11511");
+	ERR_IS(parse_target("[::ffff:10.0.0.31]:80", &a, &p, &e),
+	       "TARGET address \"::ffff:10.0.0.31\" is an IPv4-mapped IPv6 "
+	       "address: give the IPv4 address itself (10.0.0.31), without "
+	       "brackets");
+	ERR_IS(parse_target("[fe80::1%eth0]:80", &a, &p, &e),
+	       "TARGET address \"fe80::1%eth0\" has a zone index (\"%eth0\"), "
+	       "which replctl does not take: give a global or unique local "
+	       "address, e.g. fd00::31");
+	ERR_IS(parse_target("[0123456789012345678901234567890123456789"
+			    "0123456789012345678901234567890123456789]:80",
+			    &a, &p, &e),
+	       "TARGET address \"0123456789012345678901234567890123456789"
+	       "0123456789012345678901234567890123456789\" is not an IPv6 "
+	       "address: write it as x:x::x, e.g. fd00::31");
 }
 
 /* ---- option scanner -------------------------------------------------- */
@@ -404,9 +563,9 @@ static void test_add_ok(void **state)
 	(void)state;
 	assert_int_equal(add("11311 10.0.0.31:11511", &a, &e), PARSE_OK);
 	assert_int_equal(a.port, 11311);
-	assert_int_equal(a.online_addr, 0);
+	assert_addr(&a.online_addr, NULL);
 	assert_int_equal(a.targets.n, 1);
-	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.31"));
+	assert_addr(&a.targets.v[0].addr, "10.0.0.31");
 	assert_int_equal(a.targets.v[0].port, 11511);
 	assert_int_equal(a.source, REPLCOPY_SOURCE_AUTO);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_STREAM);
@@ -434,10 +593,10 @@ static void test_add_ok(void **state)
 	assert_int_equal(add("--source client --pacing=response --no-fabricate "
 			     "-j 10.0.0.5:80 10.0.0.32:8080", &a, &e),
 			 PARSE_OK);
-	assert_int_equal(a.online_addr, ip("10.0.0.5"));
+	assert_addr(&a.online_addr, "10.0.0.5");
 	assert_int_equal(a.port, 80);
 	assert_int_equal(a.targets.n, 1);
-	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.32"));
+	assert_addr(&a.targets.v[0].addr, "10.0.0.32");
 	assert_int_equal(a.targets.v[0].port, 8080);
 	assert_int_equal(a.source, REPLCOPY_SOURCE_CLIENT);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_RESPONSE);
@@ -447,7 +606,7 @@ static void test_add_ok(void **state)
 	/* Options after the positionals; the last --source wins. */
 	assert_int_equal(add("*:80 10.0.0.32:8080 --source=client --source "
 			     "auto --pacing stream --json", &a, &e), PARSE_OK);
-	assert_int_equal(a.online_addr, 0);
+	assert_addr(&a.online_addr, NULL);
 	assert_int_equal(a.source, REPLCOPY_SOURCE_AUTO);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_STREAM);
 	assert_true(a.json);
@@ -535,11 +694,11 @@ static void test_add_targets(void **state)
 			 PARSE_OK);
 	assert_int_equal(a.port, 80);
 	assert_int_equal(a.targets.n, 3);
-	assert_int_equal(a.targets.v[0].addr, ip("10.0.0.31"));
+	assert_addr(&a.targets.v[0].addr, "10.0.0.31");
 	assert_int_equal(a.targets.v[0].port, 8080);
-	assert_int_equal(a.targets.v[1].addr, ip("10.0.0.32"));
+	assert_addr(&a.targets.v[1].addr, "10.0.0.32");
 	assert_int_equal(a.targets.v[1].port, 8080);
-	assert_int_equal(a.targets.v[2].addr, ip("10.0.0.31"));
+	assert_addr(&a.targets.v[2].addr, "10.0.0.31");
 	assert_int_equal(a.targets.v[2].port, 8081);
 	assert_int_equal(a.pacing, REPLCOPY_PACING_RESPONSE);
 
@@ -550,7 +709,7 @@ static void test_add_targets(void **state)
 			 " 10.0.1.%d:80", i);
 	assert_int_equal(add(line, &a, &e), PARSE_OK);
 	assert_int_equal(a.targets.n, REPLCOPY_MAX_TARGETS);
-	assert_int_equal(a.targets.v[7].addr, ip("10.0.1.8"));
+	assert_addr(&a.targets.v[7].addr, "10.0.1.8");
 	strcat(line, " 10.0.1.9:80 10.0.1.10:80");
 	ERR_IS(add(line, &a, &e),
 	       "too many targets: \"10.0.1.9:80\" would be target 9, a "
@@ -625,6 +784,68 @@ static void test_add_copies(void **state)
 			     "--source auto", &a, &e), PARSE_OK);
 }
 
+/* IPv6: bracket forms, families mixed (source auto), one (client). */
+static void test_add_ipv6(void **state)
+{
+	struct add_args a;
+	struct perr e;
+
+	(void)state;
+	assert_int_equal(add("8080 [fd00::31]:8081", &a, &e), PARSE_OK);
+	assert_int_equal(a.port, 8080);
+	assert_addr(&a.online_addr, NULL);
+	assert_int_equal(a.targets.n, 1);
+	assert_addr(&a.targets.v[0].addr, "fd00::31");
+	assert_int_equal(a.targets.v[0].port, 8081);
+
+	assert_int_equal(add("[fd00::5]:8080 10.0.0.31:8081 [fd00::31]:8081 "
+			     "[FD00::31]:8082", &a, &e), PARSE_OK);
+	assert_addr(&a.online_addr, "fd00::5");
+	assert_int_equal(a.targets.n, 3);
+	assert_addr(&a.targets.v[0].addr, "10.0.0.31");
+	assert_addr(&a.targets.v[1].addr, "fd00::31");
+	assert_addr(&a.targets.v[2].addr, "fd00::31");
+	assert_int_equal(a.targets.v[2].port, 8082);
+
+	/* Source client: one family, the online address's too. */
+	assert_int_equal(add("[fd00::5]:80 [fd00::31]:80 [fd00::32]:80 "
+			     "--source client", &a, &e), PARSE_OK);
+	assert_int_equal(add("80 [fd00::31]:80 --source client", &a, &e),
+			 PARSE_OK);
+	ERR_IS(add("80 10.0.0.31:80 [fd00::31]:80 --source client", &a, &e),
+	       "--source client with TARGET \"10.0.0.31:80\" (IPv4) and "
+	       "TARGET \"[fd00::31]:80\" (IPv6): the replayed connections "
+	       "take the client's own address, so the online address and "
+	       "every target must be of one family; use --source auto to "
+	       "replay across families");
+	ERR_IS(add("80 [fd00::31]:80 [fd00::32]:80 10.0.0.31:80 --source "
+		   "client", &a, &e),
+	       "--source client with TARGET \"[fd00::31]:80\" (IPv6) and "
+	       "TARGET \"10.0.0.31:80\" (IPv4): the replayed connections "
+	       "take the client's own address, so the online address and "
+	       "every target must be of one family; use --source auto to "
+	       "replay across families");
+	ERR_IS(add("[fd00::5]:80 10.0.0.31:80 --source client", &a, &e),
+	       "--source client with PORT \"[fd00::5]:80\" (IPv6) and "
+	       "TARGET \"10.0.0.31:80\" (IPv4): the replayed connections "
+	       "take the client's own address, so the online address and "
+	       "every target must be of one family; use --source auto to "
+	       "replay across families");
+
+	/* Each target once, however it is spelled. */
+	ERR_IS(add("80 [fd00::31]:80 [fd00:0::31]:80", &a, &e),
+	       "TARGET \"[fd00:0::31]:80\" is given twice (targets 1 and 2): "
+	       "give each target once; to replay each connection several "
+	       "times to one target, use --copies N");
+	ERR_IS(add("80 fd00::31:80", &a, &e),
+	       "TARGET \"fd00::31:80\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [fd00::31]:80");
+	ERR_IS(add("[::ffff:10.0.0.5]:80 10.0.0.31:80", &a, &e),
+	       "ONLINE_IP \"::ffff:10.0.0.5\" is an IPv4-mapped IPv6 "
+	       "address: give the IPv4 address itself (10.0.0.5), without "
+	       "brackets");
+}
+
 static void test_add_help(void **state)
 {
 	struct add_args a;
@@ -658,11 +879,18 @@ static void test_del(void **state)
 	assert_int_equal(del("11311", &a, &e), PARSE_OK);
 	assert_int_equal(a.by, DEL_BY_PORT);
 	assert_int_equal(a.port, 11311);
-	assert_int_equal(a.online_addr, 0);
+	assert_addr(&a.online_addr, NULL);
 	assert_int_equal(del("10.0.0.5:80", &a, &e), PARSE_OK);
 	assert_int_equal(a.by, DEL_BY_PORT);
 	assert_int_equal(a.port, 80);
-	assert_int_equal(a.online_addr, ip("10.0.0.5"));
+	assert_addr(&a.online_addr, "10.0.0.5");
+	assert_int_equal(del("[fd00::5]:8080", &a, &e), PARSE_OK);
+	assert_int_equal(a.by, DEL_BY_PORT);
+	assert_int_equal(a.port, 8080);
+	assert_addr(&a.online_addr, "fd00::5");
+	ERR_IS(del("fd00::5:8080", &a, &e),
+	       "PORT \"fd00::5:8080\" looks like an IPv6 address without "
+	       "brackets: write it as [IPv6]:PORT, e.g. [fd00::5]:8080");
 	assert_int_equal(del("--id 7", &a, &e), PARSE_OK);
 	assert_int_equal(a.by, DEL_BY_ID);
 	assert_int_equal(a.id, 7);
@@ -1001,14 +1229,17 @@ int main(void)
 		cmocka_unit_test(test_number_junk),
 		cmocka_unit_test(test_interval),
 		cmocka_unit_test(test_bool),
-		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_online),
+		cmocka_unit_test(test_online6),
 		cmocka_unit_test(test_target),
+		cmocka_unit_test(test_target6),
 		cmocka_unit_test(test_opt_scanner),
 		cmocka_unit_test(test_add_ok),
 		cmocka_unit_test(test_add_errors),
 		cmocka_unit_test(test_add_targets),
 		cmocka_unit_test(test_add_copies),
+		cmocka_unit_test(test_add_ipv6),
 		cmocka_unit_test(test_add_help),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_json_args),

@@ -368,6 +368,46 @@ TGT_HELP "\n"
 #undef TGT_HELP
 }
 
+/* IPv6: the online and target labels in bracket form; drop_frag. */
+static void test_prom_ipv6(void **state)
+{
+	uint64_t v[__REPLCOPY_STAT_MAX] = { 0 }, a[__REPLCOPY_STAT_MAX] = { 0 };
+	const struct ktarget t[] = {
+		{ .addr = "fd00::31", .port = 11511, .sessions = 0,
+		  .stats = a },
+		{ .addr = "10.0.0.32", .port = 8080, .sessions = 0,
+		  .stats = a },
+	};
+	const struct kmap k = {
+		.id = 3, .online = "fd00::1", .port = 8080,
+		.target = "fd00::31", .target_port = 11511, .sessions = -1,
+		.targets = t, .ntargets = 2,
+	};
+	struct rc_stats_entry e;
+
+	(void)state;
+	v[REPLCOPY_STAT_DROP_FRAG] = 4;
+	a[REPLCOPY_STAT_SENT_BYTES] = 10;
+	e = stats_entry(&k, v, false);
+	assert_string_equal(prom_drop_reason(REPLCOPY_STAT_DROP_FRAG), "frag");
+
+#define L3 "id=\"3\",online=\"[fd00::1]:8080\",target=\"[fd00::31]:11511\""
+#define L3B "id=\"3\",online=\"[fd00::1]:8080\",target=\"10.0.0.32:8080\""
+	expect_prom(prom_text(&e, 1, NULL),
+"# HELP replcopy_drops_total Replay work lost, by reason; production "
+"traffic is never dropped (replctl counter drop_REASON).\n"
+"# TYPE replcopy_drops_total counter\n"
+"replcopy_drops_total{" L3 ",reason=\"frag\"} 4\n"
+"# HELP replcopy_target_sent_bytes_total Payload bytes sent to the target, "
+"retransmissions included (replctl counter sent_bytes: one target of a "
+"mapping with several).\n"
+"# TYPE replcopy_target_sent_bytes_total counter\n"
+"replcopy_target_sent_bytes_total{" L3 "} 10\n"
+"replcopy_target_sent_bytes_total{" L3B "} 10\n");
+#undef L3
+#undef L3B
+}
+
 /* Nothing to say: no text at all, not families without samples. */
 static void test_prom_empty(void **state)
 {
@@ -740,6 +780,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_text),
 		cmocka_unit_test(test_prom_targets),
+		cmocka_unit_test(test_prom_ipv6),
 		cmocka_unit_test(test_prom_empty),
 		cmocka_unit_test(test_prom_zero),
 		cmocka_unit_test(test_prom_label_escaping),

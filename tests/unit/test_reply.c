@@ -33,8 +33,8 @@ static void test_mapping(void **state)
 	assert_int_equal(r.cmd, REPLCOPY_CMD_GET_MAPPING);
 	assert_int_equal(r.map.id, 3);
 	assert_int_equal(r.map.port, 80);
-	assert_int_equal(r.map.online_addr, kip("10.0.0.5"));
-	assert_int_equal(r.map.target_addr, kip("10.0.0.32"));
+	assert_addr(&r.map.online_addr, "10.0.0.5");
+	assert_addr(&r.map.target_addr, "10.0.0.32");
 	assert_int_equal(r.map.target_port, 8080);
 	assert_int_equal(r.map.source, REPLCOPY_SOURCE_CLIENT);
 	assert_int_equal(r.map.pacing, REPLCOPY_PACING_RESPONSE);
@@ -57,7 +57,7 @@ static void test_mapping(void **state)
 	 */
 	assert_int_equal(r.map.copies, 1);
 	assert_int_equal(r.map.targets.n, 1);
-	assert_int_equal(r.map.targets.v[0].addr, kip("10.0.0.32"));
+	assert_addr(&r.map.targets.v[0].addr, "10.0.0.32");
 	assert_int_equal(r.map.targets.v[0].port, 8080);
 	assert_true(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_SESSIONS));
 	assert_int_equal(r.map.targets.v[0].sessions, 12);
@@ -70,7 +70,7 @@ static void test_mapping(void **state)
 	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_ONLINE_ADDR));
 	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_SESSIONS));
 	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_ID));
-	assert_int_equal(r.map.online_addr, 0);
+	assert_addr(&r.map.online_addr, NULL);
 	assert_int_equal(r.map.targets.n, 1);
 	assert_false(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_SESSIONS));
 }
@@ -97,10 +97,10 @@ static void test_mapping_targets(void **state)
 	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_TARGETS));
 	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_COPIES));
 	assert_int_equal(r.map.copies, 3);
-	assert_int_equal(r.map.target_addr, kip("10.0.0.31"));
+	assert_addr(&r.map.target_addr, "10.0.0.31");
 	assert_int_equal(r.map.target_port, 8080);
 	assert_int_equal(r.map.targets.n, 3);
-	assert_int_equal(r.map.targets.v[1].addr, kip("10.0.0.32"));
+	assert_addr(&r.map.targets.v[1].addr, "10.0.0.32");
 	assert_int_equal(r.map.targets.v[1].port, 8081);
 	assert_int_equal(r.map.targets.v[0].sessions, 5);
 	assert_true(RC_HAS(&r.map.targets.v[1], REPLCOPY_TA_SESSIONS));
@@ -137,7 +137,7 @@ static void test_mapping_targets(void **state)
 	kput_map(nlh, &m);
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
 	assert_int_equal(r.map.targets.n, 1);
-	assert_int_equal(r.map.targets.v[0].addr, kip("10.0.0.31"));
+	assert_addr(&r.map.targets.v[0].addr, "10.0.0.31");
 }
 
 /* GET_STATS: each target's counters, by its place in the list. */
@@ -250,9 +250,9 @@ static void test_session(void **state)
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
 	assert_true(r.has_session);
 	assert_int_equal(r.sess.map_id, 2);
-	assert_int_equal(r.sess.client_addr, kip("192.168.7.8"));
+	assert_addr(&r.sess.client_addr, "192.168.7.8");
 	assert_int_equal(r.sess.client_port, 51234);
-	assert_int_equal(r.sess.source_addr, kip("10.0.0.1"));
+	assert_addr(&r.sess.source_addr, "10.0.0.1");
 	assert_int_equal(r.sess.source_port, 40001);
 	assert_int_equal(r.sess.state, REPLCOPY_SS_ESTABLISHED);
 	assert_int_equal(r.sess.worker, REPLCOPY_WORKER_KTHREAD);
@@ -274,7 +274,7 @@ static void test_session(void **state)
 	kput_session(nlh, &s);
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
 	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_TARGET_ADDR));
-	assert_int_equal(r.sess.target_addr, kip("10.0.0.32"));
+	assert_addr(&r.sess.target_addr, "10.0.0.32");
 	assert_int_equal(r.sess.target_port, 8081);
 	assert_int_equal(r.sess.copy, 15);
 	s.target = NULL;
@@ -285,6 +285,124 @@ static void test_session(void **state)
 	assert_int_equal(rc_parse_reply(nlh, &r), 0);
 	assert_false(r.sess.fabricated);
 	assert_false(RC_HAS(&r.sess, REPLCOPY_SA_FABRICATED));
+}
+
+/* s as replctl decodes the module's GET_SESSIONS message. */
+static struct rc_session session_of(const struct ksess *s)
+{
+	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf),
+				    REPLCOPY_CMD_GET_SESSIONS);
+	struct rc_reply r;
+
+	kput_session(nlh, s);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(r.has_session);
+	return r.sess;
+}
+
+/*
+ * IPv6: the ADDR6 twins, 16 bytes, into the same fields, setting the
+ * IPv4 attribute's present bit; 0.0.0.0 as the online address of a dump
+ * is no online address; IPv4 and IPv6 targets of one mapping mix.
+ */
+static void test_ipv6(void **state)
+{
+	static const struct ktarget t[] = {
+		{ .addr = "fd00::31", .port = 8081, .sessions = 2 },
+		{ .addr = "10.0.0.32", .port = 8082, .sessions = 1 },
+	};
+	struct kmap m = {
+		.id = 5, .online = "fd00::5", .port = 8080,
+		.target = "fd00::31", .target_port = 8081, .sessions = 3,
+		.copies = 1, .targets = t, .ntargets = 2,
+	};
+	struct ksess s = {
+		.map_id = 5, .client = "2001:db8::99", .client_port = 51234,
+		.source = "10.0.0.1", .source_port = 40001,
+		.target = "10.0.0.32", .target_port = 8082,
+	};
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+
+	(void)state;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_addr(&r.map.online_addr, "fd00::5");
+	assert_addr(&r.map.target_addr, "fd00::31");
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_ONLINE_ADDR));
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_TARGET_ADDR));
+	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_ONLINE_ADDR6));
+	assert_false(RC_HAS(&r.map, REPLCOPY_A_MAP_TARGET_ADDR6));
+	assert_ptr_equal(rc_map_online(&r.map), &r.map.online_addr);
+	assert_int_equal(r.map.targets.n, 2);
+	assert_addr(&r.map.targets.v[0].addr, "fd00::31");
+	assert_true(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_ADDR));
+	assert_false(RC_HAS(&r.map.targets.v[0], REPLCOPY_TA_ADDR6));
+	assert_addr(&r.map.targets.v[1].addr, "10.0.0.32");
+	assert_int_equal(r.map.targets.v[1].sessions, 1);
+
+	/* Any address, as a dump says it: 0.0.0.0. */
+	m.online = "0.0.0.0";
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_true(RC_HAS(&r.map, REPLCOPY_A_MAP_ONLINE_ADDR));
+	assert_null(rc_map_online(&r.map));
+
+	/* A module older than several targets: the one target is IPv6. */
+	m.targets = NULL;
+	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+	kput_map(nlh, &m);
+	assert_int_equal(rc_parse_reply(nlh, &r), 0);
+	assert_int_equal(r.map.targets.n, 1);
+	assert_addr(&r.map.targets.v[0].addr, "fd00::31");
+
+	/* A session of an IPv6 client replayed over IPv4, and back. */
+	r.sess = session_of(&s);
+	assert_addr(&r.sess.client_addr, "2001:db8::99");
+	assert_addr(&r.sess.source_addr, "10.0.0.1");
+	assert_addr(&r.sess.target_addr, "10.0.0.32");
+	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_CLIENT_ADDR));
+	assert_false(RC_HAS(&r.sess, REPLCOPY_SA_CLIENT_ADDR6));
+	s.client = "192.168.7.8";
+	s.source = "fd00::1";
+	s.target = "fd00::31";
+	r.sess = session_of(&s);
+	assert_addr(&r.sess.client_addr, "192.168.7.8");
+	assert_addr(&r.sess.source_addr, "fd00::1");
+	assert_addr(&r.sess.target_addr, "fd00::31");
+	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_SOURCE_ADDR));
+	assert_true(RC_HAS(&r.sess, REPLCOPY_SA_TARGET_ADDR));
+	/* Until it has one, its source is :: (not set). */
+	s.source = "::";
+	r.sess = session_of(&s);
+	assert_addr(&r.sess.source_addr, "::");
+	assert_false(rc_addr_is_set(&r.sess.source_addr));
+}
+
+/* Both twins of one address (never sent): the IPv6 one, in any order. */
+static void test_ipv6_both(void **state)
+{
+	struct rc_addr six = kaddr("fd00::31");
+	struct nlmsghdr *nlh;
+	struct rc_reply r;
+	int order;
+
+	(void)state;
+	for (order = 0; order < 2; order++) {
+		nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
+		if (order)
+			mnl_attr_put(nlh, REPLCOPY_A_MAP_TARGET_ADDR6, 16,
+				     six.v6);
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR,
+				 kip("10.0.0.31"));
+		if (!order)
+			mnl_attr_put(nlh, REPLCOPY_A_MAP_TARGET_ADDR6, 16,
+				     six.v6);
+		assert_int_equal(rc_parse_reply(nlh, &r), 0);
+		assert_addr(&r.map.target_addr, "fd00::31");
+	}
 }
 
 static void test_config(void **state)
@@ -368,26 +486,27 @@ static void test_unknown_skipped(void **state)
 }
 
 /*
- * A list of one target whose ADDR has addr_len bytes, with PORT when
+ * A list of one target whose address (attribute addr_type) has addr_len
+ * bytes, with PORT when
  * port, and a sent_bytes counter of stat_len bytes when stat_len: refused,
  * naming want inside REPLCOPY_A_MAP_TARGETS.
  */
-static void bad_target(size_t addr_len, bool port, size_t stat_len,
-		       uint16_t want)
+static void bad_target(uint16_t addr_type, size_t addr_len, bool port,
+		       size_t stat_len, uint16_t want)
 {
 	struct nlmsghdr *nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_STATS);
 	struct nlattr *list, *one, *st;
-	uint64_t v = kip("10.0.0.1");
+	uint64_t v[3] = { kip("10.0.0.1") };
 	struct rc_reply r;
 
 	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
 	one = mnl_attr_nest_start(nlh, REPLCOPY_TL_TARGET);
-	mnl_attr_put(nlh, REPLCOPY_TA_ADDR, addr_len, &v);
+	mnl_attr_put(nlh, addr_type, addr_len, v);
 	if (port)
 		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, 80);
 	if (stat_len) {
 		st = mnl_attr_nest_start(nlh, REPLCOPY_TA_STATS);
-		mnl_attr_put(nlh, REPLCOPY_STAT_SENT_BYTES, stat_len, &v);
+		mnl_attr_put(nlh, REPLCOPY_STAT_SENT_BYTES, stat_len, v);
 		mnl_attr_nest_end(nlh, st);
 	}
 	mnl_attr_nest_end(nlh, one);
@@ -422,18 +541,29 @@ static void test_malformed(void **state)
 		  REPLCOPY_SA_COPY, 4 },
 		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
 		  REPLCOPY_SA_TARGET_PORT, 4 },
+		/* Addresses: be32, or 16 bytes for the ADDR6 ones. */
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_TARGET_ADDR, 16 },
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_TARGET_ADDR6, 4 },
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_ONLINE_ADDR6, 15 },
+		{ REPLCOPY_CMD_GET_MAPPING, 0, REPLCOPY_A_MAP_ONLINE_ADDR6, 17 },
+		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
+		  REPLCOPY_SA_CLIENT_ADDR6, 8 },
+		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
+		  REPLCOPY_SA_SOURCE_ADDR6, 0 },
+		{ REPLCOPY_CMD_GET_SESSIONS, REPLCOPY_A_SESSION,
+		  REPLCOPY_SA_TARGET_ADDR6, 20 },
 	};
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 	struct rc_reply r;
-	uint64_t v = 1;
+	uint64_t v[3] = { 1 };
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		nlh = kmsg(buf, sizeof(buf), t[i].cmd);
 		nest = t[i].nest ? mnl_attr_nest_start(nlh, t[i].nest) : NULL;
-		mnl_attr_put(nlh, t[i].type, t[i].len, &v);
+		mnl_attr_put(nlh, t[i].type, t[i].len, v);
 		if (nest)
 			mnl_attr_nest_end(nlh, nest);
 		assert_int_equal(rc_parse_reply(nlh, &r), -EINVAL);
@@ -461,9 +591,12 @@ static void test_malformed(void **state)
 	/* In a target: its address of the wrong size, no port, a counter
 	 * of the wrong size.
 	 */
-	bad_target(2, true, 0, REPLCOPY_TA_ADDR);
-	bad_target(4, false, 0, REPLCOPY_TL_TARGET);
-	bad_target(4, true, 4, REPLCOPY_STAT_SENT_BYTES);
+	bad_target(REPLCOPY_TA_ADDR, 2, true, 0, REPLCOPY_TA_ADDR);
+	bad_target(REPLCOPY_TA_ADDR6, 4, true, 0, REPLCOPY_TA_ADDR6);
+	bad_target(REPLCOPY_TA_ADDR6, 24, true, 0, REPLCOPY_TA_ADDR6);
+	bad_target(REPLCOPY_TA_ADDR, 4, false, 0, REPLCOPY_TL_TARGET);
+	bad_target(REPLCOPY_TA_ADDR6, 16, false, 0, REPLCOPY_TL_TARGET);
+	bad_target(REPLCOPY_TA_ADDR, 4, true, 4, REPLCOPY_STAT_SENT_BYTES);
 
 	/* Trailing bytes that are no attribute. */
 	nlh = kmsg(buf, sizeof(buf), REPLCOPY_CMD_GET_MAPPING);
@@ -542,6 +675,8 @@ int main(void)
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_stats_targets),
 		cmocka_unit_test(test_session),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_ipv6_both),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_unknown_skipped),
 		cmocka_unit_test(test_malformed),

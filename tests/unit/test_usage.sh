@@ -80,6 +80,16 @@ usage_err 'replctl: add: TARGET address "10.0.0.300" is not an IPv4 address: wri
 	add 80 10.0.0.31:80 10.0.0.300:80
 usage_err 'replctl: add: unexpected argument "client": add takes [ONLINE_IP:]PORT TARGET_IP:PORT [TARGET_IP:PORT...] and options; see replctl add -h' \
 	add 80 10.0.0.31:80 client
+usage_err 'replctl: add: TARGET "fd00::31:11511" looks like an IPv6 address without brackets: write it as [IPv6]:PORT, e.g. [fd00::31]:11511' \
+	add 8080 fd00::31:11511
+usage_err 'replctl: add: TARGET "[fd00::31]" has no port: write it as [IPv6]:PORT, e.g. [fd00::31]:11511' \
+	add 8080 '[fd00::31]'
+usage_err 'replctl: add: ONLINE_IP "::ffff:10.0.0.5" is an IPv4-mapped IPv6 address: give the IPv4 address itself (10.0.0.5), without brackets' \
+	add '[::ffff:10.0.0.5]:80' 10.0.0.31:80
+usage_err 'replctl: add: --source client with TARGET "10.0.0.31:80" (IPv4) and TARGET "[fd00::31]:80" (IPv6): the replayed connections take the client'"'"'s own address, so the online address and every target must be of one family; use --source auto to replay across families' \
+	add 80 10.0.0.31:80 '[fd00::31]:80' --source client
+usage_err 'replctl: del: PORT "[fd00::5:80" has no closing '"']'"': write it as [IPv6]:PORT, e.g. [fd00::5]:11311' \
+	del '[fd00::5:80'
 usage_err 'replctl: del: nothing to delete: give [ONLINE_IP:]PORT, --id ID or --all, e.g. replctl del 11311' \
 	del
 usage_err 'replctl: del: give only one of [ONLINE_IP:]PORT, --id ID and --all' \
