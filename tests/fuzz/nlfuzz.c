@@ -16,7 +16,9 @@
  *   -v        print every violation in full (default: the first 20)
  *
  * What is sent: unknown commands; valid commands with missing, duplicated,
- * oversized, truncated, wrongly typed and unknown attributes; garbage and
+ * oversized, truncated, wrongly typed and unknown attributes (addresses of
+ * either family: MAP_*_ADDR or _ADDR6, neither, both, IPv6 ones 4 bytes
+ * long, read-only session nests with their ADDR6 attributes); garbage and
  * deeply nested nests; random nlmsg flags (dump bit on do-only commands and
  * the reverse), bad genl versions and reserved bytes; short genl headers;
  * well-formed ADD/DEL/SET requests (so that state really changes); dumps of
@@ -26,13 +28,19 @@
  * What is checked, for every request: each answer is a well-formed netlink
  * message addressed to us (our port id, the request's sequence number);
  * family messages carry a known command and attributes of the documented
- * types and sizes; errors are negative errnos with well-formed extended-ack
- * attributes; a request that asks for an ack or is a dump gets exactly one
- * terminating message (NLMSG_ERROR or NLMSG_DONE). After every request the
- * module's settings (GET_CONFIG) equal the model (changed only by accepted
- * SET_CONFIGs, all of the request or nothing), and regularly the mapping
- * dump equals the model (changed only by accepted ADDs and DELs: a refused
- * request changes nothing). Unprivileged: nothing may change.
+ * types and sizes (each address once, as the attribute of its family:
+ * MAP_ONLINE_ADDR 0.0.0.0 or _ADDR6, MAP_TARGET_ADDR or _ADDR6, TA_ADDR or
+ * _ADDR6 per target, SA_*_ADDR or _ADDR6 in sessions; counters up to
+ * REPLCOPY_STAT_MAX); errors are negative errnos with well-formed
+ * extended-ack attributes; a request that asks for an ack or is a dump
+ * gets exactly one terminating message (NLMSG_ERROR or NLMSG_DONE). After
+ * every request the module's settings (GET_CONFIG) equal the model
+ * (changed only by accepted SET_CONFIGs, all of the request or nothing),
+ * and regularly the mapping dump equals the model (changed only by
+ * accepted ADDs and DELs: a refused request changes nothing). An accepted
+ * request carries only its command's attributes; an accepted fuzzed ADD is
+ * one the model does not certainly refuse. Unprivileged: nothing may
+ * change.
  *
  * Targets and copies: ADDs with REPLCOPY_A_MAP_TARGETS and _MAP_COPIES,
  * valid (1..8 distinct targets, the first being MAP_TARGET_ADDR/PORT,
@@ -45,8 +53,29 @@
  * given the mappings there: EEXIST, a local target that is a mapped
  * port, ...).
  * Every full mapping message carries MAP_COPIES and MAP_TARGETS (each
- * entry TA_ADDR, TA_PORT, TA_SESSIONS; the GET_STATS dump's also
- * TA_STATS), which the ADD reply and the dumps must show as requested.
+ * entry TA_ADDR or TA_ADDR6, TA_PORT, TA_SESSIONS; the GET_STATS dump's
+ * also TA_STATS), which the ADD reply and the dumps must show as requested.
+ *
+ * Addresses: the model holds either family. The fuzz netns has exactly
+ * LOCAL_ADDR (10.77.0.1) and LOCAL_ADDR6 (fd77::1) on d0, besides lo
+ * (checked at start). Predicted ADDs name IPv6 targets too: remote ones
+ * (fd00:2::2, 2001:db8::1, fd77::2 on d0's link, site-local fec0::1,
+ * IPv4-compatible ::2, ...), the local one, and refused ones (::, ::1,
+ * multicast, IPv4-mapped, link-local: EINVAL), one family or both across
+ * the targets; IPv4 or IPv6 online addresses, local or not
+ * (EADDRNOTAVAIL), or 0.0.0.0 (none); source auto and client (which needs
+ * one family for its targets and online address: EINVAL); and broken
+ * address attributes: both families given (EINVAL), no target address
+ * (EINVAL), an IPv4 attribute of the wrong length (EINVAL) or an IPv6 one
+ * (the policy's exact length: ERANGE), in MAP_TARGET, MAP_ONLINE and
+ * TA_ADDR(6). The model predicts the errno in replcopy_mapping_check's
+ * order: what each mapping captures (its online address's family; with
+ * none both, source client its targets'), so a local target that a
+ * mapping captures is a loop (EINVAL); on one port, a mapping without
+ * online address conflicts with every other (EEXIST), two with online
+ * addresses only if these are equal (an IPv4 and an IPv6 one coexist).
+ * Predicted DELs by MAP_PORT give MAP_ONLINE_ADDR, _ADDR6, 0.0.0.0, none,
+ * or both (EINVAL); ENOENT when the model has no such mapping.
  *
  * Exit status: 0 when no violation was found, 1 otherwise, 2 on setup
  * errors. The last line is a summary: "nlfuzz: seed S: N requests, ...".
@@ -124,17 +153,26 @@ static unsigned long n_sent, n_err, n_ok, n_replies, n_dumps, n_dump_msgs,
 static unsigned long err_hist[256];
 /* The targets and copies part: predicted ADDs and what became of them. */
 static unsigned long n_pred, n_pred_ok, n_pred_refused, n_multi_targets, n_copies;
+/* Mappings added with an IPv6 address (online or target), with targets of both families. */
+static unsigned long n_v6_maps, n_mixed_maps, n_pred_del;
 static unsigned long pred_err_hist[256];
 
+/* An address of either family, as the module keeps one (family, nf_inet_addr). */
+struct ad {
+	uint8_t fam;		/* AF_INET, AF_INET6; 0: none (online address only) */
+	uint8_t b[16];		/* network byte order; IPv4 in b[0..3], the rest 0 */
+};
+
 struct tgt {
-	uint32_t addr;		/* network byte order */
+	struct ad a;
 	uint16_t port;
 };
 
 struct map {
 	uint32_t id;
 	uint16_t port, tport;
-	uint32_t online, taddr;
+	struct ad online;	/* fam 0: none (the dump's MAP_ONLINE_ADDR 0.0.0.0) */
+	struct ad taddr;	/* MAP_TARGET_ADDR or _ADDR6 */
 	uint8_t source, pacing;
 	uint32_t flags;
 	uint32_t sample;	/* 1/10 000 of connections */
@@ -175,7 +213,7 @@ struct req {
 	bool bad_len;		/* nlmsg_len lies: the kernel drops it silently */
 	bool hdr_bad;		/* genl reserved bytes or nlmsg flags refused */
 	unsigned int expect;	/* EXP_* answers the model allows; 0: no prediction */
-	char desc[400];		/* the predicted request, for the report */
+	char desc[1024];	/* the predicted request, for the report */
 };
 
 /* Answers to a predicted request: acceptance or one errno. */
@@ -185,7 +223,8 @@ struct req {
 #define EXP_EEXIST		(1U << 3)
 #define EXP_ENOSPC		(1U << 4)
 #define EXP_EADDRNOTAVAIL	(1U << 5)
-#define EXP_ERANGE		(1U << 6)	/* a policy's range: ports 0, copies */
+#define EXP_ERANGE		(1U << 6)	/* a policy's range: ports 0, copies, ADDR6 length */
+#define EXP_ENOENT		(1U << 7)	/* DEL of nothing */
 
 static unsigned int exp_bit(int err)
 {
@@ -197,6 +236,7 @@ static unsigned int exp_bit(int err)
 	case -ENOSPC: return EXP_ENOSPC;
 	case -EADDRNOTAVAIL: return EXP_EADDRNOTAVAIL;
 	case -ERANGE: return EXP_ERANGE;
+	case -ENOENT: return EXP_ENOENT;
 	default: return 0;
 	}
 }
@@ -205,7 +245,7 @@ static const char *exp_str(unsigned int e)
 {
 	static char b[80];
 	static const char *const name[] = { "accepted", "EINVAL", "E2BIG", "EEXIST",
-					    "ENOSPC", "EADDRNOTAVAIL", "ERANGE" };
+					    "ENOSPC", "EADDRNOTAVAIL", "ERANGE", "ENOENT" };
 	size_t i;
 
 	b[0] = '\0';
@@ -238,6 +278,20 @@ static const int attr_size[REPLCOPY_A_MAX + 1] = {
 	[REPLCOPY_A_CONFIG] = -2, [REPLCOPY_A_VERSION] = -3,
 	[REPLCOPY_A_PAD] = 0, [REPLCOPY_A_MAP_SAMPLE] = 4,
 	[REPLCOPY_A_MAP_TARGETS] = -2, [REPLCOPY_A_MAP_COPIES] = 4,
+	[REPLCOPY_A_MAP_ONLINE_ADDR6] = 16, [REPLCOPY_A_MAP_TARGET_ADDR6] = 16,
+};
+
+/* Payload size of each session attribute (REPLCOPY_A_SESSION); -1 flag. */
+static const int sa_size[REPLCOPY_SA_MAX + 1] = {
+	[REPLCOPY_SA_MAP_ID] = 4, [REPLCOPY_SA_CLIENT_ADDR] = 4,
+	[REPLCOPY_SA_CLIENT_PORT] = 2, [REPLCOPY_SA_SOURCE_ADDR] = 4,
+	[REPLCOPY_SA_SOURCE_PORT] = 2, [REPLCOPY_SA_STATE] = 1,
+	[REPLCOPY_SA_WORKER] = 1, [REPLCOPY_SA_FABRICATED] = -1,
+	[REPLCOPY_SA_CAPTURED_BYTES] = 8, [REPLCOPY_SA_ACKED_BYTES] = 8,
+	[REPLCOPY_SA_QUEUED_BYTES] = 4, [REPLCOPY_SA_AGE_MS] = 8,
+	[REPLCOPY_SA_TARGET_ADDR] = 4, [REPLCOPY_SA_TARGET_PORT] = 2,
+	[REPLCOPY_SA_COPY] = 1, [REPLCOPY_SA_CLIENT_ADDR6] = 16,
+	[REPLCOPY_SA_SOURCE_ADDR6] = 16, [REPLCOPY_SA_TARGET_ADDR6] = 16,
 };
 
 static uint32_t interesting32(void)
@@ -251,6 +305,131 @@ static uint32_t interesting32(void)
 	return (uint32_t)rnd();
 }
 
+/* ------------------------------------------------------------ addresses */
+
+/*
+ * The fuzz netns's addresses that are local and no loopback, both on d0
+ * (tests/scenarios/reliability-nlfuzz.sh configures them; main() checks
+ * that they are local).
+ */
+#define LOCAL_ADDR htonl(0x0a4d0001)	/* 10.77.0.1 */
+#define LOCAL_ADDR6 "fd77::1"
+
+static const struct ad no_ad;
+
+static struct ad ad4(uint32_t be)
+{
+	struct ad a = no_ad;
+
+	a.fam = AF_INET;
+	memcpy(a.b, &be, 4);
+	return a;
+}
+
+static struct ad ad6_raw(const void *p)
+{
+	struct ad a = no_ad;
+
+	a.fam = AF_INET6;
+	memcpy(a.b, p, 16);
+	return a;
+}
+
+static struct ad ad6(const char *s)
+{
+	uint8_t b[16];
+
+	if (inet_pton(AF_INET6, s, b) != 1) {
+		fprintf(stderr, "nlfuzz: bad IPv6 address %s in the source\n", s);
+		exit(2);
+	}
+	return ad6_raw(b);
+}
+
+static uint32_t ad_v4(const struct ad *a)
+{
+	uint32_t v;
+
+	memcpy(&v, a->b, 4);
+	return v;
+}
+
+/* replcopy_addr_eq(): same family and address (none equals none). */
+static bool ad_eq(const struct ad *x, const struct ad *y)
+{
+	return x->fam == y->fam && !memcmp(x->b, y->b, sizeof(x->b));
+}
+
+/* For reports: a few at a time (rotating buffers). */
+static const char *ad_str(const struct ad *a)
+{
+	static char buf[8][INET6_ADDRSTRLEN];
+	static unsigned int k;
+	char *s = buf[k++ % 8];
+
+	if (a->fam != AF_INET && a->fam != AF_INET6)
+		return "none";
+	inet_ntop(a->fam, a->b, s, INET6_ADDRSTRLEN);
+	return s;
+}
+
+static struct ad local4(void)
+{
+	return ad4(LOCAL_ADDR);
+}
+
+static struct ad local6(void)
+{
+	static struct ad a;
+
+	if (!a.fam)
+		a = ad6(LOCAL_ADDR6);
+	return a;
+}
+
+/*
+ * Is a one of the netns's own addresses (inet_addr_type() RTN_LOCAL,
+ * ipv6_chk_addr())? d0's, and lo's 127.0.0.0/8 and ::1 (all of
+ * 127.0.0.0/8, its broadcast address too: as online addresses a
+ * superset is safe, and targets there are refused before).
+ */
+static bool is_local(const struct ad *a)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+	struct ad l6;
+
+	if (a->fam == AF_INET)
+		return ad_v4(a) == LOCAL_ADDR || (ntohl(ad_v4(a)) >> 24) == 127;
+	if (a->fam != AF_INET6)
+		return false;
+	l6 = local6();
+	return ad_eq(a, &l6) || !memcmp(a->b, lo6, 16);
+}
+
+/*
+ * A target the module refuses whatever the netns (replcopy_check_target
+ * and _target6): IPv4 0.0.0.0, loopback, multicast, the limited broadcast
+ * and d0's subnet broadcast; IPv6 ::, ::1, multicast, IPv4-mapped and
+ * link-local.
+ */
+static bool target_refused(const struct ad *t)
+{
+	static const uint8_t zero[16];
+	const uint8_t *b = t->b;
+	uint32_t a = ntohl(ad_v4(t));
+
+	if (t->fam == AF_INET)
+		return a == 0 || (a >> 24) == 127 || (a >> 28) == 14 || a == 0xffffffff ||
+		       a == 0x0a4d00ff;
+	if (!memcmp(b, zero, 15) && b[15] <= 1)
+		return true;				/* :: and ::1 */
+	if (b[0] == 0xff)
+		return true;				/* ff00::/8 */
+	if (!memcmp(b, zero, 10) && b[10] == 0xff && b[11] == 0xff)
+		return true;				/* ::ffff:0:0/96 */
+	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;	/* fe80::/10 */
+}
+
 /* A target address: remote, local, loopback, multicast, zero, broadcast. */
 static uint32_t some_addr(void)
 {
@@ -261,6 +440,29 @@ static uint32_t some_addr(void)
 	if (chance(10))
 		return (uint32_t)rnd();
 	return inet_addr(a[rn(sizeof(a) / sizeof(a[0]))]);
+}
+
+/* The same for IPv6: remote, local, ::, loopback, multicast, mapped, link-local. */
+static struct ad some_addr6(void)
+{
+	static const char *const a[] = { "fd00:2::2", "2001:db8::1", LOCAL_ADDR6, "fd77::2",
+		"::", "::1", "ff02::1", "::ffff:10.0.2.2", "::ffff:10.77.0.1", "fe80::1",
+		"febf::1", "fec0::1", "::2" };
+	uint8_t b[16];
+	size_t i;
+
+	if (chance(10)) {
+		for (i = 0; i < sizeof(b); i++)
+			b[i] = (uint8_t)rnd();
+		return ad6_raw(b);
+	}
+	return ad6(a[rn(sizeof(a) / sizeof(a[0]))]);
+}
+
+/* Either family. */
+static struct ad some_ad(void)
+{
+	return chance(50) ? ad4(some_addr()) : some_addr6();
 }
 
 /* A local port: mostly a small range, so duplicates and conflicts happen. */
@@ -313,37 +515,92 @@ static const struct nlattr *last_attr(const struct nlmsghdr *nlh, uint16_t t);
 
 /* ------------------------------------------------------------ targets */
 
-/* The fuzz netns's only address that is local and no loopback (d0). */
-#define LOCAL_ADDR htonl(0x0a4d0001)	/* 10.77.0.1 */
-
-static bool is_local(uint32_t addr)
+/* a as the attribute of its family: type4 (be32) or type6 (16 bytes). */
+static void put_ad(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6, const struct ad *a)
 {
-	return addr == LOCAL_ADDR;
-}
-
-/* A target the kernel takes: remote (no route needed), or the local one. */
-static uint32_t good_target_addr(void)
-{
-	static const uint32_t remote[] = { 0x0a000202, 0x0a000203, 0xc0000201,
-					   0xc6336407, 0xcb007109 };
-
-	if (chance(25))
-		return LOCAL_ADDR;
-	return htonl(remote[rn(sizeof(remote) / sizeof(remote[0]))]);
+	if (a->fam == AF_INET6)
+		put_raw(nlh, type6, a->b, 16);
+	else
+		put_raw(nlh, type4, a->b, 4);
 }
 
 /*
- * No unicast address: 0.0.0.0, loopback, multicast, the limited
- * broadcast, and d0's subnet broadcast (the netns has an address). Not
- * the rest of 0.0.0.0/8: Linux routes it as unicast since 5.3, and
- * ipv4_is_zeronet() matches 0.0.0.0 only.
+ * The attribute of family fam with a wrong length: the IPv4 one (NLA_BE32,
+ * strict: EINVAL), sometimes 16 bytes long; the IPv6 one (exact length 16
+ * in the policy: ERANGE), sometimes 4 bytes long. Returns the errno bit.
  */
-static uint32_t bad_target_addr(void)
+static unsigned int put_ad_badlen(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6,
+				  uint8_t fam)
+{
+	static const size_t len6[] = { 0, 4, 4, 8, 15, 17, 20, 32 };
+	static const size_t len4[] = { 0, 2, 3, 5, 8, 16, 16 };
+
+	if (fam == AF_INET6) {
+		put_random_bytes(nlh, type6, len6[rn(sizeof(len6) / sizeof(len6[0]))]);
+		return EXP_ERANGE;
+	}
+	put_random_bytes(nlh, type4, len4[rn(sizeof(len4) / sizeof(len4[0]))]);
+	return EXP_EINVAL;
+}
+
+static uint8_t other_fam(uint8_t fam)
+{
+	return fam == AF_INET6 ? AF_INET : AF_INET6;
+}
+
+static uint8_t some_fam(void)
+{
+	return chance(50) ? AF_INET : AF_INET6;
+}
+
+/*
+ * A remote address the module takes as a target: no route needed, and
+ * none is local here (fd77::2 is on d0's link; fec0::1 is site-local and
+ * ::2 IPv4-compatible, both unicast to ipv6_addr_type()).
+ */
+static struct ad remote_addr(uint8_t fam)
+{
+	static const uint32_t r4[] = { 0x0a000202, 0x0a000203, 0xc0000201,
+				       0xc6336407, 0xcb007109 };
+	static const char *const r6[] = { "fd00:2::2", "fd00:2::3", "2001:db8::1",
+					  "2001:db8:ffff::abcd", "fd77::2", "fec0::1", "::2",
+					  "64:ff9b::a00:202" };
+
+	if (fam == AF_INET6)
+		return ad6(r6[rn(sizeof(r6) / sizeof(r6[0]))]);
+	return ad4(htonl(r4[rn(sizeof(r4) / sizeof(r4[0]))]));
+}
+
+/* A target the kernel takes: remote, or local (local_pct %); fam 0: either. */
+static struct ad good_target_addr(uint8_t fam, unsigned int local_pct)
+{
+	if (!fam)
+		fam = some_fam();
+	if (chance(local_pct))
+		return fam == AF_INET6 ? local6() : local4();
+	return remote_addr(fam);
+}
+
+/*
+ * No unicast address (target_refused()): 0.0.0.0, loopback, multicast,
+ * the limited broadcast, and d0's subnet broadcast (the netns has an
+ * address); ::, ::1, multicast, IPv4-mapped, link-local. Not the rest of
+ * 0.0.0.0/8: Linux routes it as unicast since 5.3, and ipv4_is_zeronet()
+ * matches 0.0.0.0 only.
+ */
+static struct ad bad_target_addr(uint8_t fam)
 {
 	static const uint32_t bad[] = { 0x00000000, 0x7f000001, 0x7f010203,
 					0xe0000001, 0xefffffff, 0xffffffff, 0x0a4d00ff };
+	static const char *const bad6[] = { "::", "::1", "ff02::1", "ff0e::1:2",
+					    "::ffff:10.0.2.2", "::ffff:0.0.0.0", "fe80::1",
+					    "febf:ffff::1" };
 
-	return htonl(bad[rn(sizeof(bad) / sizeof(bad[0]))]);
+	if (!fam)
+		fam = some_fam();
+	if (fam == AF_INET6)
+		return ad6(bad6[rn(sizeof(bad6) / sizeof(bad6[0]))]);
+	return ad4(htonl(bad[rn(sizeof(bad) / sizeof(bad[0]))]));
 }
 
 /* A target port: mostly the fuzzed mapping ports, so that loops happen. */
@@ -354,46 +611,75 @@ static uint16_t target_port(void)
 
 static bool same_tgt(const struct tgt *a, const struct tgt *b)
 {
-	return a->addr == b->addr && a->port == b->port;
+	return ad_eq(&a->a, &b->a) && a->port == b->port;
 }
 
-/* n distinct good targets, t[0] given. */
-static void good_targets(struct tgt *t, int n)
+/* Is t[k] one of t[0..k)? */
+static bool tgt_dup(const struct tgt *t, int k)
 {
-	int i, j;
+	int j;
+
+	for (j = 0; j < k; j++)
+		if (same_tgt(&t[j], &t[k]))
+			return true;
+	return false;
+}
+
+/* Is t[k] another of t[0..n)? */
+static bool tgt_dup_in(const struct tgt *t, int n, int k)
+{
+	int j;
+
+	for (j = 0; j < n; j++)
+		if (j != k && same_tgt(&t[j], &t[k]))
+			return true;
+	return false;
+}
+
+/* n distinct good targets of family fam (0: each either), t[0] given. */
+static void good_targets(struct tgt *t, int n, uint8_t fam, unsigned int local_pct)
+{
+	int i;
 
 	for (i = 1; i < n; i++) {
 		do {
-			t[i].addr = good_target_addr();
+			t[i].a = good_target_addr(fam, local_pct);
 			t[i].port = target_port();
-			for (j = 0; j < i && !same_tgt(&t[i], &t[j]); j++)
-				;
-		} while (j < i);
+		} while (tgt_dup(t, i));
 	}
 }
 
-/* How an entry of MAP_TARGETS is broken (refused with EINVAL, port 0 ERANGE). */
+/* How an entry of MAP_TARGETS is broken (refused with EINVAL, or ERANGE). */
 enum ent_fault {
 	ENT_OK,
 	ENT_NO_PORT,		/* TA_PORT left out */
-	ENT_NO_ADDR,		/* TA_ADDR left out */
+	ENT_NO_ADDR,		/* neither TA_ADDR nor TA_ADDR6 */
 	ENT_SESSIONS,		/* read-only TA_SESSIONS */
 	ENT_STATS,		/* read-only TA_STATS */
 	ENT_UNKNOWN,		/* TA_UNSPEC, TA_PAD, or beyond TA_MAX */
 	ENT_PORT0,		/* TA_PORT 0: ERANGE */
-	ENT_ADDR_LEN,		/* TA_ADDR not 4 bytes */
+	ENT_ADDR_LEN,		/* TA_ADDR not 4 bytes; TA_ADDR6 not 16: ERANGE */
 	ENT_PORT_LEN,		/* TA_PORT not 2 bytes */
 	ENT_NOT_NESTED,		/* TL_TARGET without NLA_F_NESTED */
 	ENT_TYPE,		/* not TL_TARGET */
-	ENT_PLAIN,		/* a TA attribute with NLA_F_NESTED */
+	ENT_PLAIN,		/* TA_ADDR or _ADDR6 with NLA_F_NESTED */
+	ENT_BOTH,		/* TA_ADDR and TA_ADDR6 */
 	ENT_FAULTS
 };
 
 static const char *const ent_fault_name[ENT_FAULTS] = {
-	"ok", "no TA_PORT", "no TA_ADDR", "TA_SESSIONS", "TA_STATS", "unknown attribute",
-	"TA_PORT 0", "TA_ADDR length", "TA_PORT length", "entry without NLA_F_NESTED",
-	"entry type", "TA_ADDR with NLA_F_NESTED",
+	"ok", "no TA_PORT", "no TA_ADDR(6)", "TA_SESSIONS", "TA_STATS", "unknown attribute",
+	"TA_PORT 0", "TA_ADDR(6) length", "TA_PORT length", "entry without NLA_F_NESTED",
+	"entry type", "TA_ADDR(6) with NLA_F_NESTED", "TA_ADDR and TA_ADDR6",
 };
+
+/* The errno bit of an entry fault, the entry's target of family fam. */
+static unsigned int ent_fault_exp(int fault, uint8_t fam)
+{
+	if (fault == ENT_PORT0 || (fault == ENT_ADDR_LEN && fam == AF_INET6))
+		return EXP_ERANGE;
+	return EXP_EINVAL;
+}
 
 static void put_target_entry(struct nlmsghdr *nlh, const struct tgt *t, int fault)
 {
@@ -408,12 +694,23 @@ static void put_target_entry(struct nlmsghdr *nlh, const struct tgt *t, int faul
 	nest = mnl_attr_nest_start(nlh, type);
 	if (fault == ENT_SESSIONS && sessions_first)
 		mnl_attr_put_u32(nlh, REPLCOPY_TA_SESSIONS, 0);
-	if (fault == ENT_ADDR_LEN)
-		put_random_bytes(nlh, REPLCOPY_TA_ADDR, chance(50) ? 2 : 8);
-	else if (fault == ENT_PLAIN)
-		mnl_attr_put(nlh, REPLCOPY_TA_ADDR | NLA_F_NESTED, 4, &t->addr);
-	else if (fault != ENT_NO_ADDR)
-		mnl_attr_put_u32(nlh, REPLCOPY_TA_ADDR, t->addr);
+	if (fault == ENT_ADDR_LEN) {
+		put_ad_badlen(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6, t->a.fam);
+	} else if (fault == ENT_PLAIN) {
+		if (t->a.fam == AF_INET6)
+			mnl_attr_put(nlh, REPLCOPY_TA_ADDR6 | NLA_F_NESTED, 16, t->a.b);
+		else
+			mnl_attr_put(nlh, REPLCOPY_TA_ADDR | NLA_F_NESTED, 4, t->a.b);
+	} else if (fault == ENT_BOTH) {
+		/* The target's own address and one of the other family, in either order. */
+		struct ad o = remote_addr(other_fam(t->a.fam));
+		bool own_first = chance(50);
+
+		put_ad(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6, own_first ? &t->a : &o);
+		put_ad(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6, own_first ? &o : &t->a);
+	} else if (fault != ENT_NO_ADDR) {
+		put_ad(nlh, REPLCOPY_TA_ADDR, REPLCOPY_TA_ADDR6, &t->a);
+	}
 	if (fault == ENT_PORT0)
 		mnl_attr_put_u16(nlh, REPLCOPY_TA_PORT, 0);
 	else if (fault == ENT_PORT_LEN)
@@ -426,7 +723,8 @@ static void put_target_entry(struct nlmsghdr *nlh, const struct tgt *t, int faul
 		struct nlattr *st = mnl_attr_nest_start(nlh, REPLCOPY_TA_STATS);
 
 		if (chance(70))
-			mnl_attr_put(nlh, REPLCOPY_STAT_SESS_ACTIVE, 8, &u64);
+			mnl_attr_put(nlh, chance(50) ? REPLCOPY_STAT_SESS_ACTIVE :
+				     REPLCOPY_STAT_DROP_FRAG, 8, &u64);
 		mnl_attr_nest_end(nlh, st);
 	}
 	if (fault == ENT_UNKNOWN)
@@ -438,19 +736,28 @@ static void put_target_entry(struct nlmsghdr *nlh, const struct tgt *t, int faul
 		nest->nla_type &= (uint16_t)~NLA_F_NESTED;
 }
 
-/* The request's target so far (MAP_TARGET_ADDR/PORT), if well formed. */
-static struct tgt req_first_target(const struct nlmsghdr *nlh, bool *ok)
+/*
+ * The request's first target (replcopy_parse_targets: the last
+ * MAP_TARGET_ADDR or _ADDR6, and _PORT, of the request) into *t: NULL if
+ * it is well formed, else why not.
+ */
+static const char *req_first_target(const struct nlmsghdr *nlh, struct tgt *t)
 {
 	const struct nlattr *a = last_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR);
+	const struct nlattr *a6 = last_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR6);
 	const struct nlattr *p = last_attr(nlh, REPLCOPY_A_MAP_TARGET_PORT);
-	struct tgt t = { 0, 0 };
 
-	*ok = a && p && mnl_attr_get_payload_len(a) == 4 && mnl_attr_get_payload_len(p) == 2;
-	if (*ok) {
-		t.addr = mnl_attr_get_u32(a);
-		t.port = mnl_attr_get_u16(p);
-	}
-	return t;
+	memset(t, 0, sizeof(*t));
+	if (a && a6)
+		return "both MAP_TARGET_ADDR and MAP_TARGET_ADDR6";
+	if (!(a || a6) || !p)
+		return "no MAP_TARGET_ADDR (or _ADDR6) or no MAP_TARGET_PORT";
+	if (mnl_attr_get_payload_len(p) != 2 ||
+	    mnl_attr_get_payload_len(a ? a : a6) != (a ? 4 : 16))
+		return "a malformed MAP_TARGET_ADDR, _ADDR6 or _PORT";
+	t->a = a ? ad4(mnl_attr_get_u32(a)) : ad6_raw(mnl_attr_get_payload(a6));
+	t->port = mnl_attr_get_u16(p);
+	return NULL;
 }
 
 /* A fuzzed MAP_TARGETS: mostly starting with the request's target. */
@@ -459,9 +766,8 @@ static void put_fuzz_targets(struct nlmsghdr *nlh, int badness)
 	struct tgt t[REPLCOPY_MAX_TARGETS + 5], first;
 	struct nlattr *list;
 	int i, n = chance(10) ? (int)rn(REPLCOPY_MAX_TARGETS + 5) : 1 + (int)rn(REPLCOPY_MAX_TARGETS);
-	bool ok;
+	bool ok = !req_first_target(nlh, &first);
 
-	first = req_first_target(nlh, &ok);
 	list = mnl_attr_nest_start(nlh, REPLCOPY_A_MAP_TARGETS);
 	for (i = 0; i < n; i++) {
 		if (!i && ok && chance(85)) {
@@ -469,7 +775,7 @@ static void put_fuzz_targets(struct nlmsghdr *nlh, int badness)
 		} else if (i && chance(5)) {
 			t[i] = t[rn((uint32_t)i)];
 		} else {
-			t[i].addr = chance(70) ? good_target_addr() : some_addr();
+			t[i].a = chance(70) ? good_target_addr(0, 25) : some_ad();
 			t[i].port = chance(95) ? target_port() : some_port();
 		}
 		put_target_entry(nlh, &t[i], chance(badness + 2) ? 1 + (int)rn(ENT_FAULTS - 1) : ENT_OK);
@@ -549,6 +855,36 @@ static void put_cfg_nest(struct nlmsghdr *nlh, int depth)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * A session nest as GET_SESSIONS gives it (read only: no command takes
+ * it), the addresses of either family, some given twice (both families).
+ */
+static void put_session_nest(struct nlmsghdr *nlh)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, REPLCOPY_A_SESSION);
+	uint8_t fam = some_fam();
+	struct ad c = chance(50) ? remote_addr(AF_INET) : remote_addr(AF_INET6);
+	struct ad src = fam == AF_INET6 ? local6() : local4(), dst = remote_addr(fam);
+	uint64_t u64 = rnd();
+
+	mnl_attr_put_u32(nlh, REPLCOPY_SA_MAP_ID, 1 + rn(40));
+	put_ad(nlh, REPLCOPY_SA_CLIENT_ADDR, REPLCOPY_SA_CLIENT_ADDR6, &c);
+	mnl_attr_put_u16(nlh, REPLCOPY_SA_CLIENT_PORT, (uint16_t)rnd());
+	put_ad(nlh, REPLCOPY_SA_SOURCE_ADDR, REPLCOPY_SA_SOURCE_ADDR6, &src);
+	if (chance(20)) {
+		struct ad o = remote_addr(other_fam(fam));
+
+		put_ad(nlh, REPLCOPY_SA_SOURCE_ADDR, REPLCOPY_SA_SOURCE_ADDR6, &o);
+	}
+	mnl_attr_put_u8(nlh, REPLCOPY_SA_STATE, (uint8_t)rn(__REPLCOPY_SS_MAX + 1));
+	mnl_attr_put(nlh, REPLCOPY_SA_CAPTURED_BYTES, 8, &u64);
+	put_ad(nlh, REPLCOPY_SA_TARGET_ADDR, REPLCOPY_SA_TARGET_ADDR6, &dst);
+	mnl_attr_put_u16(nlh, REPLCOPY_SA_TARGET_PORT, target_port());
+	if (chance(30))
+		put_random_bytes(nlh, (uint16_t)(REPLCOPY_SA_MAX + 1 + rn(10)), rn(17));
+	mnl_attr_nest_end(nlh, nest);
+}
+
 /* A top-level attribute of type t: well formed or broken in some way. */
 static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 {
@@ -564,6 +900,13 @@ static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 			put_random_bytes(nlh, t, 16 + rn(chance(10) ? 4000 : 300));
 			return;
 		case 2:	/* type flags on a plain attribute */
+			if (size == 16) {
+				struct ad a = some_addr6();
+
+				put_raw(nlh, t | (chance(50) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER),
+					a.b, 16);
+				return;
+			}
 			put_int(nlh, t | (chance(50) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER),
 				size > 0 ? size : 4, (uint32_t)rnd());
 			return;
@@ -600,6 +943,19 @@ static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 		v = some_addr();
 		put_raw(nlh, t, &v, 4);
 		return;
+	case REPLCOPY_A_MAP_ONLINE_ADDR6:
+	case REPLCOPY_A_MAP_TARGET_ADDR6: {
+		struct ad a = t == REPLCOPY_A_MAP_ONLINE_ADDR6 && chance(60) ? local6() :
+			      some_addr6();
+
+		if (chance(5)) {	/* the IPv4 address where IPv6 belongs */
+			v = some_addr();
+			put_raw(nlh, t, &v, 4);
+			return;
+		}
+		put_raw(nlh, t, a.b, 16);
+		return;
+	}
 	case REPLCOPY_A_MAP_SOURCE:
 	case REPLCOPY_A_MAP_PACING:
 		put_int(nlh, t, 1, chance(90) ? rn(2) : rn(256));
@@ -623,8 +979,14 @@ static void put_attr(struct nlmsghdr *nlh, uint16_t t, int badness)
 	case REPLCOPY_A_CONFIG:
 		put_cfg_nest(nlh, 0);
 		return;
-	case REPLCOPY_A_STATS:
 	case REPLCOPY_A_SESSION:
+		if (chance(50)) {
+			put_session_nest(nlh);
+			return;
+		}
+		put_garbage_nest(nlh, t, 0);
+		return;
+	case REPLCOPY_A_STATS:
 		put_garbage_nest(nlh, t, 0);
 		return;
 	case REPLCOPY_A_VERSION:
@@ -659,41 +1021,84 @@ static struct nlmsghdr *start_msg(struct req *r, uint8_t cmd, uint16_t flags)
 	return r->nlh;
 }
 
+/* Sets of families (REPLCOPY_FAM_4, _6 of the module). */
+#define FAM4 1U
+#define FAM6 2U
+
+static unsigned int fam_bit(uint8_t fam)
+{
+	return fam == AF_INET6 ? FAM6 : FAM4;
+}
+
+/*
+ * The families a mapping captures (replcopy_mapping_add's cap_fams): its
+ * online address's; without one both, but in source mode client only its
+ * targets' (those of its first, a mixed set being refused).
+ */
+static unsigned int cap_fams(const struct ad *online, uint8_t source, uint8_t tfam)
+{
+	if (online->fam)
+		return fam_bit(online->fam);
+	if (source == REPLCOPY_SOURCE_CLIENT)
+		return fam_bit(tfam);
+	return FAM4 | FAM6;
+}
+
+/*
+ * replcopy_map_matches(): would a segment to a:aport be captured by a
+ * mapping of port port, online address online, capturing the families caps?
+ */
+static bool captures(uint16_t port, const struct ad *online, unsigned int caps,
+		     const struct ad *a, uint16_t aport)
+{
+	return port == aport && (caps & fam_bit(a->fam)) && (!online->fam || ad_eq(online, a));
+}
+
+static bool map_captures(const struct map *m, const struct tgt *t)
+{
+	return captures(m->port, &m->online, cap_fams(&m->online, m->source, m->targets[0].a.fam),
+			&t->a, t->port);
+}
+
 /*
  * What the kernel answers to an ADD whose attributes are all well formed,
- * its targets t[0..n) valid as a list (replcopy_mapping_check with the
- * mappings of the model): a target is local only if it is 10.77.0.1.
+ * its targets t[0..n) valid as a list, online its online address (fam 0:
+ * none): replcopy_mapping_check's checks in its order, with the mappings
+ * of the model. A target is local if is_local() says so (10.77.0.1,
+ * fd77::1; lo's addresses are refused as targets before).
  */
-static unsigned int predict_add(uint16_t port, uint32_t online, uint8_t source,
+static unsigned int predict_add(uint16_t port, const struct ad *online, uint8_t source,
 				uint32_t copies, const struct tgt *t, int n)
 {
+	unsigned int caps = cap_fams(online, source, t[0].a.fam);
+	bool client = source == REPLCOPY_SOURCE_CLIENT;
 	const struct map *m, *hit = NULL;
 	bool hit_exist = false;
 	int i, j;
 
 	if (!port || !t[0].port)
 		return EXP_ERANGE;	/* the policy's port range */
-	if (copies > 1 && source == REPLCOPY_SOURCE_CLIENT)
+	if (copies > 1 && client)
 		return EXP_EINVAL;
-	if (online && !is_local(online))
+	/* Source client: the targets and the online address of one family. */
+	for (i = 0; client && i < n; i++)
+		if (t[i].a.fam != t[0].a.fam || (online->fam && t[i].a.fam != online->fam))
+			return EXP_EINVAL;
+	if (online->fam && !is_local(online))
 		return EXP_EADDRNOTAVAIL;
 	for (i = 0; i < n; i++) {
-		uint32_t a = ntohl(t[i].addr);
-
-		/* replcopy_check_target(): only unicast. */
-		if (a == 0 || (a >> 24) == 127 || (a >> 28) == 14 ||
-		    a == 0xffffffff || a == 0x0a4d00ff)
+		/* replcopy_check_target(), _target6(): only unicast. */
+		if (target_refused(&t[i].a))
 			return EXP_EINVAL;
-		if (!is_local(t[i].addr))
+		if (!is_local(&t[i].a))
 			continue;
 		/* A local target: no copies of copies, no source client. */
-		if (t[i].port == port && (!online || online == t[i].addr))
+		if (captures(port, online, caps, &t[i].a, t[i].port))
 			return EXP_EINVAL;
-		if (source == REPLCOPY_SOURCE_CLIENT)
+		if (client)
 			return EXP_EINVAL;
 		for (j = 0; j < nmodel; j++)
-			if (model[j].port == t[i].port &&
-			    (!model[j].online || model[j].online == t[i].addr))
+			if (map_captures(&model[j], &t[i]))
 				return EXP_EINVAL;
 	}
 	/* The mappings in id order: the first conflict tells. */
@@ -701,10 +1106,12 @@ static unsigned int predict_add(uint16_t port, uint32_t online, uint8_t source,
 		bool exist, copied = false;
 
 		m = &model[j];
-		exist = m->port == port && (!m->online || !online || m->online == online);
+		/* Online addresses conflict if equal, or if one is none (any family). */
+		exist = m->port == port &&
+			(!m->online.fam || !online->fam || ad_eq(&m->online, online));
 		for (i = 0; i < m->ntargets; i++)
-			if (is_local(m->targets[i].addr) && m->targets[i].port == port &&
-			    (!online || online == m->targets[i].addr))
+			if (is_local(&m->targets[i].a) &&
+			    captures(port, online, caps, &m->targets[i].a, m->targets[i].port))
 				copied = true;
 		if ((exist || copied) && (!hit || m->id < hit->id)) {
 			hit = m;
@@ -728,12 +1135,13 @@ static void desc_add(struct req *r, const char *fmt, ...)
 
 static void desc_targets(struct req *r, const struct tgt *t, int n)
 {
-	char a[INET_ADDRSTRLEN];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		inet_ntop(AF_INET, &t[i].addr, a, sizeof(a));
-		desc_add(r, "%s%s:%u", i ? "," : "", a, t[i].port);
+		if (t[i].a.fam == AF_INET6)
+			desc_add(r, "%s[%s]:%u", i ? "," : "", ad_str(&t[i].a), t[i].port);
+		else
+			desc_add(r, "%s%s:%u", i ? "," : "", ad_str(&t[i].a), t[i].port);
 	}
 }
 
@@ -749,27 +1157,66 @@ static void put_targets_list(struct nlmsghdr *nlh, const struct tgt *t, int n,
 	mnl_attr_nest_end(nlh, list);
 }
 
+/* An online address the module takes: none mostly, or a local one. */
+static struct ad online_local(void)
+{
+	uint32_t k = rn(100);
+
+	return k < 60 ? no_ad : k < 80 ? local4() : local6();
+}
+
+/* An online address that is not local here (EADDRNOTAVAIL). */
+static struct ad online_remote(uint8_t fam)
+{
+	static const char *const a6[] = { "fd77::2", "fd00:2::2", "::", "::ffff:10.77.0.1",
+					  "2001:db8::1" };
+
+	if (fam == AF_INET6)
+		return ad6(a6[rn(sizeof(a6) / sizeof(a6[0]))]);
+	return remote_addr(AF_INET);
+}
+
+/* For the predicted ADDs: none, local, or sometimes not local. */
+static struct ad some_online(void)
+{
+	uint32_t k = rn(100);
+
+	if (k < 45)
+		return no_ad;
+	if (k < 65)
+		return local4();
+	if (k < 88)
+		return local6();
+	return online_remote(k < 94 ? AF_INET6 : AF_INET);
+}
+
 /* A request that must work: ADD with sane values, to make real state. */
-static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
+static void build_valid_add(struct req *r, uint16_t port, const struct ad *online)
 {
 	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK);
 	struct tgt t[REPLCOPY_MAX_TARGETS];
-	uint8_t source = REPLCOPY_SOURCE_AUTO;
+	bool put_source = chance(50), any0 = false;
+	uint8_t source = put_source ? (uint8_t)rn(2) : REPLCOPY_SOURCE_AUTO, fam;
 	uint32_t copies = 1;
-	int i, j, n = 1;
-	char on[INET_ADDRSTRLEN];
+	int i, n = 1;
 
-	t[0].addr = inet_addr("10.0.2.2");
+	/* Source client: the targets of the online address's family. */
+	fam = source == REPLCOPY_SOURCE_CLIENT && online->fam ? online->fam :
+	      chance(60) ? AF_INET : AF_INET6;
+	t[0].a = fam == AF_INET6 ? ad6("fd00:2::2") : ad4(inet_addr("10.0.2.2"));
 	t[0].port = (uint16_t)(1 + rn(65535));
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, t[0].addr);
+	put_ad(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6, &t[0].a);
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, t[0].port);
-	if (online)
-		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, online);
-	if (chance(50)) {
-		source = (uint8_t)rn(2);
-		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, source);
+	if (online->fam) {
+		put_ad(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6, online);
+	} else if (chance(10)) {
+		/* 0.0.0.0, as dumps give it: no online address. */
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, 0);
+		any0 = true;
 	}
+	if (put_source)
+		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, source);
 	if (chance(50))
 		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_PACING, (uint8_t)rn(2));
 	if (chance(50))
@@ -777,16 +1224,24 @@ static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
 	if (chance(30))
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_SAMPLE,
 				 1 + rn(REPLCOPY_SAMPLE_ALL));
-	/* More targets: remote ones only (a local one may loop). */
+	/*
+	 * More targets: remote ones only (a local one may loop), of either
+	 * family (source client: of the first's).
+	 */
 	if (chance(30)) {
 		n = 1 + (int)rn(REPLCOPY_MAX_TARGETS);
 		for (i = 1; i < n; i++) {
 			do {
-				t[i].addr = chance(50) ? t[0].addr : inet_addr("10.0.2.3");
+				uint8_t f = source == REPLCOPY_SOURCE_CLIENT ? fam : some_fam();
+
+				if (f == fam && chance(50))
+					t[i].a = t[0].a;
+				else if (f == AF_INET6)
+					t[i].a = ad6(chance(50) ? "fd00:2::3" : "2001:db8::1");
+				else
+					t[i].a = ad4(inet_addr("10.0.2.3"));
 				t[i].port = (uint16_t)(1 + rn(65535));
-				for (j = 0; j < i && !same_tgt(&t[i], &t[j]); j++)
-					;
-			} while (j < i);
+			} while (tgt_dup(t, i));
 		}
 		put_targets_list(nlh, t, n, -1, ENT_OK);
 	}
@@ -795,53 +1250,94 @@ static void build_valid_add(struct req *r, uint16_t port, uint32_t online)
 		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_COPIES, copies);
 	}
 	r->expect = predict_add(port, online, source, copies, t, n);
-	inet_ntop(AF_INET, &online, on, sizeof(on));
-	snprintf(r->desc, sizeof(r->desc), "valid ADD port %u online %s source %u copies %u targets ",
-		 port, on, source, copies);
+	snprintf(r->desc, sizeof(r->desc), "valid ADD port %u online %s%s source %u copies %u targets ",
+		 port, ad_str(online), any0 ? " (0.0.0.0)" : "", source, copies);
 	desc_targets(r, t, n);
 }
 
 /* ADDs with targets and copies, valid or broken in one way. */
 enum {
-	TS_VALID,	/* 1..8 distinct, remote or local */
+	TS_VALID,	/* 1..8 distinct, remote or local, of one family or both */
 	TS_FIRST,	/* the first entry is not MAP_TARGET_ADDR/PORT */
 	TS_DUP,		/* a target twice */
 	TS_MANY,	/* more than REPLCOPY_MAX_TARGETS: E2BIG */
 	TS_ENTRY,	/* an entry broken (enum ent_fault) */
 	TS_EMPTY,	/* MAP_TARGETS without entries */
-	TS_ADDR,	/* a target after the first is no unicast address */
+	TS_ADDR,	/* a target is no unicast address */
 	TS_COPIES,	/* copies 0 or beyond REPLCOPY_MAX_COPIES: ERANGE */
 	TS_CLIENT,	/* copies > 1 with source client */
+	TS_FAMILY,	/* source client, the targets or the online address of both families */
+	TS_ATTR,	/* an address attribute broken (enum addr_fault) */
 	TS_N
 };
 
 static const char *const ts_name[TS_N] = {
 	"valid", "first entry differs", "a target twice", "too many targets",
 	"broken entry", "empty MAP_TARGETS", "no unicast target", "copies out of range",
-	"copies with source client",
+	"copies with source client", "source client across families",
+	"broken address attribute",
 };
 
-static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
+/* How a top-level address attribute of an ADD is broken. */
+enum addr_fault {
+	AF_TARGET_BOTH,		/* MAP_TARGET_ADDR and _ADDR6: EINVAL */
+	AF_ONLINE_BOTH,		/* MAP_ONLINE_ADDR and _ADDR6: EINVAL */
+	AF_NO_TARGET,		/* neither MAP_TARGET_ADDR nor _ADDR6: EINVAL */
+	AF_TARGET_LEN,		/* MAP_TARGET_ADDR(6) of a wrong length */
+	AF_ONLINE_LEN,		/* MAP_ONLINE_ADDR(6) of a wrong length */
+	AF_N
+};
+
+static const char *const af_name[AF_N] = {
+	"MAP_TARGET_ADDR and _ADDR6", "MAP_ONLINE_ADDR and _ADDR6", "no MAP_TARGET_ADDR(6)",
+	"MAP_TARGET_ADDR(6) length", "MAP_ONLINE_ADDR(6) length",
+};
+
+/* The two address attributes a (its family's) and one of the other family, in either order. */
+static void put_ad_both(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6, const struct ad *a,
+			const struct ad *o)
+{
+	bool a_first = chance(50);
+
+	put_ad(nlh, type4, type6, a_first ? a : o);
+	put_ad(nlh, type4, type6, a_first ? o : a);
+}
+
+static void build_targets_add(struct req *r, uint16_t port, const struct ad *online_in)
 {
 	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK);
 	struct tgt t[REPLCOPY_MAX_TARGETS + 4], first;
+	struct ad online = *online_in;
 	int kind = chance(45) ? TS_VALID : 1 + (int)rn(TS_N - 1);
-	int j, n = 1 + (int)rn(REPLCOPY_MAX_TARGETS), fault_at = -1, fault = ENT_OK;
-	uint8_t source = chance(25) ? REPLCOPY_SOURCE_CLIENT : REPLCOPY_SOURCE_AUTO;
-	bool put_source = source == REPLCOPY_SOURCE_CLIENT || chance(50);
-	bool put_list, put_copies = chance(60);
+	int j, n = 1 + (int)rn(REPLCOPY_MAX_TARGETS), fault_at = -1, fault = ENT_OK, afault = -1;
+	uint8_t source = chance(25) ? REPLCOPY_SOURCE_CLIENT : REPLCOPY_SOURCE_AUTO, fam;
+	bool put_source, put_list, put_copies = chance(60), any0 = false;
+	unsigned int local_pct = 25, exp_len = 0;
 	uint32_t copies = 1;
-	char on[INET_ADDRSTRLEN];
 
 	if (!port)
 		port = 1;
+	if (kind == TS_CLIENT || kind == TS_FAMILY)
+		source = REPLCOPY_SOURCE_CLIENT;
+	put_source = source == REPLCOPY_SOURCE_CLIENT || chance(50);
+	/* Targets of one family or of both; source client mostly the online address's. */
+	fam = chance(40) ? 0 : some_fam();
+	if (source == REPLCOPY_SOURCE_CLIENT) {
+		if (online.fam && chance(80))
+			fam = online.fam;
+		else if (!fam && chance(70))
+			fam = some_fam();
+		/* Source client refuses a local target: mostly remote ones. */
+		if (chance(70))
+			local_pct = 0;
+	}
 	if (kind == TS_MANY)
 		n = REPLCOPY_MAX_TARGETS + 1 + (int)rn(4);
-	if ((kind == TS_DUP || kind == TS_ADDR) && n < 2)
+	if (kind == TS_DUP && n < 2)
 		n = 2;
-	t[0].addr = good_target_addr();
+	t[0].a = good_target_addr(fam, local_pct);
 	t[0].port = target_port();
-	good_targets(t, n);
+	good_targets(t, n, fam, local_pct);
 	first = t[0];
 	if (put_copies && source != REPLCOPY_SOURCE_CLIENT)
 		copies = 1 + rn(REPLCOPY_MAX_COPIES);
@@ -849,8 +1345,8 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 	case TS_FIRST:
 		if (chance(50)) {
 			do
-				t[0].addr = good_target_addr();
-			while (t[0].addr == first.addr);
+				t[0].a = good_target_addr(chance(50) ? first.a.fam : 0, 25);
+			while (ad_eq(&t[0].a, &first.a));
 		} else {
 			t[0].port = (uint16_t)(first.port % 65535 + 1);
 		}
@@ -867,7 +1363,10 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 		n = 0;
 		break;
 	case TS_ADDR:
-		t[1 + rn((uint32_t)n - 1)].addr = bad_target_addr();
+		/* Any of them, the first (MAP_TARGET_ADDR(6) too) included. */
+		j = (int)rn((uint32_t)n);
+		t[j].a = bad_target_addr(chance(70) ? t[j].a.fam : 0);
+		first = t[0];
 		break;
 	case TS_COPIES:
 		put_copies = true;
@@ -876,22 +1375,58 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 		while (copies >= 1 && copies <= REPLCOPY_MAX_COPIES);
 		break;
 	case TS_CLIENT:
-		source = REPLCOPY_SOURCE_CLIENT;
-		put_source = true;
 		put_copies = true;
 		copies = 2 + rn(REPLCOPY_MAX_COPIES - 1);
+		break;
+	case TS_FAMILY:
+		if (n >= 2 && chance(60)) {
+			/* A target of the other family than the first's. */
+			j = 1 + (int)rn((uint32_t)n - 1);
+			do {
+				t[j].a = good_target_addr(other_fam(t[0].a.fam), chance(80) ? 0 : 25);
+				t[j].port = target_port();
+			} while (tgt_dup_in(t, n, j));
+		} else {
+			online = chance(60) ? (t[0].a.fam == AF_INET6 ? local4() : local6()) :
+					      online_remote(other_fam(t[0].a.fam));
+		}
+		break;
+	case TS_ATTR:
+		afault = (int)rn(AF_N);
 		break;
 	default:
 		break;
 	}
-	put_list = kind != TS_VALID && kind != TS_COPIES && kind != TS_CLIENT ? true :
-		   n > 1 || chance(50);
+	put_list = kind == TS_VALID || kind == TS_COPIES || kind == TS_CLIENT ||
+		   kind == TS_FAMILY || kind == TS_ATTR ? n > 1 || chance(50) : true;
 
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
-	mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_TARGET_ADDR, first.addr);
+	if (afault == AF_TARGET_LEN) {
+		exp_len = put_ad_badlen(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6,
+					first.a.fam);
+	} else if (afault == AF_TARGET_BOTH) {
+		struct ad o = remote_addr(other_fam(first.a.fam));
+
+		put_ad_both(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6, &first.a, &o);
+	} else if (afault != AF_NO_TARGET) {
+		put_ad(nlh, REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6, &first.a);
+	}
 	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_TARGET_PORT, first.port);
-	if (online)
-		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, online);
+	if (afault == AF_ONLINE_LEN) {
+		exp_len = put_ad_badlen(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6,
+					online.fam ? online.fam : some_fam());
+	} else if (afault == AF_ONLINE_BOTH) {
+		/* Even 0.0.0.0 (no address) beside an IPv6 one is refused. */
+		struct ad a4 = online.fam == AF_INET ? online : chance(30) ? ad4(0) : local4();
+		struct ad a6 = online.fam == AF_INET6 ? online : local6();
+
+		put_ad_both(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6, &a4, &a6);
+	} else if (online.fam) {
+		put_ad(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6, &online);
+	} else if (chance(10)) {
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, 0);
+		any0 = true;
+	}
 	if (put_source)
 		mnl_attr_put_u8(nlh, REPLCOPY_A_MAP_SOURCE, source);
 	if (put_list)
@@ -901,7 +1436,11 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 
 	switch (kind) {
 	case TS_VALID:
-		r->expect = predict_add(port, online, source, copies, t, put_list ? n : 1);
+	case TS_ADDR:
+	case TS_CLIENT:
+	case TS_FAMILY:
+		/* Well formed: replcopy_mapping_check decides. */
+		r->expect = predict_add(port, &online, source, copies, t, put_list ? n : 1);
 		break;
 	case TS_MANY:
 		r->expect = EXP_E2BIG;
@@ -910,16 +1449,19 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 		r->expect = EXP_ERANGE;
 		break;
 	case TS_ENTRY:
-		r->expect = fault == ENT_PORT0 ? EXP_ERANGE : EXP_EINVAL;
+		r->expect = ent_fault_exp(fault, t[fault_at].a.fam);
+		break;
+	case TS_ATTR:
+		r->expect = exp_len ? exp_len : EXP_EINVAL;
 		break;
 	default:
 		r->expect = EXP_EINVAL;
 		break;
 	}
-	inet_ntop(AF_INET, &online, on, sizeof(on));
-	snprintf(r->desc, sizeof(r->desc), "ADD (%s%s%s) port %u online %s source %u%s copies %u%s target ",
-		 ts_name[kind], kind == TS_ENTRY ? ": " : "",
-		 kind == TS_ENTRY ? ent_fault_name[fault] : "", port, on, source,
+	snprintf(r->desc, sizeof(r->desc), "ADD (%s%s%s) port %u online %s%s source %u%s copies %u%s target ",
+		 ts_name[kind], kind == TS_ENTRY || kind == TS_ATTR ? ": " : "",
+		 kind == TS_ENTRY ? ent_fault_name[fault] : kind == TS_ATTR ? af_name[afault] : "",
+		 port, ad_str(&online), any0 ? " (0.0.0.0)" : "", source,
 		 put_source ? "" : " (default)", copies, put_copies ? "" : " (default)");
 	desc_targets(r, &first, 1);
 	if (put_list) {
@@ -929,6 +1471,54 @@ static void build_targets_add(struct req *r, uint16_t port, uint32_t online)
 		if (fault_at >= 0)
 			desc_add(r, " entry %d: %s", fault_at, ent_fault_name[fault]);
 	}
+}
+
+/*
+ * DEL by port, with an online address of either family (only that
+ * mapping), none (all on the port), 0.0.0.0 (none too) or both (EINVAL):
+ * the answer predicted from the model.
+ */
+static void build_del(struct req *r)
+{
+	struct nlmsghdr *nlh = start_msg(r, REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK);
+	const struct map *m = nmodel && chance(85) ? &model[rn((uint32_t)nmodel)] : NULL;
+	uint16_t port = m ? m->port : some_port();
+	struct ad on = no_ad;
+	uint32_t k = rn(100);
+	bool both = false, any0 = false;
+	int i, hits = 0;
+
+	if (k < 20)
+		;			/* every mapping on the port */
+	else if (k < 50)
+		on = m && m->online.fam ? m->online : local6();
+	else if (k < 65)
+		on = local6();
+	else if (k < 75)
+		on = local4();
+	else if (k < 85)
+		on = online_remote(some_fam());	/* no mapping has it */
+	else if (k < 92)
+		any0 = true;
+	else
+		both = true;
+	mnl_attr_put_u16(nlh, REPLCOPY_A_MAP_PORT, port);
+	if (both) {
+		struct ad a4 = chance(30) ? ad4(0) : local4(), a6 = local6();
+
+		put_ad_both(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6, &a4, &a6);
+	} else if (any0) {
+		mnl_attr_put_u32(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, 0);
+	} else if (on.fam) {
+		put_ad(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6, &on);
+	}
+	for (i = 0; i < nmodel; i++)
+		if (model[i].port == port && (!on.fam || ad_eq(&model[i].online, &on)))
+			hits++;
+	r->expect = !port ? EXP_ERANGE : both ? EXP_EINVAL : hits ? EXP_OK : EXP_ENOENT;
+	snprintf(r->desc, sizeof(r->desc), "DEL port %u online %s (%d of the model's mappings)",
+		 port, both ? "both MAP_ONLINE_ADDR and _ADDR6" : any0 ? "0.0.0.0" : ad_str(&on),
+		 hits);
 }
 
 /* The fuzzed request. */
@@ -998,12 +1588,26 @@ static void build_fuzz(struct req *r)
 	case REPLCOPY_CMD_ADD_MAPPING:
 		if (!chance(10))
 			put_attr(nlh, REPLCOPY_A_MAP_PORT, badness);
-		if (!chance(10))
+		/* The target's address: IPv4, IPv6, neither or both. */
+		i = (int)rn(100);
+		if (i >= 8 && i < 55)
 			put_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR, badness);
+		else if (i >= 55 && i < 95)
+			put_attr(nlh, REPLCOPY_A_MAP_TARGET_ADDR6, badness);
+		if (i >= 95) {
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_TARGET_ADDR :
+				 REPLCOPY_A_MAP_TARGET_ADDR6, badness);
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_TARGET_ADDR :
+				 REPLCOPY_A_MAP_TARGET_ADDR6, badness);
+		}
 		if (!chance(10))
 			put_attr(nlh, REPLCOPY_A_MAP_TARGET_PORT, badness);
 		if (chance(30))
-			put_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, badness);
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_ONLINE_ADDR :
+				 REPLCOPY_A_MAP_ONLINE_ADDR6, badness);
+		if (chance(3))
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_ONLINE_ADDR :
+				 REPLCOPY_A_MAP_ONLINE_ADDR6, badness);
 		if (chance(30))
 			put_attr(nlh, REPLCOPY_A_MAP_SOURCE, badness);
 		if (chance(30))
@@ -1022,7 +1626,11 @@ static void build_fuzz(struct req *r)
 		if ((i >= 4 && i < 7) || i == 8 || i == 9)
 			put_attr(nlh, REPLCOPY_A_MAP_PORT, badness);
 		if (i == 5 || i == 9 || chance(5))
-			put_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR, badness);
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_ONLINE_ADDR :
+				 REPLCOPY_A_MAP_ONLINE_ADDR6, badness);
+		if (chance(3))
+			put_attr(nlh, chance(50) ? REPLCOPY_A_MAP_ONLINE_ADDR :
+				 REPLCOPY_A_MAP_ONLINE_ADDR6, badness);
 		if (i == 7 || (i == 9 && chance(50)) || chance(2))
 			put_attr(nlh, REPLCOPY_A_DEL_ALL, badness);
 		break;
@@ -1097,8 +1705,9 @@ static int check_stats_nest(const struct nlattr *nest);
 
 /*
  * REPLCOPY_A_MAP_TARGETS of a mapping message into m: 1..8 distinct
- * REPLCOPY_TL_TARGET nests, each with TA_ADDR, TA_PORT (not 0) and
- * TA_SESSIONS, and TA_STATS exactly in the GET_STATS dump (stats).
+ * REPLCOPY_TL_TARGET nests, each with TA_ADDR or TA_ADDR6 (not both),
+ * TA_PORT (not 0) and TA_SESSIONS, and TA_STATS exactly in the GET_STATS
+ * dump (stats).
  */
 static int parse_msg_targets(const struct nlattr *list, struct map *m, bool stats)
 {
@@ -1110,9 +1719,10 @@ static int parse_msg_targets(const struct nlattr *list, struct map *m, bool stat
 		return -1;
 	}
 	mnl_attr_for_each_nested(e, list) {
-		unsigned int seen = 0, need = 1U << REPLCOPY_TA_ADDR | 1U << REPLCOPY_TA_PORT |
-					     1U << REPLCOPY_TA_SESSIONS;
-		struct tgt t = { 0, 0 };
+		unsigned int seen = 0, need = 1U << REPLCOPY_TA_PORT | 1U << REPLCOPY_TA_SESSIONS;
+		struct tgt t;
+
+		memset(&t, 0, sizeof(t));
 
 		if (mnl_attr_get_type(e) != REPLCOPY_TL_TARGET || !(e->nla_type & NLA_F_NESTED) ||
 		    !nest_fills(e)) {
@@ -1131,7 +1741,12 @@ static int parse_msg_targets(const struct nlattr *list, struct map *m, bool stat
 			case REPLCOPY_TA_ADDR:
 				ok = payload_ok(a, 4);
 				if (ok)
-					t.addr = mnl_attr_get_u32(a);
+					t.a = ad4(mnl_attr_get_u32(a));
+				break;
+			case REPLCOPY_TA_ADDR6:
+				ok = payload_ok(a, 16);
+				if (ok)
+					t.a = ad6_raw(mnl_attr_get_payload(a));
 				break;
 			case REPLCOPY_TA_PORT:
 				ok = payload_ok(a, 2);
@@ -1160,6 +1775,11 @@ static int parse_msg_targets(const struct nlattr *list, struct map *m, bool stat
 		if ((seen & need) != need || !t.port) {
 			violation("mapping %u: target %d lacks attributes (have %#x, need %#x) or has port 0",
 				  m->id, n, seen, need);
+			return -1;
+		}
+		if (!(seen & 1U << REPLCOPY_TA_ADDR) == !(seen & 1U << REPLCOPY_TA_ADDR6)) {
+			violation("mapping %u: target %d has %s TA_ADDR nor TA_ADDR6", m->id, n,
+				  seen & 1U << REPLCOPY_TA_ADDR ? "both" : "neither");
 			return -1;
 		}
 		for (i = 0; i < n; i++)
@@ -1202,6 +1822,11 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 			if (!payload_ok(a, 4))
 				goto bad;
 			break;
+		case REPLCOPY_A_MAP_ONLINE_ADDR6:
+		case REPLCOPY_A_MAP_TARGET_ADDR6:
+			if (!payload_ok(a, 16))
+				goto bad;
+			break;
 		case REPLCOPY_A_MAP_TARGETS:
 			if (targets)
 				goto bad;
@@ -1229,8 +1854,15 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 		case REPLCOPY_A_MAP_ID: m->id = mnl_attr_get_u32(a); break;
 		case REPLCOPY_A_MAP_PORT: m->port = mnl_attr_get_u16(a); break;
 		case REPLCOPY_A_MAP_TARGET_PORT: m->tport = mnl_attr_get_u16(a); break;
-		case REPLCOPY_A_MAP_ONLINE_ADDR: m->online = mnl_attr_get_u32(a); break;
-		case REPLCOPY_A_MAP_TARGET_ADDR: m->taddr = mnl_attr_get_u32(a); break;
+		case REPLCOPY_A_MAP_ONLINE_ADDR:
+			/* 0.0.0.0: no online address. */
+			m->online = mnl_attr_get_u32(a) ? ad4(mnl_attr_get_u32(a)) : no_ad;
+			break;
+		case REPLCOPY_A_MAP_ONLINE_ADDR6:
+			m->online = ad6_raw(mnl_attr_get_payload(a));
+			break;
+		case REPLCOPY_A_MAP_TARGET_ADDR: m->taddr = ad4(mnl_attr_get_u32(a)); break;
+		case REPLCOPY_A_MAP_TARGET_ADDR6: m->taddr = ad6_raw(mnl_attr_get_payload(a)); break;
 		case REPLCOPY_A_MAP_SOURCE: m->source = mnl_attr_get_u8(a); break;
 		case REPLCOPY_A_MAP_PACING: m->pacing = mnl_attr_get_u8(a); break;
 		case REPLCOPY_A_MAP_FLAGS: m->flags = mnl_attr_get_u32(a); break;
@@ -1241,8 +1873,21 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 	}
 	{
 		unsigned int need = 1U << REPLCOPY_A_MAP_ID | 1U << REPLCOPY_A_MAP_PORT |
-			1U << REPLCOPY_A_MAP_TARGET_ADDR | 1U << REPLCOPY_A_MAP_TARGET_PORT |
-			1U << REPLCOPY_A_MAP_TARGETS;
+			1U << REPLCOPY_A_MAP_TARGET_PORT | 1U << REPLCOPY_A_MAP_TARGETS;
+		static const uint16_t pair[2][2] = {
+			{ REPLCOPY_A_MAP_ONLINE_ADDR, REPLCOPY_A_MAP_ONLINE_ADDR6 },
+			{ REPLCOPY_A_MAP_TARGET_ADDR, REPLCOPY_A_MAP_TARGET_ADDR6 },
+		};
+		int k;
+
+		/* Each address as the attribute of its family, once (0.0.0.0: no online address). */
+		for (k = 0; k < 2; k++)
+			if (!(seen & 1U << pair[k][0]) == !(seen & 1U << pair[k][1])) {
+				violation("mapping %u: %s attributes %u and %u", m->id,
+					  seen & 1U << pair[k][0] ? "both" : "neither of the",
+					  pair[k][0], pair[k][1]);
+				return -1;
+			}
 
 		if (full)
 			need |= 1U << REPLCOPY_A_MAP_SOURCE | 1U << REPLCOPY_A_MAP_PACING |
@@ -1269,7 +1914,7 @@ static int check_mapping_msg(const struct nlmsghdr *nlh, struct map *m, bool ful
 	}
 	if (parse_msg_targets(targets, m, !full))
 		return -1;
-	if (m->targets[0].addr != m->taddr || m->targets[0].port != m->tport) {
+	if (!ad_eq(&m->targets[0].a, &m->taddr) || m->targets[0].port != m->tport) {
 		violation("mapping %u: first of MAP_TARGETS is not MAP_TARGET_ADDR/PORT", m->id);
 		return -1;
 	}
@@ -1278,6 +1923,51 @@ bad:
 	violation("mapping message: attribute %u has length %u", mnl_attr_get_type(a),
 		  mnl_attr_get_payload_len(a));
 	return -1;
+}
+
+/*
+ * A session (REPLCOPY_A_SESSION): the documented attributes and sizes,
+ * each address as the attribute of its family, once; the source and
+ * target addresses of one family (the client's may be of the other).
+ */
+static void check_session_nest(const struct nlattr *nest)
+{
+	static const uint16_t pair[3][2] = {
+		{ REPLCOPY_SA_CLIENT_ADDR, REPLCOPY_SA_CLIENT_ADDR6 },
+		{ REPLCOPY_SA_SOURCE_ADDR, REPLCOPY_SA_SOURCE_ADDR6 },
+		{ REPLCOPY_SA_TARGET_ADDR, REPLCOPY_SA_TARGET_ADDR6 },
+	};
+	const struct nlattr *a;
+	unsigned int seen = 0;
+	int k;
+
+	if (!(nest->nla_type & NLA_F_NESTED) || !nest_fills(nest)) {
+		violation("session nest without NLA_F_NESTED or with broken attributes");
+		return;
+	}
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (t == REPLCOPY_SA_PAD)
+			continue;
+		if (!t || t > REPLCOPY_SA_MAX ||
+		    !payload_ok(a, sa_size[t] < 0 ? 0 : sa_size[t]) || (seen & 1U << t)) {
+			violation("session nest: attribute %u length %u%s", t,
+				  mnl_attr_get_payload_len(a),
+				  t && t <= REPLCOPY_SA_MAX && (seen & 1U << t) ? " (twice)" : "");
+			return;
+		}
+		seen |= 1U << t;
+	}
+	for (k = 0; k < 3; k++)
+		if (!(seen & 1U << pair[k][0]) == !(seen & 1U << pair[k][1])) {
+			violation("session nest: %s attributes %u and %u",
+				  seen & 1U << pair[k][0] ? "both" : "neither of the", pair[k][0],
+				  pair[k][1]);
+			return;
+		}
+	if (!(seen & 1U << REPLCOPY_SA_SOURCE_ADDR) != !(seen & 1U << REPLCOPY_SA_TARGET_ADDR))
+		violation("session nest: source and target addresses of different families");
 }
 
 static int check_stats_nest(const struct nlattr *nest)
@@ -1405,6 +2095,8 @@ static void check_family_msg(const struct nlmsghdr *nlh, uint8_t want_cmd)
 		mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 			if (mnl_attr_get_type(a) != REPLCOPY_A_SESSION)
 				violation("session message with attribute %u", mnl_attr_get_type(a));
+			else
+				check_session_nest(a);
 		}
 		break;
 	case REPLCOPY_CMD_GET_CONFIG: {
@@ -1719,11 +2411,12 @@ static void compare_stats_dump(void)
 			violation("stats dump: mapping %u unknown", dumped[j].id);
 			continue;
 		}
-		if (dumped[j].port != model[i].port || dumped[j].online != model[i].online ||
-		    !same_targets(&dumped[j], &model[i]))
-			violation("stats dump: mapping %u (port %u, %d targets) differs from the model (port %u, %d targets)",
-				  dumped[j].id, dumped[j].port, dumped[j].ntargets, model[i].port,
-				  model[i].ntargets);
+		if (dumped[j].port != model[i].port || !ad_eq(&dumped[j].online, &model[i].online) ||
+		    !ad_eq(&dumped[j].taddr, &model[i].taddr) || !same_targets(&dumped[j], &model[i]))
+			violation("stats dump: mapping %u (port %u, online %s, target %s, %d targets) differs from the model (port %u, online %s, target %s, %d targets)",
+				  dumped[j].id, dumped[j].port, ad_str(&dumped[j].online),
+				  ad_str(&dumped[j].taddr), dumped[j].ntargets, model[i].port,
+				  ad_str(&model[i].online), ad_str(&model[i].taddr), model[i].ntargets);
 	}
 }
 
@@ -1745,10 +2438,13 @@ static void compare_mappings(const char *when)
 			continue;
 		}
 		if (dumped[j].port != model[i].port || dumped[j].tport != model[i].tport ||
-		    dumped[j].taddr != model[i].taddr || dumped[j].online != model[i].online ||
+		    !ad_eq(&dumped[j].taddr, &model[i].taddr) ||
+		    !ad_eq(&dumped[j].online, &model[i].online) ||
 		    dumped[j].source != model[i].source || dumped[j].pacing != model[i].pacing ||
 		    dumped[j].flags != model[i].flags)
-			violation("%s: mapping %u differs from what ADD answered", when, model[i].id);
+			violation("%s: mapping %u differs from what ADD answered (online %s, target %s; ADD answered online %s, target %s)",
+				  when, model[i].id, ad_str(&dumped[j].online), ad_str(&dumped[j].taddr),
+				  ad_str(&model[i].online), ad_str(&model[i].taddr));
 		else if (dumped[j].copies != model[i].copies ||
 			 !same_targets(&dumped[j], &model[i]))
 			violation("%s: mapping %u: copies %u, %d targets, ADD answered %u, %d targets%s",
@@ -1791,6 +2487,10 @@ static bool targets_policy_ok(const struct nlattr *list)
 				if (!payload_ok(a, 4))
 					return false;
 				break;
+			case REPLCOPY_TA_ADDR6:
+				if (!payload_ok(a, 16))
+					return false;
+				break;
 			case REPLCOPY_TA_PORT:
 				if (!payload_ok(a, 2) || !mnl_attr_get_u16(a))
 					return false;
@@ -1805,14 +2505,14 @@ static bool targets_policy_ok(const struct nlattr *list)
 
 /*
  * The targets an ADD names (replcopy_parse_targets): its last MAP_TARGETS,
- * or MAP_TARGET_ADDR/PORT alone. NULL, or why the kernel must refuse it.
+ * or MAP_TARGET_ADDR(6)/PORT alone. NULL, or why the kernel must refuse it.
  */
 static const char *req_targets(const struct nlmsghdr *nlh, struct tgt *t, int *np)
 {
 	const struct nlattr *a, *e, *list = NULL;
 	struct tgt first;
+	const char *why;
 	int n = 0, i;
-	bool ok;
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
 		if (mnl_attr_get_type(a) == REPLCOPY_A_MAP_TARGETS) {
@@ -1820,29 +2520,35 @@ static const char *req_targets(const struct nlmsghdr *nlh, struct tgt *t, int *n
 				return "a MAP_TARGETS the policy refuses";
 			list = a;
 		}
-	first = req_first_target(nlh, &ok);
-	if (!ok)
-		return "no well-formed MAP_TARGET_ADDR/PORT";
+	why = req_first_target(nlh, &first);
+	if (why)
+		return why;
 	t[0] = first;
 	*np = 1;
 	if (!list)
 		return NULL;
 	mnl_attr_for_each_nested(e, list) {
-		bool has_addr = false, has_port = false;
+		bool has_addr = false, has_addr6 = false, has_port = false;
 
 		if (n == REPLCOPY_MAX_TARGETS)
 			return "more than REPLCOPY_MAX_TARGETS targets";
+		memset(&t[n], 0, sizeof(t[n]));
 		mnl_attr_for_each_nested(a, e) {
 			if (mnl_attr_get_type(a) == REPLCOPY_TA_ADDR) {
-				t[n].addr = mnl_attr_get_u32(a);
+				t[n].a = ad4(mnl_attr_get_u32(a));
 				has_addr = true;
+			} else if (mnl_attr_get_type(a) == REPLCOPY_TA_ADDR6) {
+				t[n].a = ad6_raw(mnl_attr_get_payload(a));
+				has_addr6 = true;
 			} else {
 				t[n].port = mnl_attr_get_u16(a);
 				has_port = true;
 			}
 		}
-		if (!has_addr || !has_port)
-			return "an entry without TA_ADDR or TA_PORT";
+		if (!(has_addr || has_addr6) || !has_port)
+			return "an entry without TA_ADDR (or _ADDR6) or TA_PORT";
+		if (has_addr && has_addr6)
+			return "an entry with both TA_ADDR and TA_ADDR6";
 		if (!n && !same_tgt(&t[0], &first))
 			return "MAP_TARGETS not starting with MAP_TARGET_ADDR/PORT";
 		for (i = 0; i < n; i++)
@@ -1856,11 +2562,68 @@ static const char *req_targets(const struct nlmsghdr *nlh, struct tgt *t, int *n
 	return NULL;
 }
 
+/*
+ * The request's online address (replcopy_get_addr: the last
+ * MAP_ONLINE_ADDR or _ADDR6; 0.0.0.0 is none) into *on: NULL, or why the
+ * kernel must refuse it.
+ */
+static const char *req_online(const struct nlmsghdr *nlh, struct ad *on)
+{
+	const struct nlattr *a = last_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR);
+	const struct nlattr *a6 = last_attr(nlh, REPLCOPY_A_MAP_ONLINE_ADDR6);
+
+	*on = no_ad;
+	if (a && a6)
+		return "both MAP_ONLINE_ADDR and MAP_ONLINE_ADDR6";
+	if ((a && !payload_ok(a, 4)) || (a6 && !payload_ok(a6, 16)))
+		return "a malformed MAP_ONLINE_ADDR or _ADDR6";
+	if (a6)
+		*on = ad6_raw(mnl_attr_get_payload(a6));
+	else if (a && mnl_attr_get_u32(a))
+		*on = ad4(mnl_attr_get_u32(a));
+	return NULL;
+}
+
+/*
+ * Does command cmd take the top-level attribute type t (its policy)? The
+ * commands without a policy take none.
+ */
+static bool cmd_takes(uint8_t cmd, uint16_t t)
+{
+	switch (cmd) {
+	case REPLCOPY_CMD_ADD_MAPPING:
+		return t == REPLCOPY_A_MAP_PORT || t == REPLCOPY_A_MAP_ONLINE_ADDR ||
+		       t == REPLCOPY_A_MAP_ONLINE_ADDR6 || t == REPLCOPY_A_MAP_TARGET_ADDR ||
+		       t == REPLCOPY_A_MAP_TARGET_ADDR6 || t == REPLCOPY_A_MAP_TARGET_PORT ||
+		       t == REPLCOPY_A_MAP_SOURCE || t == REPLCOPY_A_MAP_PACING ||
+		       t == REPLCOPY_A_MAP_FLAGS || t == REPLCOPY_A_MAP_SAMPLE ||
+		       t == REPLCOPY_A_MAP_TARGETS || t == REPLCOPY_A_MAP_COPIES;
+	case REPLCOPY_CMD_DEL_MAPPING:
+		return t == REPLCOPY_A_MAP_ID || t == REPLCOPY_A_MAP_PORT ||
+		       t == REPLCOPY_A_MAP_ONLINE_ADDR || t == REPLCOPY_A_MAP_ONLINE_ADDR6 ||
+		       t == REPLCOPY_A_DEL_ALL;
+	case REPLCOPY_CMD_SET_CONFIG:
+		return t == REPLCOPY_A_CONFIG;
+	case REPLCOPY_CMD_GET_SESSIONS:
+		return t == REPLCOPY_A_MAP_ID;
+	default:
+		return false;
+	}
+}
+
 /* The model after an accepted request r (ADD reply is in last_added). */
 static void apply_accepted(const struct req *r)
 {
 	const struct nlattr *a;
 	int i, j;
+
+	/* Strict validation: only the command's own attributes. */
+	if (r->cmd >= REPLCOPY_CMD_ADD_MAPPING && r->cmd <= REPLCOPY_CMD_GET_CONFIG &&
+	    r->cmd != REPLCOPY_CMD_GET_MAPPING)
+		mnl_attr_for_each(a, r->nlh, GENL_HDRLEN)
+			if (!cmd_takes(r->cmd, mnl_attr_get_type(a)))
+				violation("command %u accepted with attribute %u, which it does not take",
+					  r->cmd, mnl_attr_get_type(a));
 
 	switch (r->cmd) {
 	case REPLCOPY_CMD_ADD_MAPPING:
@@ -1874,9 +2637,21 @@ static void apply_accepted(const struct req *r)
 		a = last_attr(r->nlh, REPLCOPY_A_MAP_PORT);
 		if (a && mnl_attr_get_u16(a) != last_added.port)
 			violation("ADD reply port %u, request %u", last_added.port, mnl_attr_get_u16(a));
-		a = last_attr(r->nlh, REPLCOPY_A_MAP_TARGET_ADDR);
-		if (a && mnl_attr_get_u32(a) != last_added.taddr)
-			violation("ADD reply target differs from the request");
+		{
+			struct tgt first;
+			struct ad on;
+			const char *why = req_first_target(r->nlh, &first);
+
+			if (!why && !ad_eq(&first.a, &last_added.taddr))
+				violation("ADD reply target %s, request %s", ad_str(&last_added.taddr),
+					  ad_str(&first.a));
+			why = req_online(r->nlh, &on);
+			if (why)
+				violation("ADD accepted with %s (mapping %u)", why, last_added.id);
+			else if (!ad_eq(&on, &last_added.online))
+				violation("ADD reply online address %s, request %s",
+					  ad_str(&last_added.online), ad_str(&on));
+		}
 		a = last_attr(r->nlh, REPLCOPY_A_MAP_TARGET_PORT);
 		if (a && mnl_attr_get_u16(a) != last_added.tport)
 			violation("ADD reply target port differs from the request");
@@ -1926,37 +2701,61 @@ static void apply_accepted(const struct req *r)
 					violation("ADD reply: %d targets, not the %d requested (or other ones)",
 						  last_added.ntargets, n);
 			}
+			/*
+			 * A fuzzed ADD the kernel took: what it certainly refuses
+			 * (the prediction of an ADD of these values is acceptance;
+			 * the predicted requests were checked already).
+			 */
+			if (!why && !r->expect) {
+				struct ad on;
+				unsigned int e;
+
+				if (!req_online(r->nlh, &on)) {
+					e = predict_add(last_added.port, &on, source, copies, t, n);
+					if (!(e & EXP_OK)) {
+						violation("fuzzed ADD accepted (mapping %u: port %u online %s source %u copies %u, %d targets, the first %s), the model expects %s",
+							  last_added.id, last_added.port, ad_str(&on),
+							  source, copies, n, ad_str(&t[0].a), exp_str(e));
+					}
+				}
+			}
 			if (last_added.ntargets > 1)
 				n_multi_targets++;
 			if (last_added.copies > 1)
 				n_copies++;
+			for (i = 0, j = 0; i < last_added.ntargets; i++)
+				j |= last_added.targets[i].a.fam == AF_INET6 ? 2 : 1;
+			if (j == 3)
+				n_mixed_maps++;
+			if ((j & 2) || last_added.online.fam == AF_INET6)
+				n_v6_maps++;
 		}
-		for (i = 0; i < nmodel; i++)
-			if (model[i].port == last_added.port &&
-			    (!model[i].online || !last_added.online ||
-			     model[i].online == last_added.online))
-				violation("ADD accepted port %u twice (ids %u and %u)",
-					  last_added.port, model[i].id, last_added.id);
 		model_add(&last_added);
 		break;
 	case REPLCOPY_CMD_DEL_MAPPING: {
 		const struct nlattr *aid = last_attr(r->nlh, REPLCOPY_A_MAP_ID);
 		const struct nlattr *aport = last_attr(r->nlh, REPLCOPY_A_MAP_PORT);
-		const struct nlattr *aon = last_attr(r->nlh, REPLCOPY_A_MAP_ONLINE_ADDR);
+		bool aon = last_attr(r->nlh, REPLCOPY_A_MAP_ONLINE_ADDR) ||
+			   last_attr(r->nlh, REPLCOPY_A_MAP_ONLINE_ADDR6);
 		bool all = last_attr(r->nlh, REPLCOPY_A_DEL_ALL);
 		int removed = 0;
+		struct ad on;
+		const char *why = req_online(r->nlh, &on);
 
 		if (unpriv)
 			violation("unprivileged DEL_MAPPING accepted");
 		if (!!aid + !!aport + all != 1)
 			violation("DEL_MAPPING accepted with %d selectors", !!aid + !!aport + all);
+		if (aon && !aport)
+			violation("DEL_MAPPING accepted with an online address but no MAP_PORT");
+		if (why)
+			violation("DEL_MAPPING accepted with %s", why);
 		for (i = 0, j = 0; i < nmodel; i++) {
 			/* ONLINE_ADDR 0 means "any address", as in ADD_MAPPING. */
-		bool del = all ||
+			bool del = all ||
 				(aid && model[i].id == mnl_attr_get_u32(aid)) ||
 				(!aid && aport && model[i].port == mnl_attr_get_u16(aport) &&
-				 (!aon || !mnl_attr_get_u32(aon) ||
-				  model[i].online == mnl_attr_get_u32(aon)));
+				 (!on.fam || ad_eq(&model[i].online, &on)));
 
 			if (del)
 				removed++;
@@ -2095,6 +2894,8 @@ static void fuzz_one(struct req *r)
 			violation("%s: %s without a message", r->desc, strerrorname_np(-e) ?: "?");
 		} else if (!e) {
 			n_pred_ok++;
+			if (r->cmd == REPLCOPY_CMD_DEL_MAPPING)
+				n_pred_del++;
 		} else {
 			n_pred_refused++;
 			pred_err_hist[-e < 256 ? -e : 255]++;
@@ -2147,7 +2948,7 @@ static void populate(int count)
 			for (j = 0; j < nmodel && !copies_to_port(&model[j], port); j++)
 				;
 		} while (j < nmodel);
-		build_valid_add(&sreq, port, 0);
+		build_valid_add(&sreq, port, &no_ad);
 		have_last_added = false;
 		memset(&p, 0, sizeof(p));
 		p.seq = sreq.nlh->nlmsg_seq;
@@ -2206,6 +3007,30 @@ static void interrupted_dump(void)
 }
 
 /* ------------------------------------------------------------ setup */
+
+/* Can a socket bind to a (a local address, not tentative)? */
+static bool addr_usable(const struct ad *a)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+	int fd = socket(a->fam, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return false;
+	if (a->fam == AF_INET6) {
+		memset(&s6, 0, sizeof(s6));
+		s6.sin6_family = AF_INET6;
+		memcpy(&s6.sin6_addr, a->b, 16);
+		ret = bind(fd, (struct sockaddr *)&s6, sizeof(s6));
+	} else {
+		memset(&s4, 0, sizeof(s4));
+		s4.sin_family = AF_INET;
+		memcpy(&s4.sin_addr, a->b, 4);
+		ret = bind(fd, (struct sockaddr *)&s4, sizeof(s4));
+	}
+	close(fd);
+	return !ret;
+}
 
 static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -2267,6 +3092,12 @@ static void policy_round(void)
 		{ REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP, REPLCOPY_A_MAP_PORT },
 		{ REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK, REPLCOPY_A_MAP_PORT },
 		{ REPLCOPY_CMD_GET_CONFIG, NLM_F_ACK, REPLCOPY_A_DEL_ALL },
+		{ REPLCOPY_CMD_ADD_MAPPING, NLM_F_ACK, REPLCOPY_A_SESSION },
+		{ REPLCOPY_CMD_DEL_MAPPING, NLM_F_ACK, REPLCOPY_A_MAP_TARGET_ADDR6 },
+		{ REPLCOPY_CMD_GET_SESSIONS, NLM_F_DUMP, REPLCOPY_A_MAP_ONLINE_ADDR6 },
+		{ REPLCOPY_CMD_SET_CONFIG, NLM_F_ACK, REPLCOPY_A_MAP_TARGET_ADDR6 },
+		{ REPLCOPY_CMD_GET_STATS, NLM_F_ACK, REPLCOPY_A_MAP_ONLINE_ADDR6 },
+		{ REPLCOPY_CMD_GET_MAPPING, NLM_F_DUMP, REPLCOPY_A_MAP_TARGET_ADDR6 },
 	};
 	struct pending p;
 	struct nlattr *nest;
@@ -2275,7 +3106,7 @@ static void policy_round(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].cmd == REPLCOPY_CMD_ADD_MAPPING)
-			build_valid_add(&sreq, 9, 0);
+			build_valid_add(&sreq, 9, &no_ad);
 		else
 			start_msg(&sreq, cases[i].cmd, cases[i].flags);
 		if (cases[i].cmd == REPLCOPY_CMD_DEL_MAPPING)
@@ -2293,11 +3124,21 @@ static void policy_round(void)
 			mnl_attr_nest_end(sreq.nlh, nest);
 			break;
 		case REPLCOPY_A_MAP_TARGETS: {
-			struct tgt t = { inet_addr("10.0.2.2"), 80 };
+			struct tgt t = { ad4(inet_addr("10.0.2.2")), 80 };
 
 			put_targets_list(sreq.nlh, &t, 1, -1, ENT_OK);
 			break;
 		}
+		case REPLCOPY_A_MAP_ONLINE_ADDR6:
+		case REPLCOPY_A_MAP_TARGET_ADDR6: {
+			struct ad a = local6();
+
+			mnl_attr_put(sreq.nlh, cases[i].attr, 16, a.b);
+			break;
+		}
+		case REPLCOPY_A_SESSION:
+			put_session_nest(sreq.nlh);
+			break;
 		case REPLCOPY_A_MAP_PORT:
 			mnl_attr_put_u16(sreq.nlh, cases[i].attr, 9);
 			break;
@@ -2377,6 +3218,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nlfuzz: family %s not found (module loaded?)\n", REPLCOPY_GENL_NAME);
 		return 2;
 	}
+	/* The model's local addresses must be this netns's. */
+	{
+		struct ad l[2] = { local4(), local6() };
+
+		for (i = 0; i < 2; i++)
+			if (!addr_usable(&l[i])) {
+				fprintf(stderr, "nlfuzz: %s is not a usable local address here: the model needs %s and %s on a device (tests/scenarios/reliability-nlfuzz.sh)\n",
+					ad_str(&l[i]), ad_str(&l[0]), ad_str(&l[1]));
+				return 2;
+			}
+	}
 
 	/* Starting point: the settings and mappings as found. */
 	if (get_config(cfg_model))
@@ -2409,10 +3261,17 @@ int main(int argc, char **argv)
 		}
 		if (!unpriv && chance(3)) {
 			/* Well-formed ADD in the fuzzed ports, with ack. */
-			build_valid_add(&r, some_port(), chance(30) ? inet_addr("10.77.0.1") : 0);
+			struct ad on = online_local();
+
+			build_valid_add(&r, some_port(), &on);
 		} else if (!unpriv && chance(4)) {
-			/* Targets and copies, valid or not, the answer predicted. */
-			build_targets_add(&r, some_port(), chance(30) ? inet_addr("10.77.0.1") : 0);
+			/* Targets, copies and addresses, valid or not, the answer predicted. */
+			struct ad on = some_online();
+
+			build_targets_add(&r, some_port(), &on);
+		} else if (!unpriv && chance(1)) {
+			/* DEL by port and online address, the answer predicted. */
+			build_del(&r);
 		} else {
 			build_fuzz(&r);
 		}
@@ -2475,13 +3334,13 @@ int main(int argc, char **argv)
 		if (err_hist[i])
 			printf(" %s=%lu", strerrorname_np((int)i) ?: "?", err_hist[i]);
 	printf("\n");
-	printf("nlfuzz: targets and copies: %lu predicted ADDs (%lu accepted, %lu refused as predicted:",
-	       n_pred, n_pred_ok, n_pred_refused);
+	printf("nlfuzz: predicted: %lu ADDs and DELs (%lu accepted, %lu of them DELs; %lu refused as predicted:",
+	       n_pred, n_pred_ok, n_pred_del, n_pred_refused);
 	for (i = 1; i < 256; i++)
 		if (pred_err_hist[i])
 			printf(" %s=%lu", strerrorname_np((int)i) ?: "?", pred_err_hist[i]);
-	printf("), %lu mappings added with several targets, %lu with several copies\n",
-	       n_multi_targets, n_copies);
+	printf("); mappings added with several targets %lu, several copies %lu, an IPv6 address %lu, targets of both families %lu\n",
+	       n_multi_targets, n_copies, n_v6_maps, n_mixed_maps);
 	printf("nlfuzz: seed %" PRIu64 ": %lu requests (%lu accepted, %lu refused, %lu dropped for a bad length), "
 	       "%lu replies, %lu dumps (%lu dump messages), %lu interrupted dumps, %lu adds, "
 	       "%lu deletes, %lu settings changes, %lu state checks, %d mappings left, "

@@ -7,7 +7,9 @@
 # what the accepted requests made; the unprivileged run changes nothing; a
 # bystander netns's mapping is untouched; the kernel log stays clean and
 # nothing leaks after rmmod. NLFUZZ_SEED reproduces a run (the seeds are
-# printed).
+# printed). The fuzz netns has an IPv4 and an IPv6 address on d0
+# (nlfuzz's LOCAL_ADDR and LOCAL_ADDR6), so that the model knows which
+# targets and online addresses of each family are local.
 source "$(dirname "$0")/../lib.sh"
 FUZZ=$TOP/tests/fuzz/nlfuzz
 N=${NLFUZZ_N:-100000}
@@ -27,6 +29,8 @@ for ns in fuzz bystander; do
 done
 in_ns fuzz ip link add d0 type veth peer name d1
 in_ns fuzz ip addr add 10.77.0.1/24 dev d0
+# Without duplicate address detection: usable at once (nlfuzz checks).
+in_ns fuzz ip -6 addr add fd77::1/64 dev d0 nodad || die "IPv6 address on d0"
 in_ns fuzz ip link set d0 up
 replctl_in bystander add 8080 10.0.2.2:80 >/dev/null || die "bystander add"
 before_by=$(replctl_in bystander list --json)
