@@ -59,6 +59,7 @@ _srv_dir() { mkdir -p "$WORK/$1" && echo "$WORK/$1"; }
 #   /dav/         PUT stores the body under root/dav/ (dav_methods PUT)
 #   /post         POST reads the whole body to a file and answers 200
 # The access log records $request_length and $bytes_sent per request.
+# NGINX_IPV6=1: it listens on IPv6 too ([::]:PORT).
 nginx_start() {
 	local ns=$1 name=$2 port=$3 d
 	d=$(_srv_dir "nginx-$name")
@@ -88,6 +89,7 @@ nginx_start() {
 		client_max_body_size 0;
 		server {
 			listen $port reuseport;
+			${NGINX_IPV6:+listen [::]:$port reuseport;}
 			root $d/root;
 			location /dav/ {
 				dav_methods PUT DELETE;

@@ -24,6 +24,8 @@ MODULE="$TOP/replcopy.ko"
 WORK=$(mktemp -d /tmp/replcopy-test.XXXXXX)
 NS_CLIENT=client NS_ONLINE=online NS_TARGET=target
 CLIENT_IP=10.0.1.2 ONLINE_IP=10.0.1.1 ONLINE_TIP=10.0.2.1 TARGET_IP=10.0.2.2
+# IPv6 beside them (topo_ipv6): the same links, unique local addresses.
+CLIENT_IP6=fd00:1::2 ONLINE_IP6=fd00:1::1 ONLINE_TIP6=fd00:2::1 TARGET_IP6=fd00:2::2
 
 _failed=0
 _cleanups=()
@@ -223,6 +225,19 @@ topo_setup() {
 	in_ns $NS_CLIENT ip route add default via $ONLINE_IP
 	in_ns $NS_TARGET ip route add default via $ONLINE_TIP
 	in_ns $NS_ONLINE sysctl -qw net.ipv4.ip_forward=1
+}
+
+# topo_ipv6: IPv6 on topo_setup's links, the same shape (the /64s
+# fd00:1:: and fd00:2::, without duplicate address detection so that the
+# addresses work at once), the online host forwarding between them.
+topo_ipv6() {
+	in_ns $NS_CLIENT ip -6 addr add $CLIENT_IP6/64 dev veth0 nodad
+	in_ns $NS_ONLINE ip -6 addr add $ONLINE_IP6/64 dev c-veth nodad
+	in_ns $NS_ONLINE ip -6 addr add $ONLINE_TIP6/64 dev t-veth nodad
+	in_ns $NS_TARGET ip -6 addr add $TARGET_IP6/64 dev veth0 nodad
+	in_ns $NS_CLIENT ip -6 route add default via $ONLINE_IP6
+	in_ns $NS_TARGET ip -6 route add default via $ONLINE_TIP6
+	in_ns $NS_ONLINE sysctl -qw net.ipv6.conf.all.forwarding=1
 }
 
 # Kernel log checks: remember where the log was, report new problems.
