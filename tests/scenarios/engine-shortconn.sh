@@ -59,6 +59,11 @@ check_stat_eq sess_timedout 0
 sent=$(rstat sent_segs) est=$(rstat sess_established)
 log "segments sent per replayed connection: $(awk -v a="$sent" -v b="$est" 'BEGIN { printf "%.2f", a / (b ? b : 1) }') ($sent for $est)"
 log "target TIME-WAIT sockets now: $(in_ns $NS_TARGET ss -Htan state time-wait | wc -l); SYNs online $(syn_count $NS_ONLINE), target $(syn_count $NS_TARGET); syn_rst $(rstat syn_rst)"
+# Why a target would drop or reset connections, if it did (a starved host
+# made the target reset 547 of 8 096, kthread model, 2026-12-06): its TCP
+# counters of aborts, overflows and resets sent, and its nginx's errors.
+log "target TCP: $(in_ns $NS_TARGET nstat -az | awk '$1 ~ /Abort|Overflow|Drop|OutRsts|EstabResets|AttemptFails/ && $2 > 0 { printf "%s=%s ", $1, $2 }')"
+log "target nginx errors: $(grep -c . "$WORK/nginx-target/logs/error.log" 2>/dev/null)$(tail -n 3 "$WORK/nginx-target/logs/error.log" 2>/dev/null | sed 's/^/ | /' | tr -d '\n')"
 # Each SYN once: none refused by a TIME-WAIT socket (syn_rst) and sent
 # again; a SYN retransmitted on a slow host is let pass (1 %).
 check_stat_eq syn_rst 0
