@@ -16,6 +16,12 @@ the same settle time for every configuration). Per request, it is divided
 by the requests the online nginx served in that window. A configuration's
 cost is its increment over "off" measured in the same round, so that drift
 between rounds cancels; figures are medians over rounds with the range.
+
+"off" has IPv4 clients. The IPv6 configuration wq6 (IPv6 clients, replayed
+to an IPv6 target) is reported over "off" like the others, so its
+increment also holds what IPv6 itself costs the online host; with "off6"
+(IPv6 clients, no mapping) in the run, section A6 also gives off6 - off
+(IPv6's own difference) and wq6 - off6 (the replay over IPv6), same round.
 """
 import csv
 import os
@@ -23,9 +29,10 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10", "tcpcopy"]
+CONFIGS = ["off", "nftdup", "wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10",
+           "off6", "wq6", "tcpcopy"]
 RATED = ["ka-1k", "close-1k", "ka-200k", "close-200k", "up-1m"]
-REPLAYING = {"wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10", "tcpcopy"}
+REPLAYING = {"wq", "wq-unbound", "wq-nogso", "kthread", "copies3", "sample10", "wq6", "tcpcopy"}
 # One copy, three, a tenth of the connections (section B2).
 SHAPED = ("wq", "copies3", "sample10")
 WL_TEXT = {
@@ -140,6 +147,9 @@ def derive(run, userhz):
         if r["peer_busy_s"] is not None:
             r["peer_busy_pct"] = min(100.0, 100.0 * r["peer_busy_s"] / r["load_s"])
     r["replay"] = f.get("replay", "")
+    # Who was served, by address and count (which family the run used).
+    r["online_clients"] = f.get("online_clients", "").strip()
+    r["target_clients"] = f.get("target_clients", "").strip()
     r["put_replayed_s"] = (float(f["put_replayed"]) - float(f["load_start"])
                            if "put_replayed" in f else None)
     m = re.search(r"Requests/sec:\s+([\d.]+)", load)
@@ -199,7 +209,8 @@ def main():
     idle = idle_pct(info.get("idle", []))
     cols = ["round", "config", "workload", "window_s", "load_s", "online_requests",
             "target_requests", "online_busy_s", "online_busy_pct", "peer_busy_s", "peer_busy_pct",
-            "cpu_per_req_us", "rx_per_req", "tx_per_req", "replayed_pct", "client_rps", "put_s", "put_replayed_s", "replay"]
+            "cpu_per_req_us", "rx_per_req", "tx_per_req", "replayed_pct", "client_rps", "put_s", "put_replayed_s", "replay",
+            "online_clients", "target_clients"]
     with open(os.path.join(d, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(cols)
@@ -213,12 +224,13 @@ def main():
     present = [c for c in CONFIGS if any(k[0] == c for k in by)]
     rounds = sorted({r["round"] for r in rows}, key=lambda x: int(x) if x.isdigit() else 0)
 
-    # Increments over off, per round (rel: in % of off's own figure).
-    def inc(cfg, wl, key="cpu_per_req_us", rel=False):
+    # Increments over off (or BASE), per round (rel: in % of the base's
+    # own figure).
+    def inc(cfg, wl, key="cpu_per_req_us", rel=False, base="off"):
         out = []
         for rd in rounds:
             a = [r[key] for r in by.get((cfg, wl), []) if r["round"] == rd and r.get(key) is not None]
-            b = [r[key] for r in by.get(("off", wl), []) if r["round"] == rd and r.get(key) is not None]
+            b = [r[key] for r in by.get((base, wl), []) if r["round"] == rd and r.get(key) is not None]
             if a and b:
                 out.append(100.0 * (a[0] - b[0]) / b[0] if rel else a[0] - b[0])
         return out
@@ -242,6 +254,11 @@ def main():
     md.append("")
     md.append("Median over %d round(s) [range]. `off` shows its own CPU per request." % len(rounds))
     md.append("")
+    if "wq6" in present or "off6" in present:
+        md.append("`off` has IPv4 clients: the increments of `off6` and `wq6` (IPv6 clients) "
+                  "also hold what IPv6 itself costs the online host; `off6` is that alone, "
+                  "section A6 subtracts it.")
+        md.append("")
     md.append("| workload | off (absolute) | " + " | ".join(c for c in present if c != "off") + " |")
     md.append("|---|" + "---:|" * len(present))
     plot = []
@@ -274,6 +291,50 @@ def main():
         f.write("workload " + " ".join(c for c in present if c != "off") + "\n")
         for p in plot:
             f.write(" ".join(p) + "\n")
+
+    if "wq6" in present:
+        md.append("## A6. IPv6: the replay over IPv6 against its own baseline")
+        md.append("")
+        md.append("`wq6`: the clients reach the online nginx over IPv6 and the mapping replays "
+                  "to the target's IPv6 address (`replctl add 8080 '[fd00:2::2]:8081'`). "
+                  "Increments per round, then the median [range]: `off6 − off` is what IPv6 "
+                  "clients cost without replication, `wq6 − off6` the replay over IPv6, "
+                  "`wq − off` the same replay over IPv4. µs per request; for the 64 MiB "
+                  "PUT, ms per MiB.")
+        md.append("")
+        md.append("| workload | off6 (absolute) | off6 − off | wq6 − off | wq6 − off6 | wq − off |")
+        md.append("|---|---:|---:|---:|---:|---:|")
+        for wl in RATED + ["put-64m"]:
+            if not any(k[1] == wl for k in by):
+                continue
+            key = "cpu_per_mib_ms" if wl == "put-64m" else "cpu_per_req_us"
+            digits = 1 if wl == "put-64m" else 0
+            md.append("| %s | %s | %s | %s | %s | %s |" % (
+                WL_TEXT.get(wl, "64 MiB PUT, per MiB"),
+                fmt(med([r.get(key) for r in by.get(("off6", wl), [])]), digits),
+                fmt(med(inc("off6", wl, key)), digits),
+                fmt(med(inc("wq6", wl, key)), digits),
+                fmt(med(inc("wq6", wl, key, base="off6")), digits),
+                fmt(med(inc("wq", wl, key)), digits)))
+        md.append("")
+
+        def sat_ratio(cfg, base):
+            out = []
+            for rd in rounds:
+                a = [r["client_rps"] for r in by.get((cfg, "sat"), []) if r["round"] == rd and r["client_rps"]]
+                b = [r["client_rps"] for r in by.get((base, "sat"), []) if r["round"] == rd and r["client_rps"]]
+                if a and b:
+                    out.append(a[0] / b[0])
+            return med(out)
+        if by.get(("wq6", "sat")):
+            md.append("Saturation (wrk, keep-alive 1 KiB), throughput ratios in the same round: "
+                      "`off6` ÷ `off` %s, `wq6` ÷ `off6` %s, `wq6` ÷ `off` %s, `wq` ÷ `off` %s." % (
+                          fmt(sat_ratio("off6", "off"), 2), fmt(sat_ratio("wq6", "off6"), 2),
+                          fmt(sat_ratio("wq6", "off"), 2), fmt(sat_ratio("wq", "off"), 2)))
+            md.append("")
+        if "off6" not in present:
+            md.append("No `off6` in this run: `wq6 − off` holds IPv6's own cost as well.")
+            md.append("")
 
     md.append("## B. Against the targets (issue: ≤ 1.5× the `nft dup` increment, ≤ 1/5 of tcpcopy's)")
     md.append("")

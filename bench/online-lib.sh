@@ -9,6 +9,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 REPLCTL=$BENCH_TOP/user/replctl
 ON="ip netns exec online"
 TARGET_IP=10.0.2.2
+TARGET_IP6=fd00:2::2
 
 # snap: the online VM's CPU time so far (the "cpu" line of /proc/stat: user
 # nice system idle iowait irq softirq steal, in USER_HZ ticks), the clock,
@@ -46,10 +47,18 @@ profile_stop() {
 
 rstats() { $ON "$REPLCTL" stats --json; }
 
+# clients N: the addresses the online nginx served after its first N
+# requests, with their counts ("10.0.1.2=600"): which family a run's
+# clients used. Asked after the window.
+clients() {
+	tail -n +"$(($1 + 1))" "$BENCH_RUN/nginx-online/logs/access.log" |
+		awk '{ n[$1]++ } END { for (a in n) printf "%s=%d ", a, n[a]; print "" }'
+}
+
 # cfg_up CONFIG / cfg_down CONFIG: switch replication on or off.
 cfg_up() {
 	case $1 in
-	off) ;;
+	off|off6) ;;
 	nftdup)
 		$ON nft -f - <<-EON
 		table ip bench {
@@ -59,6 +68,9 @@ cfg_up() {
 		EON
 		;;
 	wq) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
+	# wq over IPv6: the peer's clients come over IPv6 (bench/peer.sh) and
+	# the target is its IPv6 address, so the replay is IPv6 end to end.
+	wq6) $ON "$REPLCTL" set worker wq wq-unbound off && $ON "$REPLCTL" add 8080 "[$TARGET_IP6]:8081" ;;
 	wq-unbound) $ON "$REPLCTL" set worker wq wq-unbound on && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	kthread) $ON "$REPLCTL" set worker kthread && $ON "$REPLCTL" add 8080 $TARGET_IP:8081 ;;
 	wq-nogso) echo N > /sys/module/replcopy/parameters/gso &&
@@ -84,7 +96,7 @@ cfg_up() {
 cfg_down() {
 	case $1 in
 	nftdup) $ON nft delete table ip bench ;;
-	wq|wq-unbound|wq-nogso|kthread|copies3|sample10)
+	wq|wq6|wq-unbound|wq-nogso|kthread|copies3|sample10)
 		$ON "$REPLCTL" del 8080
 		$ON "$REPLCTL" set worker wq wq-unbound off
 		echo Y > /sys/module/replcopy/parameters/gso ;;

@@ -7,8 +7,11 @@
 # 10.0.9.1:7000, a third link that carries no measured traffic, so that
 # the peer VM (bench/peer.sh) can switch the configuration and read
 # /proc/stat between measurements. It ends when the peer says @@QUIT.
+# Both measured links carry IPv6 too (fd00:1::1, fd00:2::1; nginx listens
+# on [::]:8080 as well): the IPv6 configurations (off6, wq6) use them.
 #
 #   client 10.0.1.2 ── 10.0.1.1 [netns online] 10.0.2.1 ── 10.0.2.2 target
+#   fd00:1::2          fd00:1::1               fd00:2::1    fd00:2::2
 #   (peer VM)            control 10.0.9.1 (init netns)       (peer VM)
 #
 # The NICs are found by their MAC addresses (bench/run.sh sets them).
@@ -20,17 +23,20 @@ modprobe virtio_net 2>/dev/null
 wait_until 10 nic 52:54:00:72:01:01 || die "online: no NIC 52:54:00:72:01:01"
 ip netns add $NS_ONLINE || die "ip netns add $NS_ONLINE"
 in_ns $NS_ONLINE ip link set lo up
-for spec in "52:54:00:72:01:01 $ONLINE_IP" "52:54:00:72:02:01 $ONLINE_TIP"; do
+for spec in "52:54:00:72:01:01 $ONLINE_IP $ONLINE_IP6" "52:54:00:72:02:01 $ONLINE_TIP $ONLINE_TIP6"; do
 	set -- $spec
 	ifc=$(nic "$1") || die "online: no NIC $1"
 	ip link set "$ifc" netns $NS_ONLINE
 	in_ns $NS_ONLINE ip addr add "$2/24" dev "$ifc"
+	# IPv6 as tests/lib.sh's topo_ipv6: no duplicate address
+	# detection, so the address works at once.
+	in_ns $NS_ONLINE ip -6 addr add "$3/64" dev "$ifc" nodad
 	in_ns $NS_ONLINE ip link set "$ifc" up
 done
 ifc=$(nic 52:54:00:72:03:01) || die "online: no control NIC 52:54:00:72:03:01"
 ip addr add 10.0.9.1/24 dev "$ifc"
 ip link set "$ifc" up
-nginx_start $NS_ONLINE online 8080
+NGINX_IPV6=1 nginx_start $NS_ONLINE online 8080
 nginx_make_files online
 module_load
 echo "@@ ONLINE $(uname -r), $(nproc) CPU, replcopy $(cat /sys/module/replcopy/version 2>/dev/null || echo loaded)"

@@ -10,6 +10,7 @@
 # the numbers are.
 #
 #   client 10.0.1.2 ─── 10.0.1.1 online VM 10.0.2.1 ─── 10.0.2.2 target
+#          fd00:1::2        fd00:1::1       fd00:2::1        fd00:2::2
 #   (netns client)                                        (netns target)
 #
 # Configurations: off (module loaded, no mapping), nftdup (nft "dup to" the
@@ -17,11 +18,14 @@
 # (replcopy's worker models), wq-nogso (wq with the module parameter
 # gso=N: every segment built and routed on its own, as before GSO skbs;
 # not in the default list), copies3 and sample10 (wq with --copies 3 and
-# with --sample 10: the cost as the replay grows or shrinks), tcpcopy
-# (tcpcopy on the online VM, intercept here: "not available" unless
-# bench/run.sh was given their sources).
+# with --sample 10: the cost as the replay grows or shrinks), wq6 (wq
+# over IPv6: the clients reach the online nginx at [fd00:1::1]:8080 and
+# the mapping replays to [fd00:2::2]:8081), off6 (off with the clients
+# over IPv6: wq6's own baseline), tcpcopy (tcpcopy on the online VM,
+# intercept here: "not available" unless bench/run.sh was given their
+# sources).
 #
-# Workloads (client -> online:8080):
+# Workloads (client -> online:8080, over IPv6 in off6 and wq6):
 #   ka-1k       hey, keep-alive, 1 KiB responses, at BENCH_RATE_1K req/s
 #   close-1k    the same, one connection per request
 #   ka-200k     200 KiB responses, keep-alive, at BENCH_RATE_200K req/s
@@ -41,7 +45,8 @@
 #
 # Environment (defaults in brackets): BENCH_DURATION seconds per run [10],
 # BENCH_ROUNDS [3], BENCH_CONFIGS ["off nftdup wq wq-unbound kthread
-# copies3 sample10 tcpcopy"], BENCH_WORKLOADS [all of the above], BENCH_RATE_1K [200],
+# copies3 sample10 off6 wq6 tcpcopy"], BENCH_WORKLOADS [all of the above],
+# BENCH_RATE_1K [200],
 # BENCH_RATE_200K [40], BENCH_RATE_UP [8], BENCH_SAT_CONC [32],
 # BENCH_SETTLE seconds after the load inside the CPU window, the same for
 # every configuration [2], BENCH_DRAIN max seconds to wait for the replay
@@ -56,7 +61,7 @@ source "$BENCH_TOP/tests/lib-servers.sh"
 
 D=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
-CONFIGS=${BENCH_CONFIGS:-off nftdup wq wq-unbound kthread copies3 sample10 tcpcopy}
+CONFIGS=${BENCH_CONFIGS:-off nftdup wq wq-unbound kthread copies3 sample10 off6 wq6 tcpcopy}
 WORKLOADS=${BENCH_WORKLOADS:-ka-1k close-1k ka-200k close-200k up-1m put-64m sat}
 RATE_1K=${BENCH_RATE_1K:-200}
 RATE_200K=${BENCH_RATE_200K:-40}
@@ -67,7 +72,25 @@ DRAIN=${BENCH_DRAIN:-30}
 PEER_BIN=${BENCH_PEER_BIN:-}
 PROFILE=${BENCH_PROFILE:-}
 CYCLE=${BENCH_CYCLE:-0}
-BASE=http://$ONLINE_IP:8080
+
+# base_url CONFIG: the online nginx as the clients reach it: over IPv6 in
+# the IPv6 configurations, over IPv4 in all others. run_load uses BASE,
+# which the run sets for each configuration.
+base_url() {
+	case $1 in
+	off6|wq6) echo "http://[$ONLINE_IP6]:8080" ;;
+	*) echo "http://$ONLINE_IP:8080" ;;
+	esac
+}
+BASE=$(base_url off)
+# replcopy_cfg CONFIG: CONFIG replays with replcopy (its counters say when
+# the replay is done).
+replcopy_cfg() {
+	case $1 in
+	wq|wq6|wq-unbound|wq-nogso|kthread|copies3|sample10) return 0 ;;
+	esac
+	return 1
+}
 
 say() { echo "@@ $*"; }
 # emit NAME: copy stdin into a named block of the console output.
@@ -107,14 +130,17 @@ for ns in $NS_CLIENT $NS_TARGET; do
 	ip netns add "$ns" || die "ip netns add $ns"
 	in_ns "$ns" ip link set lo up
 done
-for spec in "52:54:00:72:01:02 $NS_CLIENT $CLIENT_IP $ONLINE_IP" \
-	    "52:54:00:72:02:02 $NS_TARGET $TARGET_IP $ONLINE_TIP"; do
+for spec in "52:54:00:72:01:02 $NS_CLIENT $CLIENT_IP $ONLINE_IP $CLIENT_IP6 $ONLINE_IP6" \
+	    "52:54:00:72:02:02 $NS_TARGET $TARGET_IP $ONLINE_TIP $TARGET_IP6 $ONLINE_TIP6"; do
 	set -- $spec
 	ifc=$(nic "$1") || die "peer: no NIC $1"
 	ip link set "$ifc" netns "$2"
 	in_ns "$2" ip addr add "$3/24" dev "$ifc"
+	# IPv6 as tests/lib.sh's topo_ipv6 (nodad: it works at once).
+	in_ns "$2" ip -6 addr add "$5/64" dev "$ifc" nodad
 	in_ns "$2" ip link set "$ifc" up
 	in_ns "$2" ip route add default via "$4"
+	in_ns "$2" ip -6 route add default via "$6"
 done
 # tcpcopy's replayed clients come from 10.0.5.x (cfg_up tcpcopy: -c): the
 # target answers them into a dummy interface, where intercept captures the
@@ -124,8 +150,9 @@ in_ns $NS_TARGET ip link add ic0 type dummy
 in_ns $NS_TARGET ip link set ic0 up
 in_ns $NS_TARGET ip route add 10.0.5.0/24 dev ic0
 in_ns $NS_TARGET sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-# info: the target's own account of connections it closed early.
-NGINX_LOG_LEVEL=info nginx_start $NS_TARGET target 8081
+# info: the target's own account of connections it closed early. On
+# [::]:8081 too: wq6 replays to [fd00:2::2]:8081.
+NGINX_LOG_LEVEL=info NGINX_IPV6=1 nginx_start $NS_TARGET target 8081
 nginx_make_files target
 LOG_TG=$(nginx_log target)
 ERR_TG=$(dirname "$LOG_TG")/error.log
@@ -150,12 +177,19 @@ if [ -n "$PEER_BIN" ] && [ -x "$PEER_BIN/tcpcopy" ] && [ -x "$PEER_BIN/intercept
 	tcpcopy_ok=1
 fi
 
-# Warm up (page cache, nginx, ARP) so the first measured run is not special.
-# Their summaries go to the console: a warm-up that fails says why.
+# Warm up (page cache, nginx, ARP and IPv6 neighbours) so the first measured
+# run is not special, over both families. Their summaries go to the
+# console: a warm-up that fails says why.
 {
-	in_ns $NS_CLIENT curl -sS -m 10 -o /dev/null -w 'curl online: %{http_code} in %{time_total}s\n' "$BASE/small.html"
-	in_ns $NS_CLIENT hey -n 200 -c 4 -t 5 "$BASE/small.html"
+	for b in "$(base_url off)" "$(base_url off6)"; do
+		in_ns $NS_CLIENT curl -sS -g -m 10 -o /dev/null -w "curl $b: %{http_code} in %{time_total}s\n" "$b/small.html"
+		in_ns $NS_CLIENT hey -n 200 -c 4 -t 5 "$b/small.html"
+	done
 	in_ns $NS_TARGET hey -n 100 -c 4 -t 5 -disable-keepalive "http://$TARGET_IP:8081/small.html"
+	# The target link, from the online VM, over both families.
+	for b in "$TARGET_IP" "[$TARGET_IP6]"; do
+		on_online "\$ON curl -sS -g -m 10 -o /dev/null -w 'curl online to http://$b:8081: %{http_code} in %{time_total}s\n' 'http://$b:8081/small.html'"
+	done
 } 2>&1 | grep -E '^curl|Requests/sec|responses|Error|error|timeout' | emit warmup
 
 # peer_up CONFIG / peer_down CONFIG: this VM's side of a configuration.
@@ -189,7 +223,7 @@ run_load() {
 	up-1m) in_ns $NS_CLIENT hey -z "${D}s" -c 2 -q $(((RATE_UP + 1) / 2)) -disable-keepalive \
 		-m POST -D "$WORK/1m.bin" "$BASE/post" ;;
 	sat) in_ns $NS_CLIENT wrk -t1 -c"$SAT_CONC" -d"${D}s" --latency "$BASE/small.html" ;;
-	put-64m) in_ns $NS_CLIENT curl -sS -o /dev/null -T "$WORK/64m.bin" \
+	put-64m) in_ns $NS_CLIENT curl -sS -g -o /dev/null -T "$WORK/64m.bin" \
 		-w 'curl: code %{http_code} upload_bytes %{size_upload} time_total %{time_total}\n' \
 		"$BASE/dav/up-$PUT_NAME" ;;
 	esac
@@ -203,13 +237,15 @@ tg_count() { wc -l < "$LOG_TG"; }
 # window) until the replay has caught up; prints how it ended.
 wait_replayed() {
 	local cfg=$1 start=$SECONDS last=-1 n stable=0
-	case $cfg in
-	wq|wq-unbound|wq-nogso|kthread|copies3|sample10)
+	if replcopy_cfg "$cfg"; then
 		while ! on_online replayed > "$WORK/replayed"; do
 			[ $((SECONDS - start)) -lt "$DRAIN" ] || { echo "timeout $(cat "$WORK/replayed")"; return; }
 			sleep 0.5
 		done
-		echo "done $((SECONDS - start))s $(cat "$WORK/replayed")" ;;
+		echo "done $((SECONDS - start))s $(cat "$WORK/replayed")"
+		return
+	fi
+	case $cfg in
 	tcpcopy)
 		# No counters to ask: the target's request count must stop
 		# moving (2 s) or reach the online count.
@@ -235,7 +271,7 @@ wait_replayed() {
 # replay's tail is in it and idle time weighs alike); the wait for the
 # replay to finish and the request counts come after it.
 measure() {
-	local round=$1 cfg=$2 wl=$3 on0 on1 pc0 pc1 tg0 tg1 t0 t1 rep put_done=
+	local round=$1 cfg=$2 wl=$3 on0 on1 pc0 pc1 tg0 tg1 t0 t1 rep cl_on cl_tg put_done=
 	PUT_NAME=$round-$cfg
 	tg0=$(tg_count)
 	tg_err0=$(wc -l < "$ERR_TG")
@@ -250,7 +286,7 @@ measure() {
 		local i
 		for ((i = 0; i < DRAIN * 10; i++)); do
 			target_has "/dav/up-$PUT_NAME" && break
-			[ "$cfg" != off ] && [ "$cfg" != nftdup ] || break
+			case $cfg in off|off6|nftdup) break ;; esac
 			sleep 0.1
 		done
 		if target_has "/dav/up-$PUT_NAME"; then
@@ -262,6 +298,9 @@ measure() {
 	read -r pc1 < /proc/stat
 	rep=$(wait_replayed "$cfg" "$tg0" "$(($(echo "$on1" | sed -n 's/^requests //p') - $(echo "$on0" | sed -n 's/^requests //p')))")
 	tg1=$(tg_count)
+	# Who was served, by address (wq6: IPv6 on both links).
+	cl_on=$(on_online "clients $(echo "$on0" | sed -n 's/^requests //p')")
+	cl_tg=$(tail -n +"$((tg0 + 1))" "$LOG_TG" | awk '{ n[$1]++ } END { for (a in n) printf "%s=%d ", a, n[a]; print "" }')
 	say "RUN round=$round config=$cfg workload=$wl duration=$([ "$wl" = close-cycle ] && echo "$CYCLE_D" || echo "$D")"
 	emit load < "$WORK/load.out"
 	{
@@ -275,10 +314,10 @@ measure() {
 		echo "load_end $t1"
 		[ -z "$put_done" ] || echo "put_replayed $put_done"
 		echo "replay $rep"
+		echo "online_clients $cl_on"
+		echo "target_clients $cl_tg"
 	} | emit facts
-	case $cfg in
-	wq|wq-unbound|wq-nogso|kthread|copies3|sample10) on_online rstats | emit rstats ;;
-	esac
+	! replcopy_cfg "$cfg" || on_online rstats | emit rstats
 	# What the target's nginx logged during the run, by message.
 	tail -n +"$((tg_err0 + 1))" "$ERR_TG" |
 		sed -E 's/^[^]]*\] [0-9#]+: (\*[0-9]+ )?//; s/, client:.*//; s/[0-9]+/N/g' |
@@ -320,6 +359,7 @@ CYCLE_D=$(on_online 'p=/sys/module/replcopy/parameters; echo $(( ($(cat $p/src_p
 for ((round = 1; round <= ROUNDS; round++)); do
 	for cfg in $CONFIGS; do
 		[ "$cfg" != tcpcopy ] || [ $tcpcopy_ok = 1 ] || continue
+		BASE=$(base_url "$cfg")
 		if ! peer_up "$cfg" > "$WORK/up.out" 2>&1 ||
 		   ! on_online "cfg_up $cfg" >> "$WORK/up.out" 2>&1; then
 			say "CFGFAIL round=$round config=$cfg"
