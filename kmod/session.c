@@ -1022,6 +1022,7 @@ static int replcopy_session_fill(struct sk_buff *skb,
 	 * NONE (a lock release in between): 0 until then, never half of it.
 	 */
 	if (READ_ONCE(s->state) != REPLCOPY_SS_NONE) {
+		/* Pairs with tbl->lock's release in replcopy_connect(). */
 		smp_rmb();
 		saddr = s->saddr;
 	}
