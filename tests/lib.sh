@@ -88,21 +88,23 @@ _run_cleanups() {
 trap _run_cleanups EXIT
 
 # Keep the netfilter static keys of the module's hooks (nf_hooks_needed for
-# IPv4 PRE_ROUTING and LOCAL_IN) switched on for the whole scenario, as any
-# host with a firewall or conntrack has them: an empty accept-all table in
-# the guest's init netns, where no test traffic runs. Without it every
-# insmod/rmmod flips the keys and rewrites the NF_HOOK sites in ip_rcv()
-# and ip_local_deliver() (text_poke_bp, int3) while packets run through
-# them, which under qemu TCG live-locked both vCPUs (reports 7 and 17 in
-# docs/RELIABILITY.md). The module's own hooks still come and go.
+# PRE_ROUTING and LOCAL_IN, IPv4 and IPv6: a mapping without an online
+# address registers both families' hooks) switched on for the whole
+# scenario, as any host with a firewall or conntrack has them: an empty
+# accept-all table in the guest's init netns, where no test traffic runs.
+# Without it every insmod/rmmod flips the keys and rewrites the NF_HOOK
+# sites in ip_rcv(), ip_local_deliver() and their IPv6 twins (text_poke_bp,
+# int3) while packets run through them, which under qemu TCG live-locked
+# both vCPUs (reports 7 and 17 in docs/RELIABILITY.md). The module's own
+# hooks still come and go.
 if command -v nft >/dev/null; then
 	nft -f - <<-'EOF' || die "nft: holding the netfilter hooks in the init netns"
-	table ip replcopy_test_keys {
+	table inet replcopy_test_keys {
 		chain pre { type filter hook prerouting priority 0; policy accept; }
 		chain in { type filter hook input priority 0; policy accept; }
 	}
 	EOF
-	on_exit "nft delete table ip replcopy_test_keys"
+	on_exit "nft delete table inet replcopy_test_keys"
 fi
 
 # Finish the scenario: exit with the verdict.

@@ -95,9 +95,29 @@ static int on_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		t->nl->dump_intr = true;
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+/*
+ * A dump whose object list changed while it was read comes with
+ * NLM_F_DUMP_INTR on a part. libmnl fails such a part with EINTR and
+ * drops the rest of the buffer, which would leave the dump's remaining
+ * parts in the socket and the caller with "Interrupted system call": note
+ * it and clear the flag instead, so that the dump is read to its end and
+ * nl_dump() asks again.
+ */
+static void take_dump_intr(struct nl *nl, void *buf, ssize_t n)
+{
+	struct nlmsghdr *nlh = buf;
+	int len = (int)n;
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			nl->dump_intr = true;
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+		}
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
 }
 
 static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
@@ -125,6 +145,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 		n = mnl_socket_recvfrom(nl->sk, nl->rbuf, nl->rlen);
 		if (n < 0)
 			return -errno;
+		take_dump_intr(nl, nl->rbuf, n);
 		errno = 0;
 		ret = mnl_cb_run2(nl->rbuf, n, req->nlmsg_seq, nl->portid,
 				  on_data, &t, ctl_cb, NLMSG_MIN_TYPE);

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 1200
+# boot: nosmp
 # tools/ftrace/replcopy-events.sh against real traffic (nginx → nginx, hey),
 # both worker models: a tracefs instance with all events, until SIGTERM:
 # the segs= of its replcopy_xmit events sum to sent_segs, replcopy_state
