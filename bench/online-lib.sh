@@ -42,6 +42,14 @@ profile_stop() {
 	echo "-- callers of vp_notify"
 	perf report -i "$BENCH_RUN/perf.data" --no-children --sort sym --stdio -S vp_notify \
 		-g caller,2,callee,function,percent 2>/dev/null | grep -v '^#' | grep . | head -n 60
+	# Inclusive time (the function and all it called) of the module's
+	# entry points and of the stack's paths around them: how much of the
+	# busy time is the module's own work, transmit and doorbells included.
+	echo "-- inclusive (children, self): replcopy and the paths around it"
+	perf report -i "$BENCH_RUN/perf.data" --children --sort sym --stdio -g none \
+		--percent-limit 0.1 2>/dev/null | grep -v '^#' |
+		grep -E '\] (replcopy_[a-z0-9_]+|tcpcopy_[a-z0-9_]+|nf_hook_slow|net_rx_action|ip_rcv|ip6_rcv|ip_local_out|ip6_local_out|tcp_v4_rcv|tcp_v6_rcv|virtnet_poll|start_xmit|vp_notify|process_one_work|worker_thread)$' |
+		head -n 40
 	rm -f "$BENCH_RUN/perf.data"
 }
 

@@ -314,9 +314,13 @@ main() {
 	*) grep -q '^@@ DONE' "$res/console.log" ||
 		echo "bench: the run did not finish (exit $rc): tables show what was measured" >&2 ;;
 	esac
-	grep -q '^@@ RUN' "$res/console.log" || { echo "bench: no measurement in console.log" >&2; exit 1; }
+	grep -q '^@@ RUN\|^@@ PROFILE' "$res/console.log" || { echo "bench: no measurement in console.log" >&2; exit 1; }
 	report "$res"
-	ln -sfn "$stamp" "$top/bench/results/latest"
+	# A run of profiles only (BENCH_WORKLOADS=" " BENCH_PROFILE=...) has
+	# no tables: latest stays on the last run that measured.
+	if grep -q '^@@ RUN' "$res/console.log"; then
+		ln -sfn "$stamp" "$top/bench/results/latest"
+	fi
 }
 # One line: bash has read the exit before main runs, so editing this file
 # while it runs cannot make bash read past main into the edited text.
