@@ -363,9 +363,12 @@ def main():
                 continue
             r_tc = s[0] / tc[0] if tc and tc[0] > 0 else None
             r_nd = s[0] / nd[0] if nd and nd[0] > 0 else None
-            met = verdict(r_tc, 0.20)
+            met = []
+            if r_tc is not None:
+                met.append("%s (÷ tcpcopy)" % verdict(r_tc, 0.20))
             if r_nd is not None:
-                met += ", " + verdict(r_nd, 1.5)
+                met.append("%s (× nft dup)" % verdict(r_nd, 1.5))
+            met = ", ".join(met) or "–"
             md.append("| %s: extra µs per request | %s | %.0f | %s | %s | %s |" % (
                 WL_TEXT[wl], c, s[0], "%.2f" % r_tc if r_tc is not None else "–",
                 "%.2f" % r_nd if r_nd is not None else "–", met))
