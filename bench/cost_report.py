@@ -472,14 +472,16 @@ def main():
     if info["profiles"]:
         md.append("## G. Where the online VM's time goes (perf, one extra run each, not measured)")
         md.append("")
+        # Runs before 2026-12-07 have no inclusive part in their profiles.
+        inclusive = any(l.startswith("-- inclusive") for pr in info["profiles"]
+                        for l in pr.get("perf", []))
         md.append("`perf record -a -g -F 499 -e cpu-clock` on the online VM over one run; "
                   "the symbols above 0.3 % of the samples (self time; `native_safe_halt` is "
                   "the idle loop), then the call chains that end in `vp_notify` (virtio's "
-                  "doorbell: each ring is an exit to qemu)" + (
-                      ", then the inclusive time (children: the function and all it called, "
-                      "then its self time) of the module's functions and of the stack's paths "
-                      "around them." if any(any(l.startswith("-- inclusive") for l in pr.get("perf", []))
-                                           for pr in info["profiles"]) else "."))
+                  "doorbell: each ring is an exit to qemu)" +
+                  (", then the inclusive time (children: the function and all it called, "
+                   "then its self time) of the module's functions and of the stack's paths "
+                   "around them." if inclusive else "."))
         md.append("")
         for pr in info["profiles"]:
             md.append("### %s, %s" % (pr.get("config"), WL_TEXT.get(pr.get("workload"), pr.get("workload"))))
